@@ -1,0 +1,160 @@
+/**
+ * The error taxonomy. Every error the server reports has a stable `code` (PROTOCOL.md §5 for the wire codes);
+ * callers classify by `instanceof` or `code`, never by message text. `toErrorFrame` (protocol/error-frame.ts)
+ * is the one place that turns an error into a wire frame.
+ */
+
+/** Wire error codes of PROTOCOL.md §5. */
+export type WireErrorCode =
+  | 'bad_json'
+  | 'bad_request'
+  | 'unknown_type'
+  | 'not_found'
+  | 'thread_busy'
+  | 'too_many_runs'
+  | 'rate_limited'
+  | 'unauthenticated'
+  | 'internal';
+
+/** Error codes that only appear inside the process or in run records (`error.code` of `agent_error`). */
+export type RunErrorCode =
+  | 'agent_failed'
+  | 'heartbeat_lost'
+  | 'deadline_exceeded'
+  | 'node_restarted'
+  | 'node_lost'
+  | 'tool_failed'
+  | 'unknown_tool'
+  | 'run_ended';
+
+export interface ErrorOptions {
+  readonly cause?: unknown;
+}
+
+/** Base class of Runwire's own errors. */
+export class RunwireError extends Error {
+  readonly code: WireErrorCode | RunErrorCode;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(
+    code: WireErrorCode | RunErrorCode,
+    message: string,
+    details?: Record<string, unknown>,
+    options?: ErrorOptions,
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.details = details === undefined ? undefined : Object.freeze({ ...details });
+  }
+}
+
+/** A frame or call that does not match what is expected. `details.issues` lists the fields that failed. */
+export class BadRequestError extends RunwireError {
+  constructor(message: string, issues?: ReadonlyArray<{ path: string; message: string }>) {
+    super('bad_request', message, issues === undefined ? undefined : { issues });
+  }
+}
+
+/** A run that does not exist for this user (also: a run of another user; the two are indistinguishable). */
+export class RunNotFoundError extends RunwireError {
+  readonly runId: string;
+  constructor(runId: string) {
+    super('not_found', `Run '${runId}' was not found`);
+    this.runId = runId;
+  }
+}
+
+/** A state change that the transition table does not allow. */
+export class InvalidTransitionError extends RunwireError {
+  readonly runId: string;
+  readonly from: string;
+  readonly to: string;
+  constructor(runId: string, from: string, to: string) {
+    super('internal', `Run '${runId}' cannot go from '${from}' to '${to}'`);
+    this.runId = runId;
+    this.from = from;
+    this.to = to;
+  }
+}
+
+/** The thread already has a run and the thread policy is `reject`. */
+export class ThreadBusyError extends RunwireError {
+  constructor(threadId: string) {
+    super('thread_busy', `Thread '${threadId}' already has a run in progress; wait for it or stop it first`);
+  }
+}
+
+/** The user's queue of waiting runs is full. */
+export class TooManyRunsError extends RunwireError {
+  constructor(limit: number) {
+    super('too_many_runs', `Too many waiting runs (at most ${limit}); wait for some to finish`, { limit });
+  }
+}
+
+/** A caller sends too fast. */
+export class RateLimitedError extends RunwireError {
+  constructor(retryAfterMs: number) {
+    super('rate_limited', `Too many frames; retry after ${retryAfterMs} ms`, { retryAfterMs });
+  }
+}
+
+/**
+ * `new AgentExecutionTracker()` outside the factory. A `TypeError`, because constructing the class directly is a
+ * misuse of its type, like calling a non-constructor.
+ */
+export class FactoryOnlyError extends TypeError {
+  readonly code = 'factory_only' as const;
+  constructor(className: string, factory: string) {
+    super(`${className} cannot be constructed directly; use ${factory}`);
+    this.name = 'FactoryOnlyError';
+  }
+}
+
+/** A bad argument to a public function, e.g. a placeholder user id. Says what was expected. */
+export class InvalidArgumentError extends TypeError {
+  readonly code = 'invalid_argument' as const;
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidArgumentError';
+  }
+}
+
+/** A run-level failure recorded on the run (`agent_error.error`). */
+export class RunFailure extends RunwireError {}
+
+/** A configuration value that cannot work; names the option and the fix. */
+export class ConfigError extends Error {
+  readonly code = 'config' as const;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Exhaustiveness check for `switch` over a union. */
+export function assertNever(value: never, what = 'value'): never {
+  throw new Error(`Unexpected ${what}: ${JSON.stringify(value)}`);
+}
+
+/** A short message for any thrown value, without a stack trace. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** A tool call that could not run or failed; the agent may catch it and go on. */
+export class ToolCallError extends RunwireError {
+  readonly toolName: string;
+  constructor(code: 'tool_failed' | 'unknown_tool', toolName: string, message: string, options?: ErrorOptions) {
+    super(code, message, { toolName }, options);
+    this.toolName = toolName;
+  }
+}
+
+/** A run-context call after the run ended (cancelled, timed out, dead or finished). */
+export class RunEndedError extends RunwireError {
+  constructor(runId: string, status: string) {
+    super('run_ended', `Run '${runId}' has ended (it is '${status}'); stop working on it`);
+  }
+}

@@ -1,0 +1,331 @@
+import type { AgentDefinition } from '../agents/agent-definition.js';
+import type { NamedRegistry } from '../agents/named-registry.js';
+import type { ToolDefinition } from '../agents/tool.js';
+import type { Clock, Timer } from '../clock.js';
+import { UserExecutionContext } from '../context/user-execution-context.js';
+import { assertNever, errorMessage, RunEndedError, RunwireError, ToolCallError } from '../errors.js';
+import { newToolCallId, type ToolCallId } from '../ids.js';
+import type { AgentExecutionTracker, RunChange } from '../tracker/execution-tracker.js';
+import { type RunRecord, runDurationMs } from '../tracker/run-record.js';
+import { isTerminal } from '../tracker/run-status.js';
+import type { EventPublisher } from './event-publisher.js';
+import type { RunContext } from './run-context.js';
+
+interface OpenToolCall {
+  readonly toolCallId: ToolCallId;
+  readonly toolName: string;
+  readonly startedAt: number;
+}
+
+/** One agent task in flight on this node. */
+interface ActiveRun {
+  readonly record: RunRecord;
+  readonly controller: AbortController;
+  readonly openTools: Map<ToolCallId, OpenToolCall>;
+  step: number;
+  ended: boolean;
+  heartbeatTimer: Timer | undefined;
+}
+
+export interface AgentRunnerOptions {
+  readonly tracker: AgentExecutionTracker;
+  readonly agents: NamedRegistry<AgentDefinition>;
+  readonly tools: NamedRegistry<ToolDefinition>;
+  readonly publisher: EventPublisher;
+  readonly clock: Clock;
+  /** Interval of automatic heartbeats for agents with `heartbeat: 'auto'`. @default 10_000 */
+  readonly heartbeatIntervalMs: number;
+  /** Called with a fault that is not the agent's (a failed event write, a listener that threw). */
+  readonly onFault: (error: unknown, where: string) => void;
+}
+
+/**
+ * Runs agents as tasks: each with an `AbortSignal`, heartbeats and a deadline (enforced by the tracker's sweeper).
+ * Every end of a run, whoever causes it (the agent returning or throwing, a cancel, the sweeper, shutdown), goes
+ * through `#onTerminal`: open tool calls are closed first, then exactly one terminal event is emitted.
+ */
+export class AgentRunner {
+  readonly #o: AgentRunnerOptions;
+  readonly #active = new Map<string, ActiveRun>();
+  readonly #unsubscribe: () => void;
+
+  constructor(options: AgentRunnerOptions) {
+    this.#o = options;
+    this.#unsubscribe = options.tracker.onChange((change) => this.#onChange(change));
+  }
+
+  /** Runs on this node that are still executing. */
+  get activeCount(): number {
+    return this.#active.size;
+  }
+
+  isActive(runId: string): boolean {
+    return this.#active.has(runId);
+  }
+
+  /** Resolves when no task is running (or after `timeoutMs`); returns whether all finished. */
+  async waitForIdle(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.#active.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    return this.#active.size === 0;
+  }
+
+  /** Starts a `pending` run: `starting`, `running`, `agent_started`, then the agent's task. */
+  start(record: RunRecord, input: unknown): void {
+    const { tracker, publisher } = this.#o;
+    const agent = this.#o.agents.get(record.agent);
+    const run: ActiveRun = {
+      record,
+      controller: new AbortController(),
+      openTools: new Map(),
+      step: 0,
+      ended: false,
+      heartbeatTimer: undefined,
+    };
+    this.#active.set(record.runId, run);
+    tracker.transition(record.runId, 'starting');
+    tracker.transition(record.runId, 'running');
+    void publisher.emit(record, { type: 'agent_started', status: 'running' }).catch(() => undefined);
+    if (agent === undefined) {
+      this.#fail(run, new RunwireError('agent_failed', `Agent '${record.agent}' is not registered on this node`));
+      return;
+    }
+    if (agent.heartbeat !== 'manual') {
+      run.heartbeatTimer = this.#o.clock.setInterval(() => this.#beat(run), this.#o.heartbeatIntervalMs);
+    }
+    const ctx = this.#runContext(run);
+    // The task starts on a later turn, never inline in the caller (the socket loop).
+    setImmediate(() => {
+      if (run.ended) return;
+      Promise.resolve()
+        .then(() => agent.run(input, ctx))
+        .then(
+          (finalResponse) => this.#complete(run, finalResponse),
+          (error: unknown) => this.#fail(run, error),
+        );
+    });
+  }
+
+  /** Stops listening to the tracker (idempotent). Runs in flight are ended by their own cancellation. */
+  close(): void {
+    this.#unsubscribe();
+  }
+
+  #beat(run: ActiveRun): void {
+    if (!run.ended) this.#o.tracker.heartbeat(run.record.runId);
+  }
+
+  #complete(run: ActiveRun, finalResponse: unknown): void {
+    if (run.ended) return;
+    if (typeof finalResponse !== 'string') {
+      this.#fail(run, new RunwireError('agent_failed', `Agent '${run.record.agent}' returned no final response text`));
+      return;
+    }
+    const { tracker } = this.#o;
+    try {
+      tracker.transition(run.record.runId, 'completing');
+      tracker.transition(run.record.runId, 'completed', { finalResponse });
+    } catch (error) {
+      this.#o.onFault(error, 'complete');
+    }
+  }
+
+  #fail(run: ActiveRun, error: unknown): void {
+    if (run.ended) return;
+    const code = error instanceof RunwireError ? error.code : 'agent_failed';
+    const message =
+      error instanceof RunwireError ? error.message : `Agent '${run.record.agent}' failed: ${errorMessage(error)}`;
+    try {
+      this.#o.tracker.transition(run.record.runId, 'failed', { error: { code, message } });
+    } catch (fault) {
+      this.#o.onFault(fault, 'fail');
+    }
+  }
+
+  #onChange(change: RunChange): void {
+    const { record } = change;
+    if (change.previous === undefined || !isTerminal(record.status)) return;
+    const run = this.#active.get(record.runId);
+    if (run !== undefined) {
+      run.ended = true;
+      run.heartbeatTimer?.cancel();
+      this.#active.delete(record.runId);
+      this.#closeOpenTools(run, record);
+      if (!run.controller.signal.aborted) {
+        run.controller.abort(new RunEndedError(record.runId, record.status));
+      }
+    }
+    this.#emitTerminal(record);
+  }
+
+  #closeOpenTools(run: ActiveRun, record: RunRecord): void {
+    const now = this.#o.clock.now();
+    for (const call of run.openTools.values()) {
+      void this.#o.publisher
+        .emit(record, {
+          type: 'tool_completed',
+          toolCallId: call.toolCallId,
+          toolName: call.toolName,
+          success: false,
+          results: null,
+          durationMs: Math.max(0, now - call.startedAt),
+          error: { code: 'run_ended', message: `The run ended (${record.status}) before the tool finished` },
+        })
+        .catch(() => undefined);
+    }
+    run.openTools.clear();
+  }
+
+  #emitTerminal(record: RunRecord): void {
+    const durationMs = runDurationMs(record, record.endedAt ?? this.#o.clock.now());
+    const status = record.status;
+    let emitted: Promise<unknown>;
+    switch (status) {
+      case 'completed':
+        emitted = this.#o.publisher.emit(record, {
+          type: 'agent_completed',
+          status,
+          finalResponse: record.finalResponse ?? '',
+          durationMs,
+        });
+        break;
+      case 'failed':
+      case 'timeout':
+      case 'dead':
+        emitted = this.#o.publisher.emit(record, {
+          type: 'agent_error',
+          status,
+          error: record.error ?? { code: 'agent_failed', message: `Run '${record.runId}' ended as '${status}'` },
+          durationMs,
+        });
+        break;
+      case 'cancelled':
+        emitted = this.#o.publisher.emit(record, {
+          type: 'agent_cancelled',
+          status,
+          reason: record.cancelReason ?? 'user',
+          durationMs,
+        });
+        break;
+      case 'pending':
+      case 'starting':
+      case 'running':
+      case 'completing':
+        return;
+      default:
+        assertNever(status, 'run status');
+    }
+    emitted.catch((error: unknown) => this.#o.onFault(error, 'terminal event'));
+  }
+
+  #guard(run: ActiveRun): void {
+    if (run.ended) {
+      const current = this.#o.tracker.get(run.record.runId);
+      throw new RunEndedError(run.record.runId, current?.status ?? 'ended');
+    }
+  }
+
+  #runContext(run: ActiveRun): RunContext {
+    const { tracker, publisher, clock, tools } = this.#o;
+    const record = run.record;
+    const context = UserExecutionContext.create({
+      userId: record.userId,
+      threadId: record.threadId,
+      runId: record.runId,
+    });
+    const scope = tracker.forUser(record.userId);
+    const signal = run.controller.signal;
+    const activity = (): void => {
+      this.#guard(run);
+      tracker.heartbeat(record.runId);
+    };
+    return Object.freeze({
+      context,
+      signal,
+      clock,
+      async thinking(reasoning: string): Promise<void> {
+        activity();
+        run.step++;
+        await publisher.emit(record, { type: 'agent_thinking', reasoning, step: run.step });
+      },
+      async partial(delta: string): Promise<void> {
+        activity();
+        await publisher.emit(record, { type: 'partial_result', delta });
+      },
+      heartbeat(): void {
+        activity();
+      },
+      sleep(ms: number): Promise<void> {
+        activity();
+        return clock.sleep(ms, signal);
+      },
+      async callTool<R>(name: string, parameters: Record<string, unknown>): Promise<R> {
+        activity();
+        const tool = tools.get(name);
+        const toolCallId = newToolCallId();
+        const startedAt = clock.now();
+        const call: OpenToolCall = { toolCallId, toolName: name, startedAt };
+        run.openTools.set(toolCallId, call);
+        void publisher.emit(record, {
+          type: 'tool_executing',
+          toolCallId,
+          toolName: name,
+          parameters: toJsonObject(parameters),
+        });
+        const finish = (success: boolean, results: unknown, error?: { code: string; message: string }): void => {
+          // A call already closed by the run's end was reported then; never report it twice.
+          if (!run.openTools.delete(toolCallId) || run.ended) return;
+          tracker.heartbeat(record.runId);
+          void publisher.emit(record, {
+            type: 'tool_completed',
+            toolCallId,
+            toolName: name,
+            success,
+            results: success ? toJson(results) : null,
+            durationMs: Math.max(0, clock.now() - startedAt),
+            ...(error === undefined ? {} : { error }),
+          });
+        };
+        if (tool === undefined) {
+          const error = new ToolCallError(
+            'unknown_tool',
+            name,
+            `Unknown tool '${name}'; known: ${tools.names().join(', ')}`,
+          );
+          finish(false, null, { code: error.code, message: error.message });
+          throw error;
+        }
+        const parsed = tool.parameters.safeParse(parameters);
+        if (!parsed.success) {
+          const message = `Invalid parameters for tool '${name}': ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`;
+          finish(false, null, { code: 'tool_failed', message });
+          throw new ToolCallError('tool_failed', name, message);
+        }
+        let result: unknown;
+        try {
+          result = await tool.execute(parsed.data, { context, scope, signal, clock });
+        } catch (error) {
+          if (run.ended) throw new RunEndedError(record.runId, tracker.get(record.runId)?.status ?? 'ended');
+          const message = errorMessage(error);
+          finish(false, null, { code: 'tool_failed', message });
+          throw new ToolCallError('tool_failed', name, `Tool '${name}' failed: ${message}`, { cause: error });
+        }
+        if (run.ended) throw new RunEndedError(record.runId, tracker.get(record.runId)?.status ?? 'ended');
+        finish(true, result);
+        return result as R;
+      },
+    });
+  }
+}
+
+type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** A JSON-safe copy: what the wire will carry (functions and `undefined` dropped, non-finite numbers as null). */
+function toJson(value: unknown): JsonValue {
+  return value === undefined ? null : (JSON.parse(JSON.stringify(value) ?? 'null') as JsonValue);
+}
+
+function toJsonObject(value: Record<string, unknown>): Record<string, JsonValue> {
+  const json = toJson(value);
+  return json !== null && typeof json === 'object' && !Array.isArray(json) ? json : {};
+}

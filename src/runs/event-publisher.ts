@@ -1,0 +1,82 @@
+import type { Clock } from '../clock.js';
+import type { Bus } from '../events/bus.js';
+import type { EventLog } from '../events/event-log.js';
+import type { RunEvent, RunEventBody, UnsequencedRunEvent } from '../protocol/run-events.js';
+import type { AgentExecutionTracker } from '../tracker/execution-tracker.js';
+import type { RunRecord } from '../tracker/run-record.js';
+
+export type RunIdentity = Pick<RunRecord, 'runId' | 'threadId' | 'userId' | 'agent'>;
+
+/**
+ * Turns what happened in a run into a logged, sequenced, delivered event. Events of one user are appended strictly
+ * in the order `emit` is called (a chain per user), so a user's `seq` order is the order things happened.
+ */
+export class EventPublisher {
+  readonly #log: EventLog;
+  readonly #bus: Bus;
+  readonly #tracker: AgentExecutionTracker;
+  readonly #clock: Clock;
+  readonly #onError: (error: unknown, event: UnsequencedRunEvent) => void;
+  readonly #chains = new Map<string, Promise<unknown>>();
+  readonly #listeners = new Set<(event: RunEvent) => void>();
+
+  constructor(options: {
+    log: EventLog;
+    bus: Bus;
+    tracker: AgentExecutionTracker;
+    clock: Clock;
+    onError: (error: unknown, event: UnsequencedRunEvent) => void;
+  }) {
+    this.#log = options.log;
+    this.#bus = options.bus;
+    this.#tracker = options.tracker;
+    this.#clock = options.clock;
+    this.#onError = options.onError;
+  }
+
+  /** Observes every event after it is logged (metrics). */
+  onPublished(listener: (event: RunEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Logs and delivers one event of a run. Resolves with the event and its `seq` once it is in the log. */
+  emit(run: RunIdentity, body: RunEventBody): Promise<RunEvent> {
+    const event = {
+      ...body,
+      runId: run.runId,
+      threadId: run.threadId,
+      userId: run.userId,
+      agent: run.agent,
+      ts: new Date(this.#clock.now()).toISOString(),
+    } as UnsequencedRunEvent;
+    const previous = this.#chains.get(run.userId) ?? Promise.resolve();
+    const next = previous.then(() => this.#write(event));
+    const tail = next.catch(() => undefined);
+    this.#chains.set(run.userId, tail);
+    void tail.then(() => {
+      if (this.#chains.get(run.userId) === tail) this.#chains.delete(run.userId);
+    });
+    return next;
+  }
+
+  /** Resolves when every event emitted so far is logged and published. */
+  async flush(): Promise<void> {
+    while (this.#chains.size > 0) await Promise.all([...this.#chains.values()]);
+  }
+
+  async #write(event: UnsequencedRunEvent): Promise<RunEvent> {
+    let logged: RunEvent;
+    try {
+      logged = await this.#log.append(event);
+    } catch (error) {
+      this.#onError(error, event);
+      throw error;
+    }
+    this.#tracker.noteEvent(logged.runId as RunRecord['runId'], logged.seq);
+    for (const listener of this.#listeners) listener(logged);
+    // Delivery is best effort: a lost publish is recovered by connections from the log by seq.
+    this.#bus.publish(logged).catch((error: unknown) => this.#onError(error, event));
+    return logged;
+  }
+}

@@ -1,0 +1,257 @@
+import type { AgentDefinition } from '../agents/agent-definition.js';
+import type { NamedRegistry } from '../agents/named-registry.js';
+import type { UserExecutionContext } from '../context/user-execution-context.js';
+import { BadRequestError, ThreadBusyError, TooManyRunsError } from '../errors.js';
+import { idProblem, newThreadId, type ThreadId } from '../ids.js';
+import type { AgentExecutionTracker, RunChange } from '../tracker/execution-tracker.js';
+import type { RunRecord } from '../tracker/run-record.js';
+import { isTerminal } from '../tracker/run-status.js';
+import type { AgentRunner } from './agent-runner.js';
+import type { EventPublisher } from './event-publisher.js';
+
+/** What a new run on a busy thread does (PROTOCOL.md §6). */
+export type ThreadPolicy =
+  /** The new run waits for the thread (`run_queued {reason:"thread_busy"}`). */
+  | 'enqueue'
+  /** The new run is refused with `thread_busy`. */
+  | 'reject'
+  /** The running run is cancelled (`reason:"interrupted"`) and the new one starts. */
+  | 'interrupt';
+
+export interface SchedulerLimits {
+  readonly threadPolicy: ThreadPolicy;
+  /** Running runs per user. @default 4 */
+  readonly maxConcurrentRunsPerUser: number;
+  /** Waiting runs per user before `too_many_runs`. @default 32 */
+  readonly maxQueuedRunsPerUser: number;
+  /** Running runs on this node, all users together. @default 256 */
+  readonly maxConcurrentRuns: number;
+}
+
+export const DEFAULT_SCHEDULER_LIMITS: SchedulerLimits = {
+  threadPolicy: 'enqueue',
+  maxConcurrentRunsPerUser: 4,
+  maxQueuedRunsPerUser: 32,
+  maxConcurrentRuns: 256,
+};
+
+/** A request to start a run. */
+export interface RunRequest {
+  readonly agent: string;
+  /** Already-shaped input (`start_agent.input`), or a message to shape with the agent's `fromMessage`. */
+  readonly input:
+    | { readonly kind: 'input'; readonly value: unknown }
+    | { readonly kind: 'message'; readonly content: string };
+  readonly threadId?: string;
+  readonly policy?: ThreadPolicy;
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+interface Waiting {
+  readonly record: RunRecord;
+  readonly input: unknown;
+  announced: boolean;
+}
+
+interface UserQueue {
+  /** Waiting runs in arrival order. */
+  readonly waiting: Waiting[];
+  readonly running: Set<string>;
+}
+
+/**
+ * Decides when runs start: one run at a time per thread (with the thread policy), at most
+ * `maxConcurrentRunsPerUser` running per user with the rest waiting in that user's queue, and round-robin across
+ * users so one user's backlog never delays another user.
+ */
+export class RunScheduler {
+  readonly #tracker: AgentExecutionTracker;
+  readonly #runner: AgentRunner;
+  readonly #agents: NamedRegistry<AgentDefinition>;
+  readonly #publisher: EventPublisher;
+  readonly #limits: SchedulerLimits;
+  readonly #users = new Map<string, UserQueue>();
+  /** Non-terminal runs per thread, in arrival order (key: userId + threadId). */
+  readonly #threads = new Map<string, string[]>();
+  /** Users in round-robin order; the first is served next. */
+  #rotation: string[] = [];
+  #running = 0;
+  #drainScheduled = false;
+  #closed = false;
+  readonly #unsubscribe: () => void;
+
+  constructor(options: {
+    tracker: AgentExecutionTracker;
+    runner: AgentRunner;
+    agents: NamedRegistry<AgentDefinition>;
+    publisher: EventPublisher;
+    limits: SchedulerLimits;
+  }) {
+    this.#tracker = options.tracker;
+    this.#runner = options.runner;
+    this.#agents = options.agents;
+    this.#publisher = options.publisher;
+    this.#limits = options.limits;
+    this.#unsubscribe = this.#tracker.onChange((change) => this.#onChange(change));
+  }
+
+  get limits(): SchedulerLimits {
+    return this.#limits;
+  }
+
+  /** Number of waiting runs, all users. */
+  get waitingCount(): number {
+    let n = 0;
+    for (const q of this.#users.values()) n += q.waiting.length;
+    return n;
+  }
+
+  /**
+   * Accepts a run for the context's user and returns its record (`pending`). It starts on a later turn, so the
+   * caller's reply (`ack`) always goes out before the run's first event.
+   * @throws BadRequestError (unknown agent, invalid input), ThreadBusyError, TooManyRunsError.
+   */
+  submit(ctx: UserExecutionContext, request: RunRequest): RunRecord {
+    if (this.#closed) throw new BadRequestError('The server is shutting down; no new runs are accepted');
+    const agent = this.#agents.get(request.agent);
+    if (agent === undefined) {
+      throw new BadRequestError(`Unknown agent '${request.agent}'; available: ${this.#agents.names().join(', ')}`, [
+        { path: 'agent', message: `unknown agent '${request.agent}'` },
+      ]);
+    }
+    const raw =
+      request.input.kind === 'message'
+        ? (agent.fromMessage ?? ((c: string) => c))(request.input.content)
+        : request.input.value;
+    const parsed = agent.input.safeParse(raw);
+    if (!parsed.success) {
+      throw new BadRequestError(
+        `Invalid input for agent '${agent.name}'`,
+        parsed.error.issues.map((i) => ({ path: ['input', ...i.path].join('.'), message: i.message })),
+      );
+    }
+    if (request.threadId !== undefined && idProblem(request.threadId) !== undefined) {
+      throw new BadRequestError(`threadId is not a valid id: ${idProblem(request.threadId)}`, [
+        { path: 'threadId', message: idProblem(request.threadId) ?? '' },
+      ]);
+    }
+    const threadId = (request.threadId ?? newThreadId()) as ThreadId;
+    const userId = ctx.userId;
+    const threadKey = `${userId}\u0000${threadId}`;
+    const busy = (this.#threads.get(threadKey) ?? []).length > 0;
+    const policy = request.policy ?? this.#limits.threadPolicy;
+    if (busy && policy === 'reject') throw new ThreadBusyError(threadId);
+    const queue = this.#queueOf(userId);
+    // Runs that will start on the next turn do not count as waiting.
+    const freeSlots = Math.max(0, this.#limits.maxConcurrentRunsPerUser - queue.running.size);
+    if (queue.waiting.length - freeSlots >= this.#limits.maxQueuedRunsPerUser) {
+      throw new TooManyRunsError(this.#limits.maxQueuedRunsPerUser);
+    }
+    const record = this.#tracker.create({
+      userId,
+      threadId,
+      agentName: agent.name,
+      ...(agent.timeoutMs === undefined ? {} : { timeoutMs: agent.timeoutMs }),
+      ...(request.metadata === undefined ? {} : { metadata: request.metadata }),
+    });
+    if (busy && policy === 'interrupt') {
+      for (const runId of [...(this.#threads.get(threadKey) ?? [])]) this.#tracker.cancel(runId, 'interrupted');
+    }
+    const threadRuns = this.#threads.get(threadKey) ?? [];
+    threadRuns.push(record.runId);
+    this.#threads.set(threadKey, threadRuns);
+    queue.waiting.push({ record, input: parsed.data, announced: false });
+    if (!this.#rotation.includes(userId)) this.#rotation.push(userId);
+    this.#scheduleDrain();
+    return record;
+  }
+
+  /** Stops accepting runs (shutdown). Waiting runs stay until cancelled. */
+  close(): void {
+    this.#closed = true;
+    this.#unsubscribe();
+  }
+
+  #queueOf(userId: string): UserQueue {
+    let q = this.#users.get(userId);
+    if (q === undefined) {
+      q = { waiting: [], running: new Set() };
+      this.#users.set(userId, q);
+    }
+    return q;
+  }
+
+  #scheduleDrain(): void {
+    if (this.#drainScheduled) return;
+    this.#drainScheduled = true;
+    setImmediate(() => {
+      this.#drainScheduled = false;
+      this.#drain();
+    });
+  }
+
+  /** Whether `w` is the oldest non-terminal run of its thread. */
+  #headOfThread(w: Waiting): boolean {
+    const runs = this.#threads.get(`${w.record.userId}\u0000${w.record.threadId}`);
+    return runs?.[0] === w.record.runId;
+  }
+
+  #drain(): void {
+    // Round-robin: each pass gives every user with a startable run one start, until nothing more can start.
+    let started = true;
+    while (started && this.#running < this.#limits.maxConcurrentRuns) {
+      started = false;
+      for (const userId of [...this.#rotation]) {
+        if (this.#running >= this.#limits.maxConcurrentRuns) break;
+        const q = this.#users.get(userId);
+        if (q === undefined || q.running.size >= this.#limits.maxConcurrentRunsPerUser) continue;
+        const index = q.waiting.findIndex((w) => this.#headOfThread(w));
+        if (index < 0) continue;
+        const [w] = q.waiting.splice(index, 1);
+        if (w === undefined) continue;
+        q.running.add(w.record.runId);
+        this.#running++;
+        started = true;
+        // Served: move to the back of the rotation.
+        this.#rotation = [...this.#rotation.filter((u) => u !== userId), userId];
+        this.#runner.start(w.record, w.input);
+      }
+    }
+    this.#announceWaiting();
+    this.#rotation = this.#rotation.filter((u) => (this.#users.get(u)?.waiting.length ?? 0) > 0);
+  }
+
+  /** Emits `run_queued` once for every run that could not start at once. */
+  #announceWaiting(): void {
+    for (const [userId, q] of this.#users) {
+      q.waiting.forEach((w, i) => {
+        if (w.announced) return;
+        w.announced = true;
+        const reason = this.#headOfThread(w) ? 'user_concurrency' : 'thread_busy';
+        void this.#publisher
+          .emit(w.record, { type: 'run_queued', status: 'pending', reason, position: i + 1 })
+          .catch(() => undefined);
+      });
+      if (q.waiting.length === 0 && q.running.size === 0) this.#users.delete(userId);
+    }
+  }
+
+  #onChange(change: RunChange): void {
+    const { record } = change;
+    if (change.previous === undefined || !isTerminal(record.status)) return;
+    const threadKey = `${record.userId}\u0000${record.threadId}`;
+    const runs = this.#threads.get(threadKey);
+    if (runs !== undefined) {
+      const rest = runs.filter((id) => id !== record.runId);
+      if (rest.length === 0) this.#threads.delete(threadKey);
+      else this.#threads.set(threadKey, rest);
+    }
+    const q = this.#users.get(record.userId);
+    if (q !== undefined) {
+      if (q.running.delete(record.runId)) this.#running--;
+      const i = q.waiting.findIndex((w) => w.record.runId === record.runId);
+      if (i >= 0) q.waiting.splice(i, 1);
+    }
+    this.#scheduleDrain();
+  }
+}

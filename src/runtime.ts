@@ -1,0 +1,289 @@
+import type { AgentDefinition } from './agents/agent-definition.js';
+import { echoAgent } from './agents/builtin/echo-agent.js';
+import { supervisorAgent } from './agents/builtin/supervisor-agent.js';
+import { NamedRegistry } from './agents/named-registry.js';
+import type { ToolDefinition } from './agents/tool.js';
+import { calculatorTool } from './agents/tools/calculator-tool.js';
+import { clockTool } from './agents/tools/clock-tool.js';
+import { myRunsTool } from './agents/tools/my-runs-tool.js';
+import { type Clock, systemClock, type Timer } from './clock.js';
+import { type DurationInput, toMs } from './duration.js';
+import { InvalidArgumentError } from './errors.js';
+import type { Bus } from './events/bus.js';
+import { DEFAULT_EVENT_RETENTION, type EventLog, type EventRetention } from './events/event-log.js';
+import { describeValue, newNodeId } from './ids.js';
+import { type Logger, silentLogger } from './logger.js';
+import { MessageRouter } from './routing/message-router.js';
+import { registerRunHandlers } from './routing/run-handlers.js';
+import { registerSessionHandlers } from './routing/session-handlers.js';
+import { AgentRunner } from './runs/agent-runner.js';
+import { EventPublisher } from './runs/event-publisher.js';
+import { DEFAULT_SCHEDULER_LIMITS, RunScheduler, type SchedulerLimits } from './runs/run-scheduler.js';
+import { RunService } from './runs/run-service.js';
+import { InProcessBus } from './stores/memory/in-process-bus.js';
+import { MemoryEventLog } from './stores/memory/memory-event-log.js';
+import { MemoryRunStore } from './stores/memory/memory-run-store.js';
+import type { RunStore } from './stores/run-store.js';
+import { RunStoreWriter } from './stores/run-store-writer.js';
+import { type AgentExecutionTracker, constructExecutionTracker } from './tracker/execution-tracker.js';
+import { isTerminal } from './tracker/run-status.js';
+import { DEFAULT_TRACKER_OPTIONS } from './tracker/tracker-options.js';
+import type { UserExecutionScope } from './tracker/user-execution-scope.js';
+
+/** The storage of a runtime: one of each contract. */
+export interface RuntimeStores {
+  readonly runs: RunStore;
+  readonly events: EventLog;
+  readonly bus: Bus;
+  /** Extra readiness checks (e.g. the Redis connection). */
+  readonly health?: () => Promise<Record<string, boolean>>;
+}
+
+/** Options of `createRuntime`. Durations accept milliseconds or strings such as `'30s'`. */
+export interface RuntimeOptions {
+  /** @default systemClock */
+  readonly clock?: Clock;
+  /** This node's id (random by default). */
+  readonly nodeId?: string;
+  /** Builds the stores; receives the compiled clock and event retention. @default memory stores and an in-process bus */
+  readonly stores?: (env: { clock: Clock; retention: EventRetention; nodeId: string }) => RuntimeStores;
+  /** @default '30s' */
+  readonly heartbeatTimeout?: DurationInput;
+  /** Default run deadline. @default '15m' */
+  readonly runTimeout?: DurationInput;
+  /** @default '1s' */
+  readonly sweepInterval?: DurationInput;
+  /** Interval of automatic heartbeats of running agents. @default '10s' */
+  readonly heartbeatInterval?: DurationInput;
+  /** Finished records kept in the tracker's memory. @default 10_000 */
+  readonly maxFinishedRecords?: number;
+  /** @default '1h' */
+  readonly finishedRecordTtl?: DurationInput;
+  readonly scheduler?: Partial<SchedulerLimits>;
+  /** Event log retention. @default 24 h and 10,000 events per user */
+  readonly eventRetention?: { readonly maxAge?: DurationInput; readonly maxEventsPerUser?: number };
+  /** How long finished runs stay in the run store. @default '7d' */
+  readonly runRetention?: DurationInput;
+  /** Agents besides (or, with `builtins: false`, instead of) the built-ins. */
+  readonly agents?: readonly AgentDefinition[];
+  readonly tools?: readonly ToolDefinition[];
+  /** Register `supervisor`, `echo` and their tools. @default true */
+  readonly builtins?: boolean;
+  /** At start, end the non-terminal runs found in the store as `dead` (`node_restarted`). @default true */
+  readonly recoverOnStart?: boolean;
+  readonly logger?: Logger;
+}
+
+/** A wired set of tracker, stores, bus, router, scheduler and agents. Build with `createRuntime()`. */
+export interface Runtime {
+  readonly nodeId: string;
+  readonly clock: Clock;
+  readonly tracker: AgentExecutionTracker;
+  readonly router: MessageRouter;
+  readonly scheduler: RunScheduler;
+  readonly runner: AgentRunner;
+  readonly runs: RunService;
+  readonly agents: NamedRegistry<AgentDefinition>;
+  readonly tools: NamedRegistry<ToolDefinition>;
+  readonly events: EventLog;
+  readonly runStore: RunStore;
+  readonly bus: Bus;
+  readonly publisher: EventPublisher;
+  readonly logger: Logger;
+  readonly eventRetention: EventRetention;
+  /** Same contract as the global `getExecutionTracker`, for this runtime. */
+  getExecutionTracker(): AgentExecutionTracker;
+  getExecutionTracker(options: { userId: string }): UserExecutionScope;
+  /** Recovers runs left by a previous process and starts the timers. Idempotent. */
+  start(): Promise<void>;
+  /** Readiness of the stores and bus. */
+  health(): Promise<Record<string, boolean>>;
+  /**
+   * Stops accepting runs, lets running ones finish for `graceMs`, cancels the rest with reason `shutdown`, flushes and
+   * closes the stores. Idempotent.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Builds an independent runtime: for tests (with a `FakeClock` and memory stores), embedding, and the server.
+ * This and `getExecutionTracker()` are the only ways to obtain a tracker.
+ */
+export function createRuntime(options: RuntimeOptions = {}): Runtime {
+  const clock = options.clock ?? systemClock;
+  const nodeId = options.nodeId ?? newNodeId();
+  const logger = options.logger ?? silentLogger;
+  const eventRetention: EventRetention = {
+    maxAgeMs: toMs(options.eventRetention?.maxAge ?? DEFAULT_EVENT_RETENTION.maxAgeMs, 'eventRetention.maxAge'),
+    maxEventsPerUser: options.eventRetention?.maxEventsPerUser ?? DEFAULT_EVENT_RETENTION.maxEventsPerUser,
+  };
+  const stores = (options.stores ?? memoryStores)({ clock, retention: eventRetention, nodeId });
+  const tracker = constructExecutionTracker({
+    clock,
+    nodeId,
+    heartbeatTimeoutMs: toMs(
+      options.heartbeatTimeout ?? DEFAULT_TRACKER_OPTIONS.heartbeatTimeoutMs,
+      'heartbeatTimeout',
+    ),
+    defaultRunTimeoutMs: toMs(options.runTimeout ?? DEFAULT_TRACKER_OPTIONS.defaultRunTimeoutMs, 'runTimeout'),
+    sweepIntervalMs: toMs(options.sweepInterval ?? DEFAULT_TRACKER_OPTIONS.sweepIntervalMs, 'sweepInterval'),
+    maxFinishedRecords: options.maxFinishedRecords ?? DEFAULT_TRACKER_OPTIONS.maxFinishedRecords,
+    finishedRecordTtlMs: toMs(
+      options.finishedRecordTtl ?? DEFAULT_TRACKER_OPTIONS.finishedRecordTtlMs,
+      'finishedRecordTtl',
+    ),
+  });
+  const runRetentionMs = toMs(options.runRetention ?? '7d', 'runRetention');
+  const builtins = options.builtins ?? true;
+  const tools = new NamedRegistry<ToolDefinition>('tool', [
+    ...(builtins ? [calculatorTool, clockTool, myRunsTool] : []),
+    ...(options.tools ?? []),
+  ] as ToolDefinition[]);
+  const agents = new NamedRegistry<AgentDefinition>('agent', [
+    ...(builtins ? [supervisorAgent, echoAgent] : []),
+    ...(options.agents ?? []),
+  ] as AgentDefinition[]);
+
+  const writer = new RunStoreWriter(tracker, stores.runs, (error, record) =>
+    logger.error({ err: error, runId: record.runId }, 'run store write failed'),
+  );
+  const publisher = new EventPublisher({
+    log: stores.events,
+    bus: stores.bus,
+    tracker,
+    clock,
+    onError: (error, event) =>
+      logger.error({ err: error, runId: event.runId, type: event.type }, 'event delivery failed'),
+  });
+  const runner = new AgentRunner({
+    tracker,
+    agents,
+    tools,
+    publisher,
+    clock,
+    heartbeatIntervalMs: toMs(options.heartbeatInterval ?? 10_000, 'heartbeatInterval'),
+    onFault: (error, where) => logger.error({ err: error, where }, 'runner fault'),
+  });
+  const scheduler = new RunScheduler({
+    tracker,
+    runner,
+    agents,
+    publisher,
+    limits: { ...DEFAULT_SCHEDULER_LIMITS, ...options.scheduler },
+  });
+  const runs = new RunService({ tracker, store: stores.runs, log: stores.events, bus: stores.bus, scheduler });
+  const router = new MessageRouter();
+  registerRunHandlers(router, runs);
+  registerSessionHandlers(router, clock);
+  router.onInternalError((error, type) => logger.error({ err: error, frameType: type }, 'handler fault'));
+
+  let started: Promise<void> | undefined;
+  let closed: Promise<void> | undefined;
+  let retentionTimer: Timer | undefined;
+  let controlSubscription: { unsubscribe(): Promise<void> } | undefined;
+
+  function getExecutionTracker(): AgentExecutionTracker;
+  function getExecutionTracker(opts: { userId: string }): UserExecutionScope;
+  function getExecutionTracker(opts?: unknown): AgentExecutionTracker | UserExecutionScope {
+    return resolveTracker(tracker, opts);
+  }
+
+  async function recover(): Promise<void> {
+    const leftovers = await stores.runs.listActive();
+    for (const record of leftovers) {
+      if (tracker.has(record.runId) || isTerminal(record.status)) continue;
+      tracker.adopt(record);
+      tracker.transition(record.runId, 'dead', {
+        error: {
+          code: 'node_restarted',
+          message: `The server restarted while run '${record.runId}' was ${record.status}`,
+        },
+      });
+    }
+    if (leftovers.length > 0) logger.warn({ count: leftovers.length }, 'ended runs left by a previous process');
+  }
+
+  const runtime: Runtime = {
+    nodeId,
+    clock,
+    tracker,
+    router,
+    scheduler,
+    runner,
+    runs,
+    agents,
+    tools,
+    events: stores.events,
+    runStore: stores.runs,
+    bus: stores.bus,
+    publisher,
+    logger,
+    eventRetention,
+    getExecutionTracker,
+    start() {
+      started ??= (async () => {
+        if (options.recoverOnStart ?? true) await recover();
+        controlSubscription = await stores.bus.subscribeControl(nodeId, (message) => {
+          if (message.type === 'cancel' && tracker.get(message.runId)?.userId === message.userId) {
+            tracker.cancel(message.runId, message.reason);
+          }
+        });
+        tracker.start();
+        retentionTimer = clock.setInterval(() => {
+          const now = clock.now();
+          Promise.all([stores.events.prune(now), stores.runs.prune(now - runRetentionMs)]).catch((error: unknown) =>
+            logger.error({ err: error }, 'retention failed'),
+          );
+        }, 60_000);
+      })();
+      return started;
+    },
+    async health() {
+      const base: Record<string, boolean> = { store: true, bus: stores.bus.health().ok };
+      if (stores.health === undefined) return base;
+      const extra = await stores.health().catch(() => ({ store: false }));
+      return { ...base, ...extra };
+    },
+    close(graceMs = 0) {
+      closed ??= (async () => {
+        scheduler.close();
+        if (graceMs > 0) await runner.waitForIdle(graceMs);
+        for (const record of tracker.activeRecords()) tracker.cancel(record.runId, 'shutdown');
+        tracker.close();
+        retentionTimer?.cancel();
+        await controlSubscription?.unsubscribe();
+        await publisher.flush();
+        await writer.flush();
+        runner.close();
+        writer.close();
+        await stores.bus.close();
+        await stores.events.close();
+        await stores.runs.close();
+      })();
+      return closed;
+    },
+  };
+  return runtime;
+}
+
+/** Memory stores and an in-process bus: for tests and `--store memory`. */
+export function memoryStores(env: { clock: Clock; retention: EventRetention }): RuntimeStores {
+  return { runs: new MemoryRunStore(), events: new MemoryEventLog(env.clock, env.retention), bus: new InProcessBus() };
+}
+
+/** The shared logic of every `getExecutionTracker`: no argument → the tracker; `{ userId }` → that user's scope. */
+export function resolveTracker(
+  tracker: AgentExecutionTracker,
+  opts: unknown,
+): AgentExecutionTracker | UserExecutionScope {
+  if (opts === undefined) return tracker;
+  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
+    throw new InvalidArgumentError(
+      `getExecutionTracker() expects no argument or an object { userId: string }, got ${describeValue(opts)}`,
+    );
+  }
+  if (!('userId' in opts)) {
+    throw new InvalidArgumentError('getExecutionTracker() expects { userId: string }; the object has no userId');
+  }
+  return tracker.forUser((opts as { userId: string }).userId);
+}
