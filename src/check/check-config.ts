@@ -1,0 +1,168 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { CheckError } from './check-error.js';
+import { RULE_IDS, type RuleId, type RuleSetting } from './rule-id.js';
+
+/** The config file `runwire check` looks for, from the first checked path upwards to the project root. */
+export const CONFIG_FILE_NAME = 'runwire.config.json';
+
+/** Files the checker reads unless `include` says otherwise. */
+export const DEFAULT_INCLUDE: readonly string[] = ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'];
+
+/**
+ * Files left out unless `defaultExcludes` is false: tests, fixtures, generated and vendored code, declaration
+ * files (usually generated) and build output.
+ */
+export const DEFAULT_EXCLUDE: readonly string[] = [
+  '**/node_modules/**',
+  '**/.git/**',
+  '**/*.test.*',
+  '**/*.spec.*',
+  '**/__tests__/**',
+  '**/test/**',
+  '**/tests/**',
+  '**/fixtures/**',
+  '**/__fixtures__/**',
+  '**/__mocks__/**',
+  '**/generated/**',
+  '**/*.generated.*',
+  '**/*.gen.*',
+  '**/vendor/**',
+  '**/third_party/**',
+  '**/dist/**',
+  '**/build/**',
+  '**/coverage/**',
+  '**/*.d.ts',
+  '**/*.d.mts',
+  '**/*.d.cts',
+  '**/*.min.js',
+];
+
+const ruleSetting = z.enum(['error', 'warning', 'off']);
+
+const configFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  include: z.array(z.string().min(1)).optional(),
+  exclude: z.array(z.string().min(1)).optional(),
+  defaultExcludes: z.boolean().optional(),
+  factoryOnly: z.record(z.string().min(1), z.array(z.string().min(1))).optional(),
+  canonical: z.record(z.string().min(1), z.string().min(1)).optional(),
+  rules: z.partialRecord(z.enum(RULE_IDS), ruleSetting).optional(),
+  tsconfig: z.string().min(1).optional(),
+});
+
+/** The content of `runwire.config.json`. Paths in it are relative to the file's folder. */
+export type CheckConfigFile = z.infer<typeof configFileSchema>;
+
+/** The config after defaults, with absolute paths. */
+export interface CheckConfig {
+  /** The config file read, if any. */
+  readonly file?: string;
+  /** Globs (relative to each checked folder) of files to check. */
+  readonly include: readonly string[];
+  /** Globs (relative to each checked folder) of files to skip, the defaults included. */
+  readonly exclude: readonly string[];
+  /** Factory-only class names and the absolute paths of the modules allowed to construct them. */
+  readonly factoryOnly: ReadonlyMap<string, readonly string[]>;
+  /** Symbol names and the absolute path of the one module they must be imported from. */
+  readonly canonical: ReadonlyMap<string, string>;
+  readonly rules: Readonly<Record<RuleId, RuleSetting>>;
+  /** Absolute path of the tsconfig used for `paths`; absent: the nearest tsconfig.json of each file. */
+  readonly tsconfig?: string;
+}
+
+/** Where to look for the config. */
+export interface LoadConfigOptions {
+  /** An explicit config file (`--config`); it must exist. */
+  readonly configPath?: string;
+  /** Where to start looking for `runwire.config.json` when no file is given. */
+  readonly searchFrom: string;
+}
+
+/**
+ * Finds, reads, validates and compiles the checker config. Without a config file the defaults apply.
+ *
+ * @throws CheckError with code `bad_config` when the file is missing (if given), not JSON, or invalid.
+ */
+export function loadCheckConfig(options: LoadConfigOptions): CheckConfig {
+  const file = options.configPath === undefined ? findConfigFile(options.searchFrom) : resolve(options.configPath);
+  if (file === undefined) return compileCheckConfig({}, options.searchFrom);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CheckError('bad_config', file, `Cannot read config file '${file}'; check the --config path`, {
+      cause: error,
+    });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new CheckError('bad_config', file, `Config file '${file}' is not valid JSON (${reason}); fix the syntax`, {
+      cause: error,
+    });
+  }
+  const parsed = configFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const where = issue.path.length === 0 ? '(top level)' : issue.path.map(String).join('.');
+      return `${where}: ${issue.message}`;
+    });
+    throw new CheckError(
+      'bad_config',
+      file,
+      `Config file '${file}' is invalid: ${problems.join('; ')}. See docs/check.md for the config format`,
+    );
+  }
+  return { ...compileCheckConfig(parsed.data, dirname(file)), file };
+}
+
+/** Applies defaults to a config file's content and makes its paths absolute against `baseDir`. */
+export function compileCheckConfig(content: CheckConfigFile, baseDir: string): CheckConfig {
+  const rules = Object.fromEntries(RULE_IDS.map((id) => [id, content.rules?.[id] ?? 'error'])) as Record<
+    RuleId,
+    RuleSetting
+  >;
+  const factoryOnly = new Map(
+    Object.entries(content.factoryOnly ?? {}).map(([name, modules]) => [
+      name,
+      modules.map((module) => resolve(baseDir, module)),
+    ]),
+  );
+  const canonical = new Map(
+    Object.entries(content.canonical ?? {}).map(([name, module]) => [name, resolve(baseDir, module)]),
+  );
+  return {
+    include: content.include ?? DEFAULT_INCLUDE,
+    exclude: [...(content.defaultExcludes === false ? [] : DEFAULT_EXCLUDE), ...(content.exclude ?? [])],
+    factoryOnly,
+    canonical,
+    rules,
+    ...(content.tsconfig === undefined ? {} : { tsconfig: resolve(baseDir, content.tsconfig) }),
+  };
+}
+
+/** The nearest `runwire.config.json` from `start` up to the first folder holding package.json or .git. */
+function findConfigFile(start: string): string | undefined {
+  let dir = resolve(start);
+  if (!isDirectory(dir)) dir = dirname(dir);
+  for (;;) {
+    const candidate = join(dir, CONFIG_FILE_NAME);
+    if (existsSync(candidate)) return candidate;
+    if (existsSync(join(dir, 'package.json')) || existsSync(join(dir, '.git'))) return undefined;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,195 @@
+import { readFileSync, statSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import type { CheckConfig } from './check-config.js';
+import type { CheckResult, ParseProblem, UnresolvedSite } from './check-result.js';
+import { discoverFiles } from './discover-files.js';
+import { extractFacts } from './extract-facts.js';
+import type { FileFacts } from './facts.js';
+import { FactsCache } from './facts-cache.js';
+import { type FactsJob, FactsWorkerPool } from './facts-worker-pool.js';
+import type { Finding } from './finding.js';
+import { ModuleResolver } from './module-resolver.js';
+import type { RuleContext } from './rule.js';
+import { RULE_IDS } from './rule-id.js';
+import { ALL_RULES } from './rules/all-rules.js';
+import { safeExtract } from './safe-extract.js';
+import { computeScore } from './score.js';
+import { SymbolGraph } from './symbol-graph.js';
+
+/** Below this many files to parse, the worker pool costs more to start than it saves. */
+const POOL_THRESHOLD = 400;
+
+/** How a {@link Checker} is set up. */
+export interface CheckerOptions {
+  /** Files and folders to check. */
+  readonly paths: readonly string[];
+  readonly config: CheckConfig;
+  /** Paths in reports and fingerprints are relative to this folder. @default process.cwd() */
+  readonly root?: string;
+  /** File that keeps the facts cache between runs; absent: memory only. */
+  readonly cacheFile?: string;
+  /** Worker threads for cold scans; 0 parses on the main thread. @default the number of CPUs */
+  readonly workers?: number;
+  /** Fingerprints of baselined findings: still reported and scored, never failing. */
+  readonly baseline?: ReadonlySet<string>;
+  /** Called as files are parsed, with the number done and the number to parse. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+interface FileState {
+  readonly mtimeMs: number;
+  readonly size: number;
+  readonly key: string;
+  readonly facts: FileFacts;
+}
+
+/**
+ * The checker engine: discovers files, extracts their facts (from the content-hash cache when unchanged, on worker
+ * threads when many are new), joins them in a symbol graph and runs the rules. Long-lived: a second
+ * {@link Checker.check} re-reads only files whose size or mtime changed and re-parses only those whose content did,
+ * which is what `--watch` relies on. Call {@link Checker.close} when done.
+ *
+ * @example
+ * const checker = new Checker({ paths: ['src'], config: loadCheckConfig({ searchFrom: 'src' }) });
+ * const result = await checker.check();
+ * await checker.close();
+ */
+export class Checker {
+  readonly #options: CheckerOptions;
+  readonly #root: string;
+  readonly #cache: FactsCache;
+  readonly #resolver: ModuleResolver;
+  readonly #pool: FactsWorkerPool;
+  #states = new Map<string, FileState>();
+
+  constructor(options: CheckerOptions) {
+    this.#options = options;
+    this.#root = resolve(options.root ?? process.cwd());
+    this.#cache = new FactsCache(options.cacheFile);
+    this.#resolver = new ModuleResolver(options.config.tsconfig);
+    this.#pool = new FactsWorkerPool(options.workers);
+  }
+
+  /** Forgets what is known about these files, so the next check re-reads them whatever their mtime. */
+  invalidate(files: Iterable<string>): void {
+    for (const file of files) this.#states.delete(resolve(file));
+  }
+
+  /** Checks the tree as it is now. */
+  async check(): Promise<CheckResult> {
+    const started = performance.now();
+    const files = discoverFiles(this.#options.paths, this.#options.config);
+    const discovered = performance.now();
+
+    const next = new Map<string, FileState>();
+    const pending: { file: string; mtimeMs: number; size: number; key: string; source: string }[] = [];
+    for (const file of files) {
+      const stat = statSync(file);
+      const known = this.#states.get(file);
+      if (known !== undefined && known.mtimeMs === stat.mtimeMs && known.size === stat.size) {
+        next.set(file, known);
+        continue;
+      }
+      const source = readFileSync(file, 'utf8');
+      const key = FactsCache.key(file, source);
+      const facts = known?.key === key ? known.facts : this.#cache.get(key);
+      if (facts !== undefined) next.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, key, facts });
+      else pending.push({ file, mtimeMs: stat.mtimeMs, size: stat.size, key, source });
+    }
+    const extracted = await this.#extract(pending);
+    pending.forEach((job, i) => {
+      const facts = extracted[i];
+      if (facts === undefined) return;
+      this.#cache.set(job.key, facts);
+      next.set(job.file, { mtimeMs: job.mtimeMs, size: job.size, key: job.key, facts });
+    });
+    const fileSetChanged = next.size !== this.#states.size || [...next.keys()].some((file) => !this.#states.has(file));
+    if (fileSetChanged) this.#resolver.clear();
+    this.#states = new Map(files.flatMap((file) => (next.has(file) ? [[file, next.get(file) as FileState]] : [])));
+    this.#cache.prune(new Set([...this.#states.values()].map((state) => state.key)));
+    if (pending.length > 0) this.#cache.save();
+    const factsDone = performance.now();
+
+    const facts = new Map([...this.#states].map(([file, state]) => [file, state.facts]));
+    const findings = this.#runRules(facts);
+    const rulesDone = performance.now();
+
+    const unresolved: UnresolvedSite[] = [];
+    const parseProblems: ParseProblem[] = [];
+    const declared = new Set<string>();
+    for (const [file, fileFacts] of facts) {
+      for (const declaration of fileFacts.declarations) declared.add(declaration.name);
+      for (const site of fileFacts.newSites) {
+        if (site.callee === undefined)
+          unresolved.push({ file, line: site.line, column: site.column, expression: site.text });
+      }
+      for (const message of fileFacts.parseErrors) parseProblems.push({ file, message });
+    }
+    return {
+      files: facts.size,
+      parsed: pending.length,
+      findings,
+      unresolved,
+      parseProblems,
+      score: computeScore(declared, findings),
+      timings: {
+        discover: discovered - started,
+        facts: factsDone - discovered,
+        rules: rulesDone - factsDone,
+        total: rulesDone - started,
+      },
+    };
+  }
+
+  /** The path of `file` relative to the root, with `/`, as reports and fingerprints use it. */
+  relative(file: string): string {
+    const path = relative(this.#root, file);
+    return sep === '/' ? path : path.split(sep).join('/');
+  }
+
+  /** Stops the worker pool. Idempotent. */
+  async close(): Promise<void> {
+    await this.#pool.close();
+  }
+
+  async #extract(jobs: readonly FactsJob[]): Promise<FileFacts[]> {
+    const progress = this.#options.onProgress;
+    if (jobs.length >= POOL_THRESHOLD && this.#options.workers !== 0) {
+      return this.#pool.extract(jobs, (done) => progress?.(done, jobs.length));
+    }
+    return jobs.map((job, i) => {
+      const facts = safeExtract(extractFacts, job.file, job.source);
+      if (progress !== undefined && (i % 50 === 49 || i === jobs.length - 1)) progress(i + 1, jobs.length);
+      return facts;
+    });
+  }
+
+  #runRules(files: ReadonlyMap<string, FileFacts>): Finding[] {
+    const { config, baseline } = this.#options;
+    const context: RuleContext = {
+      files,
+      graph: new SymbolGraph(files, this.#resolver),
+      config,
+      relative: (file) => this.relative(file),
+    };
+    const findings: Finding[] = [];
+    for (const rule of ALL_RULES) {
+      const setting = config.rules[rule.id];
+      if (setting === 'off') continue;
+      for (const finding of rule.check(context)) {
+        findings.push({ ...finding, severity: setting, baselined: baseline?.has(finding.fingerprint) ?? false });
+      }
+    }
+    return findings.sort(
+      (a, b) =>
+        RULE_IDS.indexOf(a.rule) - RULE_IDS.indexOf(b.rule) ||
+        compare(a.location.file, b.location.file) ||
+        a.location.line - b.location.line ||
+        a.location.column - b.location.column,
+    );
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,249 @@
+import { parseSync, Visitor } from 'oxc-parser';
+import { type AstNode, childNode, childNodes, identifierName, unwrapExpression } from './ast-node.js';
+import { DocComments } from './doc-comments.js';
+import type {
+  AliasFact,
+  DeclarationFact,
+  ExportFact,
+  FactoryOnlyFact,
+  FileFacts,
+  ImportFact,
+  NameRef,
+  NewSiteFact,
+} from './facts.js';
+import { LineIndex } from './line-index.js';
+import { shapeFingerprint } from './shape-fingerprint.js';
+
+/** Functions and classes smaller than this many syntax nodes are not compared by shape. */
+const MIN_SHAPE_NODES = 40;
+
+/**
+ * Parses one TypeScript or JavaScript file and keeps only its facts: top-level declarations with shape
+ * fingerprints, aliases, imports, exports and `new` sites. The language is taken from the file name's extension.
+ *
+ * @example
+ * extractFacts('src/a.ts', 'export class A {}').declarations[0]?.name; // 'A'
+ */
+export function extractFacts(fileName: string, source: string): FileFacts {
+  const result = parseSync(fileName, source, { preserveParens: false });
+  const lines = new LineIndex(source);
+  const docs = new DocComments(source, result.comments);
+  const declarations: DeclarationFact[] = [];
+  const aliases: AliasFact[] = [];
+
+  const addDeclaration = (node: AstNode, exported: boolean, statementStart: number): void => {
+    if (node.declare === true) return; // ambient: describes a value defined elsewhere
+    const name = identifierName(childNode(node, 'id'));
+    if (name === undefined) return;
+    const at = lines.position(childNode(node, 'id')?.start ?? node.start);
+    switch (node.type) {
+      case 'ClassDeclaration':
+      case 'ClassExpression':
+        declarations.push(classFact(node, name, exported, at, docs.before(statementStart)));
+        return;
+      case 'FunctionDeclaration':
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression':
+        if (childNode(node, 'body') === undefined) return; // an overload signature
+        declarations.push({ name, kind: 'function', exported, ...at, ...functionShape(node) });
+        return;
+      case 'TSInterfaceDeclaration':
+        declarations.push({ name, kind: 'interface', exported, ...at });
+        return;
+      case 'TSTypeAliasDeclaration':
+        declarations.push({ name, kind: 'type', exported, ...at });
+        return;
+      case 'TSEnumDeclaration':
+        declarations.push({ name, kind: 'enum', exported, ...at });
+        return;
+    }
+  };
+
+  const addVariables = (node: AstNode, exported: boolean, statementStart: number): void => {
+    if (node.declare === true) return;
+    for (const declarator of childNodes(node, 'declarations')) {
+      const id = childNode(declarator, 'id');
+      const name = identifierName(id);
+      const init = unwrapExpression(childNode(declarator, 'init'));
+      if (name === undefined || id === undefined || init === undefined) continue;
+      const at = lines.position(id.start);
+      if (init.type === 'ArrowFunctionExpression' || init.type === 'FunctionExpression') {
+        declarations.push({ name, kind: 'function', exported, ...at, ...functionShape(init) });
+      } else if (init.type === 'ClassExpression') {
+        declarations.push(classFact(init, name, exported, at, docs.before(statementStart)));
+      } else if (node.kind === 'const') {
+        const target = nameRef(init);
+        if (target !== undefined) {
+          aliases.push({ name, target, exported, deprecated: docs.has(statementStart, '@deprecated'), ...at });
+        }
+      }
+    }
+  };
+
+  for (const statement of childNodes(result.program as unknown as AstNode, 'body')) {
+    let node: AstNode | undefined = statement;
+    let exported = false;
+    if (statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration') {
+      node = childNode(statement, 'declaration');
+      exported = true;
+    }
+    if (node === undefined) continue;
+    if (node.type === 'VariableDeclaration') addVariables(node, exported, statement.start);
+    else addDeclaration(node, exported, statement.start);
+  }
+
+  return {
+    declarations,
+    aliases,
+    imports: importFacts(result.module.staticImports, lines),
+    exports: exportFacts(result.module.staticExports, lines, docs),
+    newSites: source.includes('new') ? newSiteFacts(result.program as unknown as AstNode, source, lines) : [],
+    parseErrors: result.errors.map((error) => {
+      const label = error.labels[0];
+      const at = label === undefined ? { line: 1, column: 1 } : lines.position(label.start);
+      return `${at.line}:${at.column} ${error.message}`;
+    }),
+  };
+}
+
+/** `X` or `ns.X` as a name reference; anything else (calls, conditionals, `this.X`) has none. */
+function nameRef(node: AstNode | undefined): NameRef | undefined {
+  const expression = unwrapExpression(node);
+  const name = identifierName(expression);
+  if (name !== undefined) return { name };
+  if (expression?.type === 'MemberExpression' && expression.computed === false) {
+    const object = identifierName(unwrapExpression(childNode(expression, 'object')));
+    const member = identifierName(childNode(expression, 'property'));
+    if (object !== undefined && member !== undefined) return { name: object, member };
+  }
+  return undefined;
+}
+
+function functionShape(node: AstNode): { shape?: string } {
+  const shape = shapeFingerprint([...childNodes(node, 'params'), childNode(node, 'body')], MIN_SHAPE_NODES);
+  return shape === undefined ? {} : { shape };
+}
+
+function classFact(
+  node: AstNode,
+  name: string,
+  exported: boolean,
+  at: { line: number; column: number },
+  doc: string | undefined,
+): DeclarationFact {
+  const members = childNodes(childNode(node, 'body') ?? node, 'body');
+  const superClass = nameRef(childNode(node, 'superClass'));
+  const ctor = members.find((member) => member.type === 'MethodDefinition' && member.kind === 'constructor');
+  const factoryOnly = factoryOnlyFact(ctor, doc);
+  const shape = members.length >= 2 ? shapeFingerprint([childNode(node, 'body')], MIN_SHAPE_NODES) : undefined;
+  return {
+    name,
+    kind: 'class',
+    exported,
+    ...at,
+    ...(shape === undefined ? {} : { shape }),
+    ...(superClass === undefined ? {} : { extends: superClass }),
+    ...(superClass !== undefined && addsNothing(node, members) ? { addsNothing: true } : {}),
+    ...(factoryOnly === undefined ? {} : { factoryOnly }),
+  };
+}
+
+function factoryOnlyFact(ctor: AstNode | undefined, doc: string | undefined): FactoryOnlyFact | undefined {
+  const tag = doc === undefined ? undefined : /@factoryOnly\b([^@]*)/.exec(doc);
+  if (tag !== undefined && tag !== null) {
+    const allowedModules = (tag[1] ?? '')
+      .split(/[\s,*]+/)
+      .filter((word) => word.startsWith('.') || word.startsWith('/') || word.includes('/'));
+    return { reason: 'tsdoc', allowedModules };
+  }
+  if (ctor?.accessibility === 'private') return { reason: 'private-constructor', allowedModules: [] };
+  if (ctor?.accessibility === 'protected') return { reason: 'protected-constructor', allowedModules: [] };
+  return undefined;
+}
+
+/**
+ * A subclass adds nothing when it has no decorators and its body is empty or holds only a constructor that passes
+ * its parameters, unchanged and in order, to `super`.
+ */
+function addsNothing(node: AstNode, members: readonly AstNode[]): boolean {
+  if (childNodes(node, 'decorators').length > 0) return false;
+  if (members.length === 0) return true;
+  const [only] = members;
+  if (members.length !== 1 || only === undefined || only.kind !== 'constructor') return false;
+  const fn = childNode(only, 'value');
+  const statements = childNodes(childNode(fn ?? only, 'body') ?? only, 'body');
+  const call = unwrapExpression(childNode(statements[0] ?? only, 'expression'));
+  if (fn === undefined || statements.length !== 1 || call?.type !== 'CallExpression') return false;
+  if (childNode(call, 'callee')?.type !== 'Super') return false;
+  const params = childNodes(fn, 'params').map((param) =>
+    param.type === 'RestElement' ? `...${identifierName(childNode(param, 'argument'))}` : identifierName(param),
+  );
+  const args = childNodes(call, 'arguments').map((arg) =>
+    arg.type === 'SpreadElement' ? `...${identifierName(childNode(arg, 'argument'))}` : identifierName(arg),
+  );
+  return params.length === args.length && params.every((param, i) => param !== undefined && param === args[i]);
+}
+
+function importFacts(imports: ReturnType<typeof parseSync>['module']['staticImports'], lines: LineIndex): ImportFact[] {
+  const facts: ImportFact[] = [];
+  for (const statement of imports) {
+    for (const entry of statement.entries) {
+      const imported =
+        entry.importName.kind === 'NamespaceObject'
+          ? '*'
+          : entry.importName.kind === 'Default'
+            ? 'default'
+            : (entry.importName.name ?? 'default');
+      facts.push({
+        local: entry.localName.value,
+        imported,
+        source: statement.moduleRequest.value,
+        typeOnly: entry.isType,
+        ...lines.position(entry.localName.start),
+      });
+    }
+  }
+  return facts;
+}
+
+function exportFacts(
+  exports: ReturnType<typeof parseSync>['module']['staticExports'],
+  lines: LineIndex,
+  docs: DocComments,
+): ExportFact[] {
+  const facts: ExportFact[] = [];
+  for (const statement of exports) {
+    const deprecated = docs.has(statement.start, '@deprecated');
+    for (const entry of statement.entries) {
+      const at = lines.position(entry.start);
+      const exported = entry.exportName.kind === 'Default' ? 'default' : (entry.exportName.name ?? '*');
+      const source = entry.moduleRequest?.value;
+      if (source === undefined) {
+        const local = entry.localName.name ?? undefined;
+        facts.push({ form: 'local', exported, ...(local === undefined ? {} : { local }), deprecated, ...at });
+      } else if (entry.importName.kind === 'AllButDefault') {
+        facts.push({ form: 'star', exported: '*', source, deprecated, ...at });
+      } else {
+        const imported = entry.importName.kind === 'All' ? '*' : (entry.importName.name ?? 'default');
+        facts.push({ form: 'reexport', exported, imported, source, deprecated, ...at });
+      }
+    }
+  }
+  return facts;
+}
+
+function newSiteFacts(program: AstNode, source: string, lines: LineIndex): NewSiteFact[] {
+  const sites: NewSiteFact[] = [];
+  const visitor = new Visitor({
+    NewExpression(node) {
+      const callee = childNode(node as unknown as AstNode, 'callee');
+      if (callee === undefined) return;
+      const ref = nameRef(callee);
+      const written = source.slice(callee.start, callee.end).replace(/\s+/g, ' ');
+      const text = written.length > 60 ? `${written.slice(0, 57)}...` : written;
+      sites.push({ ...(ref === undefined ? {} : { callee: ref }), text, ...lines.position(node.start) });
+    },
+  });
+  visitor.visit(program as unknown as Parameters<Visitor['visit']>[0]);
+  return sites;
+}

@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, extname } from 'node:path';
+import type { FileFacts } from './facts.js';
+
+/** Bumped whenever the facts format or their extraction changes, so stale cache files are ignored. */
+const FACTS_VERSION = 'facts-1';
+
+interface CacheFile {
+  readonly version: string;
+  readonly entries: Record<string, FileFacts>;
+}
+
+/**
+ * Facts by content hash, optionally kept in a file between runs. The key covers the extension (the language) and
+ * the text, so a file whose content is unchanged is never parsed again, wherever it moved. Saving keeps only the
+ * entries used since loading, so the cache never outgrows the tree.
+ */
+export class FactsCache {
+  readonly #file: string | undefined;
+  readonly #loaded: Map<string, FileFacts>;
+  readonly #used = new Map<string, FileFacts>();
+
+  /** @param file - where the cache lives between runs; absent: memory only. A missing or stale file is ignored. */
+  constructor(file?: string) {
+    this.#file = file;
+    this.#loaded = new Map(Object.entries(file === undefined ? {} : readCacheFile(file)));
+  }
+
+  /** The cache key of a file's content. */
+  static key(fileName: string, source: string): string {
+    return createHash('sha1').update(extname(fileName)).update('\0').update(source).digest('base64url');
+  }
+
+  get(key: string): FileFacts | undefined {
+    const facts = this.#used.get(key) ?? this.#loaded.get(key);
+    if (facts !== undefined) this.#used.set(key, facts);
+    return facts;
+  }
+
+  set(key: string, facts: FileFacts): void {
+    this.#used.set(key, facts);
+  }
+
+  /** Forgets entries not used since the last call, keeping memory bounded in a long-lived checker. */
+  prune(keep: ReadonlySet<string>): void {
+    for (const key of this.#used.keys()) if (!keep.has(key)) this.#used.delete(key);
+    this.#loaded.clear();
+  }
+
+  /** Writes the used entries to the cache file (atomically); does nothing for a memory-only cache. */
+  save(): void {
+    if (this.#file === undefined) return;
+    const content: CacheFile = { version: FACTS_VERSION, entries: Object.fromEntries(this.#used) };
+    mkdirSync(dirname(this.#file), { recursive: true });
+    const temporary = `${this.#file}.${process.pid}.tmp`;
+    writeFileSync(temporary, JSON.stringify(content));
+    renameSync(temporary, this.#file);
+  }
+}
+
+function readCacheFile(file: string): Record<string, FileFacts> {
+  try {
+    const content = JSON.parse(readFileSync(file, 'utf8')) as Partial<CacheFile>;
+    return content.version === FACTS_VERSION && typeof content.entries === 'object' && content.entries !== null
+      ? content.entries
+      : {};
+  } catch {
+    return {}; // no cache yet, or a damaged one: start cold
+  }
+}

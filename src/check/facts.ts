@@ -1,0 +1,102 @@
+/**
+ * The facts the checker keeps about one source file. Only these survive parsing (never the AST), so memory
+ * stays bounded and the facts of an unchanged file can be reused from the content-hash cache.
+ *
+ * Every fact is plain JSON: it crosses worker threads and is written to the on-disk cache as is.
+ */
+
+/** 1-based line and column of a fact in its file. */
+export interface Position {
+  readonly line: number;
+  readonly column: number;
+}
+
+/** What a top-level declaration declares. */
+export type DeclarationKind =
+  /** `class X {}`, `const X = class {}` */
+  | 'class'
+  /** `interface X {}` */
+  | 'interface'
+  /** `type X = …` */
+  | 'type'
+  /** `enum X {}` */
+  | 'enum'
+  /** `function x() {}`, `const x = () => {}`, `const x = function () {}` */
+  | 'function';
+
+/** A reference to a binding by name, or to a member of a namespace binding (`ns.X`). */
+export interface NameRef {
+  readonly name: string;
+  readonly member?: string;
+}
+
+/** Why a class may only be constructed by its factories. */
+export interface FactoryOnlyFact {
+  readonly reason: 'private-constructor' | 'protected-constructor' | 'tsdoc';
+  /** Extra modules allowed to call `new`, as written after `@factoryOnly` (relative to the declaring file). */
+  readonly allowedModules: readonly string[];
+}
+
+/** One top-level declaration: a candidate concept. */
+export interface DeclarationFact extends Position {
+  readonly name: string;
+  readonly kind: DeclarationKind;
+  readonly exported: boolean;
+  /** Fingerprint of the normalised body (identifiers renamed by first use); absent when too small to compare. */
+  readonly shape?: string;
+  /** The `extends` clause of a class, when it is a plain name or `ns.Name`. */
+  readonly extends?: NameRef;
+  /** True for a class that extends another and adds nothing (empty body or a pass-through constructor). */
+  readonly addsNothing?: boolean;
+  readonly factoryOnly?: FactoryOnlyFact;
+}
+
+/** `const X = Y` or `const X = ns.Y` at the top level: an alias, not a copy. */
+export interface AliasFact extends Position {
+  readonly name: string;
+  readonly target: NameRef;
+  readonly exported: boolean;
+  /** Marked `@deprecated` in its TSDoc: importing through it is non-canonical. */
+  readonly deprecated: boolean;
+}
+
+/** One imported binding. `imported` is the exported name, `'default'`, or `'*'` for a namespace import. */
+export interface ImportFact extends Position {
+  readonly local: string;
+  readonly imported: string;
+  readonly source: string;
+  readonly typeOnly: boolean;
+}
+
+/**
+ * One exported name.
+ * - `local`: `export { a as b }`, `export class b`, `export default a` (`local` is absent for anonymous defaults)
+ * - `reexport`: `export { a as b } from 'm'`, `export * as b from 'm'` (`imported` is `'*'`)
+ * - `star`: `export * from 'm'` (`exported` is `'*'`)
+ */
+export interface ExportFact extends Position {
+  readonly form: 'local' | 'reexport' | 'star';
+  readonly exported: string;
+  readonly local?: string;
+  readonly imported?: string;
+  readonly source?: string;
+  readonly deprecated: boolean;
+}
+
+/** A `new` expression. `callee` is absent when the constructed class cannot be named statically. */
+export interface NewSiteFact extends Position {
+  readonly callee?: NameRef;
+  /** The callee as written, shortened, for messages about unresolved sites. */
+  readonly text: string;
+}
+
+/** Everything the checker knows about one file. */
+export interface FileFacts {
+  readonly declarations: readonly DeclarationFact[];
+  readonly aliases: readonly AliasFact[];
+  readonly imports: readonly ImportFact[];
+  readonly exports: readonly ExportFact[];
+  readonly newSites: readonly NewSiteFact[];
+  /** Parser errors, each as `line:column message`; a file with errors still yields the facts that parsed. */
+  readonly parseErrors: readonly string[];
+}

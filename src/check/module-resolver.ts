@@ -1,0 +1,52 @@
+import { dirname } from 'node:path';
+import { ResolverFactory } from 'oxc-resolver';
+
+/**
+ * Resolves import specifiers to files the way TypeScript and Node do: relative paths (with `.js` written for
+ * `.ts` sources), `tsconfig` `paths`, and package `exports`. Results are cached per folder and specifier; call
+ * {@link ModuleResolver.clear} when files are added or removed.
+ */
+export class ModuleResolver {
+  readonly #resolver: ResolverFactory;
+  readonly #cache = new Map<string, string | null>();
+
+  /** @param tsconfig - a tsconfig.json to take `paths` from; by default the nearest one of each importing file. */
+  constructor(tsconfig?: string) {
+    this.#resolver = new ResolverFactory({
+      tsconfig: tsconfig === undefined ? 'auto' : { configFile: tsconfig, references: 'auto' },
+      extensions: ['.ts', '.tsx', '.mts', '.cts', '.d.ts', '.js', '.jsx', '.mjs', '.cjs', '.json'],
+      extensionAlias: {
+        '.js': ['.ts', '.tsx', '.d.ts', '.js', '.jsx'],
+        '.mjs': ['.mts', '.mjs'],
+        '.cjs': ['.cts', '.cjs'],
+        '.jsx': ['.tsx', '.jsx'],
+      },
+      conditionNames: ['types', 'import', 'module', 'node', 'require', 'default'],
+      mainFields: ['types', 'module', 'main'],
+      builtinModules: true,
+      nodePath: false,
+    });
+  }
+
+  /** The absolute path `specifier` imports from `importer`, or null for builtins and unresolvable specifiers. */
+  resolve(importer: string, specifier: string): string | null {
+    const dir = dirname(importer);
+    const key = `${dir}\0${specifier}`;
+    const cached = this.#cache.get(key);
+    if (cached !== undefined) return cached;
+    let path: string | null = null;
+    try {
+      path = this.#resolver.resolveFileSync(importer, specifier).path ?? null;
+    } catch {
+      path = null; // malformed specifiers resolve to nothing, like missing packages
+    }
+    this.#cache.set(key, path);
+    return path;
+  }
+
+  /** Forgets cached results (the file set changed). */
+  clear(): void {
+    this.#cache.clear();
+    this.#resolver.clearCache();
+  }
+}

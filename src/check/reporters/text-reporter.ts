@@ -1,0 +1,68 @@
+import type { CheckResult } from '../check-result.js';
+import { exitCodeFor } from '../exit-code.js';
+import type { Finding } from '../finding.js';
+import { RULE_IDS } from '../rule-id.js';
+import { ansiColors } from './ansi-colors.js';
+import type { ReportOptions } from './report-options.js';
+
+/**
+ * `runwire check` (text): findings grouped by rule, each with its place, the other places involved and the fix;
+ * then the `new` sites that could not be resolved, parse problems, and the score with how it was computed.
+ */
+export function formatText(result: CheckResult, options: ReportOptions & { readonly color: boolean }): string {
+  const c = ansiColors(options.color);
+  const lines: string[] = [];
+  for (const rule of RULE_IDS) {
+    const findings = result.findings.filter((finding) => finding.rule === rule);
+    if (findings.length === 0) continue;
+    lines.push(c.bold(`${rule} (${findings.length})`));
+    for (const finding of findings) lines.push(...formatFinding(finding, options, c), '');
+  }
+  if (result.unresolved.length > 0) {
+    lines.push(c.bold(`unresolved new sites (${result.unresolved.length}): the class cannot be named statically`));
+    for (const site of result.unresolved) {
+      lines.push(`  ${c.cyan(`${options.relative(site.file)}:${site.line}:${site.column}`)}  new ${site.expression}()`);
+    }
+    lines.push('');
+  }
+  if (result.parseProblems.length > 0) {
+    lines.push(c.bold(`parse problems (${result.parseProblems.length})`));
+    for (const problem of result.parseProblems) {
+      lines.push(`  ${c.cyan(options.relative(problem.file))}:${problem.message}`);
+    }
+    lines.push('');
+  }
+  const baselined = result.findings.filter((finding) => finding.baselined).length;
+  const failing = exitCodeFor(result, options.minScore) === 1;
+  const scoreText = `${result.score.value}`;
+  lines.push(
+    `${c.bold('score')} ${failing ? c.red(scoreText) : c.green(scoreText)}  ` +
+      c.dim(`(${result.score.formula}; a concept is a top-level class, interface, type, enum or function name)`),
+  );
+  lines.push(
+    `${result.files} files (${result.parsed} parsed), ${result.findings.length} findings` +
+      (baselined > 0 ? ` (${baselined} in baseline ${options.baselineFile ?? ''})`.replace(' )', ')') : '') +
+      (options.minScore === undefined ? '' : `, min score ${options.minScore}`) +
+      `, ${Math.round(result.timings.total)} ms`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+function formatFinding(finding: Finding, options: ReportOptions, c: ReturnType<typeof ansiColors>): string[] {
+  const where = `${options.relative(finding.location.file)}:${finding.location.line}:${finding.location.column}`;
+  const tag = finding.baselined
+    ? c.dim('baselined')
+    : finding.severity === 'error'
+      ? c.red('error')
+      : c.yellow('warning');
+  const lines = [`  ${c.cyan(where)}  ${tag}  ${finding.message}`];
+  for (const related of finding.related) {
+    lines.push(
+      c.dim(
+        `      ${options.relative(related.file)}:${related.line}:${related.column}  ${related.message ?? ''}`.trimEnd(),
+      ),
+    );
+  }
+  lines.push(`      ${c.green('fix:')} ${finding.fix}`);
+  return lines;
+}

@@ -1,0 +1,23 @@
+import type { CheckConfig } from './check-config.js';
+import type { FileFacts } from './facts.js';
+import type { RuleFinding } from './finding.js';
+import type { RuleId } from './rule-id.js';
+import type { SymbolGraph } from './symbol-graph.js';
+
+/** What every rule sees: the facts of all checked files, the symbol graph over them, and the config. */
+export interface RuleContext {
+  /** Facts by absolute file path, in path order. */
+  readonly files: ReadonlyMap<string, FileFacts>;
+  readonly graph: SymbolGraph;
+  readonly config: CheckConfig;
+  /** The path of `file` as reports show it and fingerprints key on it: relative to the project root, with `/`. */
+  relative(file: string): string;
+}
+
+/** One check. A rule is stateless: it reads the context and returns its findings. */
+export interface Rule {
+  readonly id: RuleId;
+  /** One line on what the rule finds (used in `--help`, SARIF and the docs). */
+  readonly summary: string;
+  check(context: RuleContext): RuleFinding[];
+}

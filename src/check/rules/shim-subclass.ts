@@ -1,0 +1,44 @@
+import { conceptFingerprint } from '../finding.js';
+import { moduleSpecifier } from '../module-specifier.js';
+import type { Rule } from '../rule.js';
+
+/**
+ * `class X extends Y {}` that adds nothing, where `Y` is a class of the checked tree: an alias with a different
+ * identity (`instanceof` and static state split). Subclasses of external classes (`Error`, a package's class) are
+ * left alone, since a distinct identity is often the point there.
+ */
+export const shimSubclass: Rule = {
+  id: 'shim-subclass',
+  summary: 'class X extends Y {} that adds nothing: an alias with a different identity',
+  check(context) {
+    const findings = [];
+    for (const [file, facts] of context.files) {
+      for (const declaration of facts.declarations) {
+        if (declaration.addsNothing !== true || declaration.extends === undefined) continue;
+        const { origin, hops } = context.graph.resolveRef(file, declaration.extends);
+        if (origin.kind !== 'declaration' || origin.declaration.kind !== 'class') continue;
+        const base = origin.declaration.name;
+        const from = origin.file === file ? '' : ` from '${moduleSpecifier(file, origin.file)}'`;
+        findings.push({
+          rule: 'shim-subclass' as const,
+          concept: declaration.name,
+          concepts: [declaration.name],
+          message: `class '${declaration.name}' extends '${base}' (${context.relative(origin.file)}:${origin.declaration.line}) and adds nothing: an alias with a different identity`,
+          fix: `replace the class with \`export { ${base} as ${declaration.name} }${from}\``,
+          location: { file, line: declaration.line, column: declaration.column },
+          related: [
+            {
+              file: origin.file,
+              line: origin.declaration.line,
+              column: origin.declaration.column,
+              message: `'${base}' declared here`,
+            },
+            ...hops.map((hop) => ({ file: hop.file, line: hop.line, column: hop.column, message: `via ${hop.via}` })),
+          ],
+          fingerprint: conceptFingerprint('shim-subclass', declaration.name, context.relative(file)),
+        });
+      }
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,197 @@
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readBaseline, writeBaseline } from './baseline.js';
+import { loadCheckConfig } from './check-config.js';
+import { CheckError } from './check-error.js';
+import type { CheckResult } from './check-result.js';
+import { Checker } from './checker.js';
+import { exitCodeFor } from './exit-code.js';
+import { progressBar } from './progress-bar.js';
+import { formatChanges } from './reporters/change-reporter.js';
+import { formatJson } from './reporters/json-reporter.js';
+import type { ReportOptions } from './reporters/report-options.js';
+import { formatSarif } from './reporters/sarif-reporter.js';
+import { formatText } from './reporters/text-reporter.js';
+import { watchTree } from './watch-tree.js';
+
+/** Report formats of `runwire check`. */
+export const REPORT_FORMATS = ['text', 'json', 'sarif'] as const;
+
+/** One of {@link REPORT_FORMATS}. */
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** The options of one `runwire check` invocation, as given on the command line. */
+export interface RunCheckOptions {
+  /** Files and folders to check. @default ['.'] */
+  readonly paths: readonly string[];
+  /** Explicit config file; otherwise `runwire.config.json` is looked up from the first path. */
+  readonly config?: string;
+  /** @default 'text' */
+  readonly format?: string;
+  /** Write the report here instead of stdout. */
+  readonly output?: string;
+  /** Fail (exit 1) below this score, 0–100. */
+  readonly minScore?: string | number;
+  /** Baseline file: written when missing (or with `updateBaseline`), applied otherwise. */
+  readonly baseline?: string;
+  readonly updateBaseline?: boolean;
+  /** Re-check on every change until stopped. */
+  readonly watch?: boolean;
+  /** False turns colors off (`--no-color`). */
+  readonly color?: boolean;
+  /** False turns the progress bar off. */
+  readonly progress?: boolean;
+  /** False keeps the facts cache in memory only; a string is the cache file. */
+  readonly cache?: boolean | string;
+  /** Worker threads for cold scans; 0 parses on the main thread. */
+  readonly workers?: string | number;
+}
+
+/** A writable text stream, such as process.stdout. */
+export interface TextStream {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+}
+
+/** Everything `runwire check` touches outside itself, injectable for tests. */
+export interface CheckIo {
+  readonly stdout: TextStream;
+  readonly stderr: TextStream;
+  readonly cwd: string;
+  /** True when the environment asks for no color (`NO_COLOR` set and non-empty). */
+  readonly noColor: boolean;
+  /** Aborting ends `--watch`. Without it, watch mode runs until the process is interrupted. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Runs `runwire check` and returns its exit status: 0 clean, 1 below `--min-score` or a new `error` finding, 2 when
+ * the check cannot run (the message goes to stderr). In watch mode it returns once `io.signal` aborts.
+ */
+export async function runCheck(options: RunCheckOptions, io: CheckIo): Promise<0 | 1 | 2> {
+  let checker: Checker | undefined;
+  try {
+    const format = parseFormat(options.format);
+    const minScore = parseNumber(options.minScore, '--min-score', 0, 100);
+    const workers = parseNumber(options.workers, '--workers', 0, 64);
+    const paths = options.paths.length === 0 ? ['.'] : options.paths;
+    const config = loadCheckConfig({
+      searchFrom: resolve(io.cwd, paths[0] ?? '.'),
+      ...(options.config === undefined ? {} : { configPath: resolve(io.cwd, options.config) }),
+    });
+    const baselineFile = options.baseline === undefined ? undefined : resolve(io.cwd, options.baseline);
+    const writingBaseline =
+      baselineFile !== undefined && (options.updateBaseline === true || readBaseline(baselineFile) === undefined);
+    const baseline = baselineFile === undefined || writingBaseline ? undefined : readBaseline(baselineFile);
+    const cacheFile =
+      options.cache === false
+        ? undefined
+        : typeof options.cache === 'string'
+          ? resolve(io.cwd, options.cache)
+          : join(io.cwd, 'node_modules', '.cache', 'runwire', 'check-facts.json');
+    const bar = progressBar(io.stderr);
+    checker = new Checker({
+      paths: paths.map((path) => resolve(io.cwd, path)),
+      config,
+      root: io.cwd,
+      ...(cacheFile === undefined ? {} : { cacheFile }),
+      ...(workers === undefined ? {} : { workers }),
+      ...(baseline === undefined ? {} : { baseline }),
+      ...(options.progress === false ? {} : { onProgress: bar.update }),
+    });
+    const relative = checker.relative.bind(checker);
+    const reportOptions: ReportOptions = {
+      relative,
+      root: io.cwd,
+      ...(minScore === undefined ? {} : { minScore }),
+      ...(baselineFile === undefined ? {} : { baselineFile: relative(baselineFile) }),
+    };
+    const color =
+      options.color !== false && !io.noColor && (options.output === undefined ? io.stdout.isTTY === true : false);
+
+    let result = await checker.check();
+    bar.clear();
+    if (writingBaseline && baselineFile !== undefined) {
+      writeBaseline(baselineFile, result.findings, relative);
+      result = { ...result, findings: result.findings.map((finding) => ({ ...finding, baselined: true })) };
+      io.stderr.write(
+        `runwire check: wrote baseline ${relative(baselineFile)} with ${result.findings.length} findings\n`,
+      );
+    }
+    const report =
+      format === 'json'
+        ? formatJson(result, reportOptions)
+        : format === 'sarif'
+          ? formatSarif(result, reportOptions)
+          : formatText(result, { ...reportOptions, color });
+    if (options.output === undefined) io.stdout.write(report);
+    else writeFileSync(resolve(io.cwd, options.output), report);
+    if (options.watch === true) {
+      await watchLoop(
+        checker,
+        paths.map((path) => resolve(io.cwd, path)),
+        result,
+        io,
+        { ...reportOptions, color },
+      );
+    }
+    return exitCodeFor(result, minScore);
+  } catch (error) {
+    if (error instanceof CheckError) {
+      io.stderr.write(`runwire check: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  } finally {
+    await checker?.close();
+  }
+}
+
+async function watchLoop(
+  checker: Checker,
+  paths: readonly string[],
+  first: CheckResult,
+  io: CheckIo,
+  options: ReportOptions & { readonly color: boolean },
+): Promise<void> {
+  let previous = first;
+  io.stderr.write('runwire check: watching for changes (Ctrl-C to stop)\n');
+  const watcher = watchTree(paths, async (changed) => {
+    checker.invalidate(changed);
+    try {
+      const current = await checker.check();
+      io.stdout.write(formatChanges(previous, current, changed, options));
+      previous = current;
+    } catch (error) {
+      if (!(error instanceof CheckError)) throw error;
+      io.stderr.write(`runwire check: ${error.message}\n`); // e.g. the folder was deleted; keep watching
+    }
+  });
+  await watcher.ready;
+  await new Promise<void>((resolvePromise) => {
+    const stop = (): void => resolvePromise();
+    if (io.signal?.aborted === true) return stop();
+    io.signal?.addEventListener('abort', stop, { once: true });
+    if (io.signal === undefined) process.once('SIGINT', stop);
+  });
+  await watcher.close();
+}
+
+function parseFormat(format: string | undefined): (typeof REPORT_FORMATS)[number] {
+  if (format === undefined) return 'text';
+  const found = REPORT_FORMATS.find((candidate) => candidate === format);
+  if (found === undefined) {
+    throw new CheckError('bad_option', '--format', `Unknown --format '${format}'; use text, json or sarif`);
+  }
+  return found;
+}
+
+function parseNumber(value: string | number | undefined, option: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const number = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(number) || number < min || number > max || (typeof value === 'string' && value.trim() === '')) {
+    throw new CheckError('bad_option', option, `${option} must be a number from ${min} to ${max}, got '${value}'`);
+  }
+  return number;
+}
