@@ -50,9 +50,12 @@ export function extractFacts(fileName: string, source: string): FileFacts {
       case 'TSInterfaceDeclaration':
         declarations.push({ name, kind: 'interface', exported, ...at });
         return;
-      case 'TSTypeAliasDeclaration':
-        declarations.push({ name, kind: 'type', exported, ...at });
+      case 'TSTypeAliasDeclaration': {
+        const target = typeAliasTarget(childNode(node, 'typeAnnotation'));
+        if (target === undefined) declarations.push({ name, kind: 'type', exported, ...at });
+        else aliases.push({ name, target, exported, deprecated: docs.has(statementStart, '@deprecated'), ...at });
         return;
+      }
       case 'TSEnumDeclaration':
         declarations.push({ name, kind: 'enum', exported, ...at });
         return;
@@ -117,6 +120,18 @@ function nameRef(node: AstNode | undefined): NameRef | undefined {
     if (object !== undefined && member !== undefined) return { name: object, member };
   }
   return undefined;
+}
+
+/** `type X = Y` and `type X = ns.Y` (no type arguments) alias `Y`; any other type is a concept of its own. */
+function typeAliasTarget(type: AstNode | undefined): NameRef | undefined {
+  if (type?.type !== 'TSTypeReference' || childNode(type, 'typeArguments') !== undefined) return undefined;
+  const typeName = childNode(type, 'typeName');
+  const name = identifierName(typeName);
+  if (name !== undefined) return { name };
+  if (typeName?.type !== 'TSQualifiedName') return undefined;
+  const object = identifierName(childNode(typeName, 'left'));
+  const member = identifierName(childNode(typeName, 'right'));
+  return object === undefined || member === undefined ? undefined : { name: object, member };
 }
 
 function functionShape(node: AstNode): { shape?: string } {

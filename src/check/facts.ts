@@ -51,7 +51,7 @@ export interface DeclarationFact extends Position {
   readonly factoryOnly?: FactoryOnlyFact;
 }
 
-/** `const X = Y` or `const X = ns.Y` at the top level: an alias, not a copy. */
+/** `const X = Y`, `const X = ns.Y` or `type X = Y` at the top level: an alias, not a copy. */
 export interface AliasFact extends Position {
   readonly name: string;
   readonly target: NameRef;

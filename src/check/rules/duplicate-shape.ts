@@ -1,5 +1,6 @@
 import type { DeclarationFact } from '../facts.js';
 import { conceptFingerprint } from '../finding.js';
+import { moduleSpecifier } from '../module-specifier.js';
 import type { Rule } from '../rule.js';
 
 /**
@@ -33,7 +34,7 @@ export const duplicateShape: Rule = {
         concept: second.declaration.name,
         concepts: names,
         message: `${kind} ${list} have the same ${kind === 'class' ? 'members' : 'body'} under different names`,
-        fix: `keep '${first.declaration.name}' and replace each copy with an alias: \`export { ${first.declaration.name} as ${second.declaration.name} } from '…'\``,
+        fix: `keep '${first.declaration.name}' and replace each copy with an alias, e.g. \`export { ${first.declaration.name} as ${second.declaration.name} } from '${moduleSpecifier(second.file, first.file)}'\``,
         location: { file: second.file, line: second.declaration.line, column: second.declaration.column },
         related: [first, ...others].map((member) => ({
           file: member.file,

@@ -25,12 +25,12 @@ export const factoryBypass: Rule = {
         const configured = context.config.factoryOnly.get(name);
         const own = origin.declaration.factoryOnly;
         if (configured === undefined && own === undefined) continue;
-        const allowed = new Set([
-          withoutExtension(origin.file),
-          ...(configured ?? []).map(withoutExtension),
-          ...(own?.allowedModules ?? []).map((module) => withoutExtension(resolve(dirname(origin.file), module))),
-        ]);
-        if (allowed.has(withoutExtension(file))) continue;
+        const allowedModules = [
+          origin.file,
+          ...(configured ?? []),
+          ...(own?.allowedModules ?? []).map((module) => resolve(dirname(origin.file), module)),
+        ];
+        if (allowedModules.some((module) => withoutExtension(module) === withoutExtension(file))) continue;
         const occurrence = (occurrences.get(name) ?? 0) + 1;
         occurrences.set(name, occurrence);
         const why =
@@ -41,7 +41,7 @@ export const factoryBypass: Rule = {
               : own?.reason === 'tsdoc'
                 ? '@factoryOnly'
                 : 'configured factory-only';
-        const factories = [...allowed].map((module) => context.relative(module)).join(', ');
+        const factories = [...new Set(allowedModules.map((module) => context.relative(module)))].join(', ');
         findings.push({
           rule: 'factory-bypass' as const,
           concept: name,
@@ -56,12 +56,14 @@ export const factoryBypass: Rule = {
               column: origin.declaration.column,
               message: `'${name}' declared here`,
             },
-            ...hops.map((hop) => ({
-              file: hop.file,
-              line: hop.line,
-              column: hop.column,
-              message: `via ${hop.via} '${hop.name}'`,
-            })),
+            ...hops
+              .filter((hop) => hop.via !== 'export')
+              .map((hop) => ({
+                file: hop.file,
+                line: hop.line,
+                column: hop.column,
+                message: `via ${hop.via} '${hop.name}'`,
+              })),
           ],
           fingerprint: conceptFingerprint('factory-bypass', name, context.relative(file), occurrence),
         });

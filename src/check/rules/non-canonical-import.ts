@@ -27,7 +27,8 @@ export const nonCanonicalImport: Rule = {
               : undefined;
         if (concept === undefined || concept === '*' || concept === 'default') continue;
         const canonical = context.config.canonical.get(concept);
-        const deprecated = hops.find((hop) => hop.deprecated);
+        const deprecated =
+          hops.find((hop) => hop.deprecated && hop.via !== 'export') ?? hops.find((hop) => hop.deprecated);
         let reason: string | undefined;
         if (deprecated !== undefined) {
           reason = `through a deprecated ${deprecated.via} (${context.relative(deprecated.file)}:${deprecated.line})`;
@@ -59,12 +60,14 @@ export const nonCanonicalImport: Rule = {
                   },
                 ]
               : []),
-            ...hops.map((hop) => ({
-              file: hop.file,
-              line: hop.line,
-              column: hop.column,
-              message: `${hop.deprecated ? 'deprecated ' : ''}${hop.via} '${hop.name}'`,
-            })),
+            ...hops
+              .filter((hop) => hop.via !== 'export' || hop.deprecated)
+              .map((hop) => ({
+                file: hop.file,
+                line: hop.line,
+                column: hop.column,
+                message: `${hop.deprecated ? 'deprecated ' : ''}${hop.via} '${hop.name}'`,
+              })),
           ],
           fingerprint: conceptFingerprint('non-canonical-import', concept, context.relative(file), occurrence),
         });

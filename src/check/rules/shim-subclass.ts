@@ -33,7 +33,14 @@ export const shimSubclass: Rule = {
               column: origin.declaration.column,
               message: `'${base}' declared here`,
             },
-            ...hops.map((hop) => ({ file: hop.file, line: hop.line, column: hop.column, message: `via ${hop.via}` })),
+            ...hops
+              .filter((hop) => hop.via !== 'export' || hop.deprecated)
+              .map((hop) => ({
+                file: hop.file,
+                line: hop.line,
+                column: hop.column,
+                message: `via ${hop.via} '${hop.name}'`,
+              })),
           ],
           fingerprint: conceptFingerprint('shim-subclass', declaration.name, context.relative(file)),
         });
