@@ -14,6 +14,9 @@ const KEYED_MEMBERS = new Set([
   'TSAbstractPropertyDefinition',
 ]);
 
+/** Primitive fields that change what code does without being child nodes (`+=` vs `*=`, `let` vs `const`, …). */
+const MEANINGFUL_FIELDS = ['operator', 'kind', 'static', 'async', 'generator', 'prefix', 'accessibility', 'optional'];
+
 /**
  * The shape of a function or class: its syntax tree with every identifier renamed by order of first use, while
  * member names, property accesses and literals are kept. Two declarations with equal fingerprints are the same code
@@ -46,6 +49,10 @@ export function shapeFingerprint(parts: readonly (AstNode | undefined)[], minNod
       const value = node.value as { cooked?: unknown } | undefined;
       tokens.push(String(value?.cooked));
       return;
+    }
+    for (const field of MEANINGFUL_FIELDS) {
+      const value = node[field];
+      if (typeof value === 'string' || value === true) tokens.push(`${field}=${String(value)}`);
     }
     const keys = visitorKeys[node.type] ?? [];
     for (const key of keys) {

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { extractFacts } from '../../src/check/extract-facts.js';
+
+describe('extractFacts', () => {
+  it('keeps top-level declarations of every concept kind with their positions', () => {
+    const facts = extractFacts(
+      'a.ts',
+      'export class A {}\ninterface I {}\ntype T = { a: 1 };\nenum E { X }\nfunction f() {}\nexport const g = () => 1;\n',
+    );
+    assert.deepEqual(
+      facts.declarations.map((d) => [d.name, d.kind, d.line, d.exported]),
+      [
+        ['A', 'class', 1, true],
+        ['I', 'interface', 2, false],
+        ['T', 'type', 3, false],
+        ['E', 'enum', 4, false],
+        ['f', 'function', 5, false],
+        ['g', 'function', 6, true],
+      ],
+    );
+  });
+
+  it('treats const X = Y, const X = ns.Y and type X = Y as aliases, not declarations', () => {
+    const facts = extractFacts('a.ts', 'const X = Y;\nconst Z = ns.Q;\ntype W = ns.V;\nconst n = 1;\n');
+    assert.deepEqual(facts.declarations, []);
+    assert.deepEqual(
+      facts.aliases.map((a) => [a.name, a.target]),
+      [
+        ['X', { name: 'Y' }],
+        ['Z', { name: 'ns', member: 'Q' }],
+        ['W', { name: 'ns', member: 'V' }],
+      ],
+    );
+  });
+
+  it('skips ambient declarations and overload signatures', () => {
+    const facts = extractFacts(
+      'a.ts',
+      'declare class D {}\nexport function o(a: string): void;\nexport function o(a: unknown) {}\n',
+    );
+    assert.deepEqual(
+      facts.declarations.map((d) => d.name),
+      ['o'],
+    );
+  });
+
+  it('marks private, protected and @factoryOnly classes with their allowed modules', () => {
+    const facts = extractFacts(
+      'a.ts',
+      'class P { private constructor() {} }\nclass Q { protected constructor() {} }\n/** @factoryOnly ./make.ts ./other.ts */\nclass R {}\n',
+    );
+    assert.deepEqual(
+      facts.declarations.map((d) => d.factoryOnly),
+      [
+        { reason: 'private-constructor', allowedModules: [] },
+        { reason: 'protected-constructor', allowedModules: [] },
+        { reason: 'tsdoc', allowedModules: ['./make.ts', './other.ts'] },
+      ],
+    );
+  });
+
+  it('sees that a subclass adds nothing only when its body is empty or a pass-through constructor', () => {
+    const facts = extractFacts(
+      'a.ts',
+      [
+        'class A extends B {}',
+        'class C extends B { constructor(a, b) { super(a, b); } }',
+        'class D extends B { constructor(a, b) { super(b, a); } }',
+        'class E extends B { x = 1 }',
+        'class F extends B { constructor(private a: number) { super(a); } }',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      facts.declarations.map((d) => [d.name, d.addsNothing ?? false]),
+      [
+        ['A', true],
+        ['C', true],
+        ['D', false],
+        ['E', false],
+        ['F', false],
+      ],
+    );
+  });
+
+  it('gives bodies equal after renaming the same shape, and different code a different one', () => {
+    const body = (a: string, b: string, op: string) =>
+      `export function f${a}(${a}: number[], ${b}: number) { let total = 0; for (const item of ${a}) { if (item > ${b}) total ${op}= item * 2; else total -= Math.min(item, ${b}); } if (total < 0) throw new RangeError('negative'); return { total, count: ${a}.length }; }`;
+    const [one] = extractFacts('a.ts', body('x', 'y', '+')).declarations;
+    const [two] = extractFacts('b.ts', body('values', 'limit', '+')).declarations;
+    const [three] = extractFacts('c.ts', body('x', 'y', '*')).declarations;
+    assert.ok(one?.shape !== undefined);
+    assert.equal(one?.shape, two?.shape);
+    assert.notEqual(one?.shape, three?.shape);
+  });
+
+  it('records imports, exports and re-exports with default, namespace, renamed and star forms', () => {
+    const facts = extractFacts(
+      'a.ts',
+      "import D, { a as b } from './x.js';\nimport * as ns from './ns.js';\nexport { b as c };\nexport * from './s.js';\nexport * as m from './m.js';\nexport default D;\n",
+    );
+    assert.deepEqual(
+      facts.imports.map((i) => [i.local, i.imported, i.source]),
+      [
+        ['D', 'default', './x.js'],
+        ['b', 'a', './x.js'],
+        ['ns', '*', './ns.js'],
+      ],
+    );
+    assert.deepEqual(
+      facts.exports.map((e) => [e.form, e.exported, e.local ?? e.imported ?? null, e.source ?? null]),
+      [
+        ['reexport', 'c', 'a', './x.js'], // re-exporting an import is an indirect export of its source
+        ['star', '*', null, './s.js'],
+        ['reexport', 'm', '*', './m.js'],
+        ['local', 'default', 'D', null],
+      ],
+    );
+  });
+
+  it('names new sites it can resolve statically and leaves the rest without a callee', () => {
+    const facts = extractFacts('a.ts', 'new A();\nnew ns.B();\nnew (c ? A : B)();\nnew this.kind();\n');
+    assert.deepEqual(
+      facts.newSites.map((s) => [s.line, s.callee ?? null, s.text]),
+      [
+        [1, { name: 'A' }, 'A'],
+        [2, { name: 'ns', member: 'B' }, 'ns.B'],
+        [3, null, 'c ? A : B'],
+        [4, null, 'this.kind'],
+      ],
+    );
+  });
+
+  it('keeps the facts that parsed and reports syntax errors with a position', () => {
+    const facts = extractFacts('a.ts', 'export class A {}\nconst = ;\n');
+    assert.equal(facts.parseErrors.length > 0, true);
+    assert.match(facts.parseErrors[0] ?? '', /^2:\d+ /);
+  });
+});
