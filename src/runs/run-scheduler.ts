@@ -73,8 +73,14 @@ export class RunScheduler {
   readonly #users = new Map<string, UserQueue>();
   /** Non-terminal runs per thread, in arrival order (key: userId + threadId). */
   readonly #threads = new Map<string, string[]>();
-  /** Users in round-robin order; the first is served next. */
+  /** Users with waiting runs, in arrival order. */
   #rotation: string[] = [];
+  /**
+   * When each user with runs here last had a run started (a serial number). The least recently served user goes
+   * first, so a user who just arrived is not served after one who was just served.
+   */
+  readonly #lastServed = new Map<string, number>();
+  #serial = 0;
   #running = 0;
   #drainScheduled = false;
   #closed = false;
@@ -201,7 +207,7 @@ export class RunScheduler {
     let started = true;
     while (started && this.#running < this.#limits.maxConcurrentRuns) {
       started = false;
-      for (const userId of [...this.#rotation]) {
+      for (const userId of this.#servingOrder()) {
         if (this.#running >= this.#limits.maxConcurrentRuns) break;
         const q = this.#users.get(userId);
         if (q === undefined || q.running.size >= this.#limits.maxConcurrentRunsPerUser) continue;
@@ -212,13 +218,17 @@ export class RunScheduler {
         q.running.add(w.record.runId);
         this.#running++;
         started = true;
-        // Served: move to the back of the rotation.
-        this.#rotation = [...this.#rotation.filter((u) => u !== userId), userId];
+        this.#lastServed.set(userId, ++this.#serial);
         this.#runner.start(w.record, w.input);
       }
     }
     this.#announceWaiting();
     this.#rotation = this.#rotation.filter((u) => (this.#users.get(u)?.waiting.length ?? 0) > 0);
+  }
+
+  /** Users with waiting runs, least recently served first (never served: first, in arrival order). */
+  #servingOrder(): string[] {
+    return [...this.#rotation].sort((a, b) => (this.#lastServed.get(a) ?? 0) - (this.#lastServed.get(b) ?? 0));
   }
 
   /** Emits `run_queued` once for every run that could not start at once. */
@@ -232,7 +242,10 @@ export class RunScheduler {
           .emit(w.record, { type: 'run_queued', status: 'pending', reason, position: i + 1 })
           .catch(() => undefined);
       });
-      if (q.waiting.length === 0 && q.running.size === 0) this.#users.delete(userId);
+      if (q.waiting.length === 0 && q.running.size === 0) {
+        this.#users.delete(userId);
+        this.#lastServed.delete(userId);
+      }
     }
   }
 
