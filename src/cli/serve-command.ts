@@ -1,0 +1,80 @@
+import type { Command } from 'commander';
+import { compileServerConfig, isProduction, readConfigFile, readEnv } from '../config.js';
+import { startServer } from '../server.js';
+import { storesFor } from '../stores/stores-for-config.js';
+import { createLogger } from './create-logger.js';
+import { addServerOptions, flagInput } from './server-options.js';
+
+const HELP_AFTER = `
+Every option can also be set by its environment variable or in the --config JSON file
+(precedence: flag, then environment, then file, then default). Durations take ms or 250ms/10s/15m/1h/7d.
+
+With no --jwt-secret or --jwks, serve runs in dev mode: it binds loopback only, makes a random secret, prints a
+token for user "dev", and refuses to start with NODE_ENV=production or a non-loopback --host.
+
+Examples:
+  runwire serve                                   dev mode on 127.0.0.1:8080, SQLite in ./.runwire/runwire.db
+  runwire serve --store memory --port 0           throwaway server on a free port
+  RUNWIRE_JWT_SECRET=… runwire serve --host 0.0.0.0 --origin https://app.example.com
+  runwire serve --redis redis://10.0.0.5:6379     one of many nodes sharing Redis
+
+Connect: ws://HOST:PORT/ws with "Authorization: Bearer <token>" or subprotocols "runwire.v1, bearer.<token>".
+Stop with SIGTERM or Ctrl-C: sockets close with 1001, runs get --shutdown-grace to finish, then are cancelled.
+`;
+
+/** Adds `runwire serve`. */
+export function registerServeCommand(program: Command): void {
+  const command = program
+    .command('serve')
+    .description('run the Runwire server (HTTP and WebSocket on one port)')
+    .addHelpText('after', HELP_AFTER);
+  addServerOptions(command);
+  command.action(async () => {
+    const env = readEnv();
+    const flags = flagInput(command);
+    const configFile = command.opts<{ config?: string }>().config ?? env.configFile;
+    const fromFile = configFile === undefined ? {} : readConfigFile(configFile);
+    const config = compileServerConfig([fromFile, env.input, flags], isProduction());
+    const logger = createLogger(config.logLevel);
+    const server = await startServer({ config, logger, stores: await storesFor(config) });
+    const ws = server.url.replace(/^http/, 'ws');
+    process.stderr.write(`Runwire listening on ${server.url} (WebSocket ${ws}/ws, store ${config.store})\n`);
+    logger.info({ url: server.url, store: config.store, nodeId: server.runtime.nodeId }, 'listening');
+    if (server.dev !== undefined) {
+      process.stderr.write(
+        [
+          '',
+          'WARNING: dev mode: no --jwt-secret or --jwks configured. A random secret was made for this process;',
+          'tokens die with it. Never use dev mode for real users.',
+          `Dev token (user "dev", valid 24 h):\n  ${server.dev.token}`,
+          `Try: npx wscat -c ${ws}/ws -H "Authorization: Bearer ${server.dev.token.slice(0, 12)}…"`,
+          '',
+        ].join('\n'),
+      );
+    }
+    await new Promise<void>((resolve) => {
+      let stopping = false;
+      const stop = (signal: string): void => {
+        if (stopping) {
+          process.stderr.write(`Second ${signal}: exiting now\n`);
+          process.exit(1);
+        }
+        stopping = true;
+        logger.info({ signal }, 'shutting down');
+        server.close().then(
+          () => {
+            logger.info({}, 'stopped');
+            resolve();
+          },
+          (error: unknown) => {
+            logger.error({ err: error }, 'shutdown failed');
+            process.exitCode = 1;
+            resolve();
+          },
+        );
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    });
+  });
+}

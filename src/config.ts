@@ -1,0 +1,492 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { type DurationInput, toMs } from './duration.js';
+import { ConfigError } from './errors.js';
+import type { ThreadPolicy } from './runs/run-scheduler.js';
+
+/**
+ * Server configuration. This module is the only reader of `process.env`. Every option has one row in
+ * `SERVER_OPTIONS`: the CLI flags, the environment variables and the docs are all generated from it.
+ * Precedence: command-line flag, then environment variable, then the `--config` JSON file, then the default.
+ */
+
+export type StoreKind = 'memory' | 'sqlite' | 'redis';
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+
+type Kind = 'string' | 'int' | 'duration' | 'list' | 'enum';
+
+export interface OptionSpec {
+  /** Key in the config file and in `ServerConfigInput`. */
+  readonly key: keyof ServerConfigInput;
+  /** Long flag, without the value placeholder. */
+  readonly flag: string;
+  /** Value placeholder for `--help`. */
+  readonly value: string;
+  readonly env: string;
+  readonly kind: Kind;
+  readonly choices?: readonly string[];
+  readonly defaultText: string;
+  readonly description: string;
+}
+
+/** Every server option, in the order `--help` and the docs list them. */
+export const SERVER_OPTIONS: readonly OptionSpec[] = [
+  {
+    key: 'host',
+    flag: '--host',
+    value: 'HOST',
+    env: 'RUNWIRE_HOST',
+    kind: 'string',
+    defaultText: '127.0.0.1',
+    description: 'Interface to listen on',
+  },
+  {
+    key: 'port',
+    flag: '--port',
+    value: 'PORT',
+    env: 'RUNWIRE_PORT',
+    kind: 'int',
+    defaultText: '8080',
+    description: 'Port for HTTP and WebSocket (0 picks a free port)',
+  },
+  {
+    key: 'store',
+    flag: '--store',
+    value: 'KIND',
+    env: 'RUNWIRE_STORE',
+    kind: 'enum',
+    choices: ['memory', 'sqlite', 'redis'],
+    defaultText: 'sqlite',
+    description: 'Where runs and events live: sqlite (one durable file), memory (lost on exit), redis (many nodes)',
+  },
+  {
+    key: 'db',
+    flag: '--db',
+    value: 'FILE',
+    env: 'RUNWIRE_DB',
+    kind: 'string',
+    defaultText: './.runwire/runwire.db',
+    description: 'SQLite database file (with --store sqlite)',
+  },
+  {
+    key: 'redisUrl',
+    flag: '--redis',
+    value: 'URL',
+    env: 'RUNWIRE_REDIS_URL',
+    kind: 'string',
+    defaultText: 'redis://127.0.0.1:6379',
+    description: 'Redis URL (with --store redis; giving it implies --store redis)',
+  },
+  {
+    key: 'redisPrefix',
+    flag: '--redis-prefix',
+    value: 'PREFIX',
+    env: 'RUNWIRE_REDIS_PREFIX',
+    kind: 'string',
+    defaultText: 'runwire:',
+    description: 'Prefix of every Redis key',
+  },
+  {
+    key: 'jwtSecret',
+    flag: '--jwt-secret',
+    value: 'SECRET',
+    env: 'RUNWIRE_JWT_SECRET',
+    kind: 'string',
+    defaultText: '(none: dev mode)',
+    description: 'HS256 secret that signs tokens (at least 32 characters)',
+  },
+  {
+    key: 'jwks',
+    flag: '--jwks',
+    value: 'FILE|URL',
+    env: 'RUNWIRE_JWKS',
+    kind: 'string',
+    defaultText: '(none)',
+    description: 'JSON Web Key Set for RS256/ES256 tokens, as a file or an http(s) URL',
+  },
+  {
+    key: 'jwtIssuer',
+    flag: '--jwt-issuer',
+    value: 'ISS',
+    env: 'RUNWIRE_JWT_ISSUER',
+    kind: 'string',
+    defaultText: '(not checked)',
+    description: 'Required `iss` claim',
+  },
+  {
+    key: 'jwtAudience',
+    flag: '--jwt-audience',
+    value: 'AUD',
+    env: 'RUNWIRE_JWT_AUDIENCE',
+    kind: 'string',
+    defaultText: '(not checked)',
+    description: 'Required `aud` claim',
+  },
+  {
+    key: 'origins',
+    flag: '--origin',
+    value: 'LIST',
+    env: 'RUNWIRE_ORIGIN',
+    kind: 'list',
+    defaultText: '(same origin only)',
+    description: 'Comma-separated browser origins allowed to open sockets (`*` allows any)',
+  },
+  {
+    key: 'heartbeat',
+    flag: '--heartbeat',
+    value: 'DURATION',
+    env: 'RUNWIRE_HEARTBEAT',
+    kind: 'duration',
+    defaultText: '30s',
+    description: 'WebSocket ping interval; a socket silent for two intervals is dropped',
+  },
+  {
+    key: 'maxFrameBytes',
+    flag: '--max-frame-bytes',
+    value: 'BYTES',
+    env: 'RUNWIRE_MAX_FRAME_BYTES',
+    kind: 'int',
+    defaultText: '131072',
+    description: 'Largest inbound frame; larger ones close the socket with 1009',
+  },
+  {
+    key: 'rateLimit',
+    flag: '--rate-limit',
+    value: 'PER_SECOND',
+    env: 'RUNWIRE_RATE_LIMIT',
+    kind: 'int',
+    defaultText: '50',
+    description: 'Sustained inbound frames per second per connection',
+  },
+  {
+    key: 'rateBurst',
+    flag: '--rate-burst',
+    value: 'FRAMES',
+    env: 'RUNWIRE_RATE_BURST',
+    kind: 'int',
+    defaultText: '100',
+    description: 'Burst of inbound frames allowed above the rate',
+  },
+  {
+    key: 'maxBufferedBytes',
+    flag: '--max-buffered-bytes',
+    value: 'BYTES',
+    env: 'RUNWIRE_MAX_BUFFERED_BYTES',
+    kind: 'int',
+    defaultText: '4194304',
+    description: 'Send buffer above which a slow client is closed with 1013 (it resumes later)',
+  },
+  {
+    key: 'shutdownGrace',
+    flag: '--shutdown-grace',
+    value: 'DURATION',
+    env: 'RUNWIRE_SHUTDOWN_GRACE',
+    kind: 'duration',
+    defaultText: '10s',
+    description: 'How long runs may finish on SIGTERM before they are cancelled',
+  },
+  {
+    key: 'threadPolicy',
+    flag: '--thread-policy',
+    value: 'POLICY',
+    env: 'RUNWIRE_THREAD_POLICY',
+    kind: 'enum',
+    choices: ['enqueue', 'reject', 'interrupt'],
+    defaultText: 'enqueue',
+    description: 'What a new run on a busy thread does',
+  },
+  {
+    key: 'maxRunsPerUser',
+    flag: '--max-runs-per-user',
+    value: 'N',
+    env: 'RUNWIRE_MAX_RUNS_PER_USER',
+    kind: 'int',
+    defaultText: '4',
+    description: 'Running runs per user; more wait in the user queue',
+  },
+  {
+    key: 'maxQueuedPerUser',
+    flag: '--max-queued-per-user',
+    value: 'N',
+    env: 'RUNWIRE_MAX_QUEUED_PER_USER',
+    kind: 'int',
+    defaultText: '32',
+    description: 'Waiting runs per user before too_many_runs',
+  },
+  {
+    key: 'runTimeout',
+    flag: '--run-timeout',
+    value: 'DURATION',
+    env: 'RUNWIRE_RUN_TIMEOUT',
+    kind: 'duration',
+    defaultText: '15m',
+    description: 'Default deadline of a run, from its start',
+  },
+  {
+    key: 'runHeartbeatTimeout',
+    flag: '--run-heartbeat-timeout',
+    value: 'DURATION',
+    env: 'RUNWIRE_RUN_HEARTBEAT_TIMEOUT',
+    kind: 'duration',
+    defaultText: '30s',
+    description: 'A run with no heartbeat for this long is marked dead',
+  },
+  {
+    key: 'eventRetention',
+    flag: '--event-retention',
+    value: 'DURATION',
+    env: 'RUNWIRE_EVENT_RETENTION',
+    kind: 'duration',
+    defaultText: '24h',
+    description: 'How long events are kept for resume',
+  },
+  {
+    key: 'eventRetentionCount',
+    flag: '--event-retention-count',
+    value: 'N',
+    env: 'RUNWIRE_EVENT_RETENTION_COUNT',
+    kind: 'int',
+    defaultText: '10000',
+    description: 'How many newest events are kept per user',
+  },
+  {
+    key: 'logLevel',
+    flag: '--log-level',
+    value: 'LEVEL',
+    env: 'RUNWIRE_LOG_LEVEL',
+    kind: 'enum',
+    choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'],
+    defaultText: 'info',
+    description: 'Log level (logs are JSON unless stdout is a terminal)',
+  },
+];
+
+/** Server options as given (flags, env, config file, code). Durations accept ms or strings like `'10s'`. */
+export interface ServerConfigInput {
+  host?: string;
+  port?: number | string;
+  store?: StoreKind;
+  db?: string;
+  redisUrl?: string;
+  redisPrefix?: string;
+  jwtSecret?: string;
+  jwks?: string;
+  jwtIssuer?: string;
+  jwtAudience?: string;
+  origins?: readonly string[] | string;
+  heartbeat?: DurationInput;
+  maxFrameBytes?: number | string;
+  rateLimit?: number | string;
+  rateBurst?: number | string;
+  maxBufferedBytes?: number | string;
+  shutdownGrace?: DurationInput;
+  threadPolicy?: ThreadPolicy;
+  maxRunsPerUser?: number | string;
+  maxQueuedPerUser?: number | string;
+  runTimeout?: DurationInput;
+  runHeartbeatTimeout?: DurationInput;
+  eventRetention?: DurationInput;
+  eventRetentionCount?: number | string;
+  logLevel?: LogLevel;
+}
+
+/** How tokens are verified. */
+export type AuthConfig =
+  | { readonly mode: 'secret'; readonly secret: string; readonly issuer?: string; readonly audience?: string }
+  | { readonly mode: 'jwks'; readonly jwks: string; readonly issuer?: string; readonly audience?: string };
+
+/** The compiled configuration: validated, defaults applied, durations in ms. */
+export interface ServerConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly store: StoreKind;
+  readonly db: string;
+  readonly redisUrl: string;
+  readonly redisPrefix: string;
+  /** `undefined` means dev mode (a random secret is made at start). */
+  readonly auth: AuthConfig | undefined;
+  /** Allowed browser origins; empty means same-origin only; `['*']` means any. */
+  readonly origins: readonly string[];
+  readonly heartbeatMs: number;
+  readonly maxFrameBytes: number;
+  readonly rateLimitPerSecond: number;
+  readonly rateBurst: number;
+  readonly maxBufferedBytes: number;
+  readonly shutdownGraceMs: number;
+  readonly threadPolicy: ThreadPolicy;
+  readonly maxRunsPerUser: number;
+  readonly maxQueuedPerUser: number;
+  readonly runTimeoutMs: number;
+  readonly runHeartbeatTimeoutMs: number;
+  readonly eventRetentionMs: number;
+  readonly eventRetentionCount: number;
+  readonly logLevel: LogLevel;
+  /** `NODE_ENV === 'production'`. */
+  readonly production: boolean;
+}
+
+/** Reads the `RUNWIRE_*` variables of `SERVER_OPTIONS` (and `RUNWIRE_CONFIG`). */
+export function readEnv(env: NodeJS.ProcessEnv = process.env): { input: ServerConfigInput; configFile?: string } {
+  const input: Record<string, string> = {};
+  for (const spec of SERVER_OPTIONS) {
+    const value = env[spec.env];
+    if (value !== undefined && value !== '') input[spec.key] = value;
+  }
+  const configFile = env.RUNWIRE_CONFIG;
+  return configFile === undefined || configFile === '' ? { input } : { input, configFile };
+}
+
+/** Whether the process runs with `NODE_ENV=production`. */
+export function isProduction(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.NODE_ENV === 'production';
+}
+
+/** Reads a `--config` JSON file whose keys are those of `SERVER_OPTIONS`. @throws ConfigError naming the file. */
+export function readConfigFile(path: string): ServerConfigInput {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      `Cannot read config file '${path}': ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`Config file '${path}' is not valid JSON: ${(error as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError(`Config file '${path}' must hold a JSON object`);
+  }
+  const known = new Set(SERVER_OPTIONS.map((s) => s.key as string));
+  const unknown = Object.keys(parsed).filter((k) => !known.has(k));
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      `Config file '${path}' has unknown option(s): ${unknown.join(', ')}; known: ${[...known].join(', ')}`,
+    );
+  }
+  return parsed as ServerConfigInput;
+}
+
+function int(spec: string, value: number | string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = typeof value === 'number' ? value : /^\s*-?\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${spec} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+function oneOf<T extends string>(spec: string, value: string | undefined, choices: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(value)) {
+    throw new ConfigError(`${spec} must be one of ${choices.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as T;
+}
+
+function label(key: keyof ServerConfigInput): string {
+  const spec = SERVER_OPTIONS.find((s) => s.key === key);
+  return spec === undefined ? key : `${spec.flag} (${spec.env})`;
+}
+
+/** Whether `host` is a loopback address or name. */
+export function isLoopbackHost(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  if (isIP(host) === 6) return host === '::1';
+  return false;
+}
+
+/** Merges inputs (later ones win) and compiles them. @throws ConfigError naming the option and the fix. */
+export function compileServerConfig(inputs: readonly ServerConfigInput[], production = false): ServerConfig {
+  const i: ServerConfigInput = {};
+  for (const input of inputs) {
+    for (const [k, v] of Object.entries(input)) if (v !== undefined) (i as Record<string, unknown>)[k] = v;
+  }
+  const store: StoreKind = oneOf(
+    label('store'),
+    i.store ?? (i.redisUrl !== undefined ? 'redis' : undefined),
+    ['memory', 'sqlite', 'redis'],
+    'sqlite',
+  );
+  if (i.jwtSecret !== undefined && i.jwks !== undefined) {
+    throw new ConfigError(`Give either ${label('jwtSecret')} or ${label('jwks')}, not both`);
+  }
+  if (i.jwtSecret !== undefined && i.jwtSecret.length < 32) {
+    throw new ConfigError(`${label('jwtSecret')} must be at least 32 characters (256 bits for HS256)`);
+  }
+  const claims = {
+    ...(i.jwtIssuer === undefined ? {} : { issuer: i.jwtIssuer }),
+    ...(i.jwtAudience === undefined ? {} : { audience: i.jwtAudience }),
+  };
+  const auth: AuthConfig | undefined =
+    i.jwtSecret !== undefined
+      ? { mode: 'secret', secret: i.jwtSecret, ...claims }
+      : i.jwks !== undefined
+        ? { mode: 'jwks', jwks: i.jwks, ...claims }
+        : undefined;
+  const origins = (typeof i.origins === 'string' ? i.origins.split(',') : (i.origins ?? []))
+    .map((o) => o.trim())
+    .filter((o) => o.length > 0);
+  for (const origin of origins) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError(`${label('origins')}: '${origin}' is not an origin like https://app.example.com (no path)`);
+    }
+  }
+  const host = i.host ?? '127.0.0.1';
+  const config: ServerConfig = {
+    host,
+    port: int(label('port'), i.port, 8080, 0, 65_535),
+    store,
+    db: i.db ?? './.runwire/runwire.db',
+    redisUrl: i.redisUrl ?? 'redis://127.0.0.1:6379',
+    redisPrefix: i.redisPrefix ?? 'runwire:',
+    auth,
+    origins,
+    heartbeatMs: toMs(i.heartbeat ?? '30s', label('heartbeat')),
+    maxFrameBytes: int(label('maxFrameBytes'), i.maxFrameBytes, 128 * 1024, 1024, 64 * 1024 * 1024),
+    rateLimitPerSecond: int(label('rateLimit'), i.rateLimit, 50, 1, 1_000_000),
+    rateBurst: int(label('rateBurst'), i.rateBurst, 100, 1, 1_000_000),
+    maxBufferedBytes: int(label('maxBufferedBytes'), i.maxBufferedBytes, 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    shutdownGraceMs: toMs(i.shutdownGrace ?? '10s', label('shutdownGrace')),
+    threadPolicy: oneOf(label('threadPolicy'), i.threadPolicy, ['enqueue', 'reject', 'interrupt'], 'enqueue'),
+    maxRunsPerUser: int(label('maxRunsPerUser'), i.maxRunsPerUser, 4, 1, 10_000),
+    maxQueuedPerUser: int(label('maxQueuedPerUser'), i.maxQueuedPerUser, 32, 0, 100_000),
+    runTimeoutMs: toMs(i.runTimeout ?? '15m', label('runTimeout')),
+    runHeartbeatTimeoutMs: toMs(i.runHeartbeatTimeout ?? '30s', label('runHeartbeatTimeout')),
+    eventRetentionMs: toMs(i.eventRetention ?? '24h', label('eventRetention')),
+    eventRetentionCount: int(label('eventRetentionCount'), i.eventRetentionCount, 10_000, 1, 10_000_000),
+    logLevel: oneOf(
+      label('logLevel'),
+      i.logLevel,
+      ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'],
+      'info',
+    ),
+    production,
+  };
+  if (config.heartbeatMs < 10) throw new ConfigError(`${label('heartbeat')} must be at least 10 ms`);
+  if (config.runTimeoutMs < 1) throw new ConfigError(`${label('runTimeout')} must be positive`);
+  if (config.auth === undefined) {
+    if (production) {
+      throw new ConfigError(
+        `No token secret configured and NODE_ENV=production: set ${label('jwtSecret')} or ${label('jwks')}; dev mode is not allowed in production`,
+      );
+    }
+    if (!isLoopbackHost(host)) {
+      throw new ConfigError(
+        `No token secret configured: dev mode binds loopback only, but ${label('host')} is '${host}'. Set ${label('jwtSecret')} or ${label('jwks')}`,
+      );
+    }
+  }
+  return config;
+}
+
+/** The environment's secret for `runwire token` (flag, env, or config file), if any. */
+export function tokenSecretFrom(inputs: readonly ServerConfigInput[]): string | undefined {
+  let secret: string | undefined;
+  for (const input of inputs) if (input.jwtSecret !== undefined) secret = input.jwtSecret;
+  return secret;
+}

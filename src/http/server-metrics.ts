@@ -1,0 +1,153 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { RunEvent } from '../protocol/run-events.js';
+import type { Runtime } from '../runtime.js';
+import { blockedTrackerConstructions } from '../tracker/execution-tracker.js';
+import { RUN_STATUSES } from '../tracker/run-status.js';
+
+/**
+ * The server's Prometheus metrics, in a registry of its own (several servers in one process never share counters).
+ * Labels are bounded: frame types, states, close codes; never user or run ids.
+ */
+export class ServerMetrics {
+  readonly registry = new Registry();
+  readonly connections = new Gauge({
+    name: 'runwire_connections',
+    help: 'Open WebSocket connections',
+    registers: [this.registry],
+  });
+  readonly connectionsOpened = new Counter({
+    name: 'runwire_connections_opened_total',
+    help: 'WebSocket connections accepted',
+    registers: [this.registry],
+  });
+  readonly upgradesRefused = new Counter({
+    name: 'runwire_upgrades_refused_total',
+    help: 'WebSocket upgrades refused, by HTTP status',
+    labelNames: ['status'],
+    registers: [this.registry],
+  });
+  readonly connectionsClosed = new Counter({
+    name: 'runwire_connections_closed_total',
+    help: 'WebSocket connections closed, by close code',
+    labelNames: ['code'],
+    registers: [this.registry],
+  });
+  readonly framesReceived = new Counter({
+    name: 'runwire_frames_received_total',
+    help: 'Inbound frames, by type (invalid: not parseable or unknown type)',
+    labelNames: ['type'],
+    registers: [this.registry],
+  });
+  readonly framesSent = new Counter({
+    name: 'runwire_frames_sent_total',
+    help: 'Outbound frames, by type',
+    labelNames: ['type'],
+    registers: [this.registry],
+  });
+  readonly frameErrors = new Counter({
+    name: 'runwire_frame_errors_total',
+    help: 'Inbound frames answered with an error, by code',
+    labelNames: ['code'],
+    registers: [this.registry],
+  });
+  readonly rateLimited = new Counter({
+    name: 'runwire_rate_limited_frames_total',
+    help: 'Inbound frames refused by the rate limit',
+    registers: [this.registry],
+  });
+  readonly dispatchSeconds = new Histogram({
+    name: 'runwire_dispatch_seconds',
+    help: 'Time to handle one inbound frame, by type',
+    labelNames: ['type'],
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+  readonly runDuration = new Histogram({
+    name: 'runwire_run_duration_seconds',
+    help: 'Duration of finished runs, by final status',
+    labelNames: ['status'],
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900],
+    registers: [this.registry],
+  });
+  readonly timeToFirstEvent = new Histogram({
+    name: 'runwire_time_to_first_event_seconds',
+    help: 'Time from accepting a run to its first event',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
+    registers: [this.registry],
+  });
+  readonly events = new Counter({
+    name: 'runwire_events_total',
+    help: 'Run events logged, by type',
+    labelNames: ['type'],
+    registers: [this.registry],
+  });
+
+  /** Samples the runtime at scrape time (runs by state, tracker counters). */
+  constructor(runtime: Runtime) {
+    const tracker = runtime.tracker;
+    new Gauge({
+      name: 'runwire_runs',
+      help: 'Runs held by this node, by state',
+      labelNames: ['state'],
+      registers: [this.registry],
+      collect() {
+        const { byState } = tracker.stats();
+        for (const state of RUN_STATUSES) this.set({ state }, byState[state]);
+      },
+    });
+    new Counter({
+      name: 'runwire_runs_ended_total',
+      help: 'Runs that ended on this node, by final state',
+      labelNames: ['state'],
+      registers: [this.registry],
+      collect() {
+        const { ended } = tracker.stats();
+        this.reset();
+        for (const [state, n] of Object.entries(ended)) this.inc({ state }, n);
+      },
+    });
+    new Counter({
+      name: 'runwire_tracker_blocked_constructions_total',
+      help: 'Attempts to construct AgentExecutionTracker directly (blocked)',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(blockedTrackerConstructions());
+      },
+    });
+    new Counter({
+      name: 'runwire_denied_cross_user_access_total',
+      help: "Reads or writes of another user's run, answered as not found",
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(tracker.stats().deniedCrossUserAccesses);
+      },
+    });
+    runtime.router.onDispatch((record) => {
+      this.framesReceived.inc({ type: record.type });
+      this.dispatchSeconds.observe({ type: record.type }, record.durationMs / 1000);
+      if (record.outcome !== 'ok') this.frameErrors.inc({ code: record.outcome });
+    });
+    runtime.publisher.onPublished((event) => this.#onEvent(event, runtime));
+  }
+
+  /** Runs whose first event was seen and whose terminal event was not yet. */
+  readonly #started = new Set<string>();
+
+  #onEvent(event: RunEvent, runtime: Runtime): void {
+    this.events.inc({ type: event.type });
+    const terminal =
+      event.type === 'agent_completed' || event.type === 'agent_error' || event.type === 'agent_cancelled';
+    if (!this.#started.has(event.runId)) {
+      const record = runtime.tracker.get(event.runId);
+      if (record !== undefined)
+        this.timeToFirstEvent.observe(Math.max(0, Date.parse(event.ts) - record.createdAt) / 1000);
+      if (!terminal) this.#started.add(event.runId);
+    }
+    if (terminal) {
+      this.#started.delete(event.runId);
+      this.runDuration.observe({ status: event.status }, event.durationMs / 1000);
+    }
+  }
+}

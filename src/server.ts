@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
+import { mintToken } from './auth/mint-token.js';
+import { TokenVerifier } from './auth/token-verifier.js';
+import type { Clock } from './clock.js';
+import type { AuthConfig, ServerConfig } from './config.js';
+import type { EventRetention } from './events/event-log.js';
+import { CLOSE } from './gateway/client-connection.js';
+import { WsGateway } from './gateway/ws-gateway.js';
+import { registerHttpRoutes } from './http/http-routes.js';
+import { ServerMetrics } from './http/server-metrics.js';
+import type { Logger } from './logger.js';
+import { createRuntime, type Runtime, type RuntimeStores } from './runtime.js';
+
+/** A running Runwire server. */
+export interface RunwireServer {
+  /** `http://host:port` */
+  readonly url: string;
+  readonly port: number;
+  readonly runtime: Runtime;
+  readonly metrics: ServerMetrics;
+  readonly gateway: WsGateway;
+  /** In dev mode (no secret configured): the random secret and a ready-to-use token for user `dev`. */
+  readonly dev: { readonly secret: string; readonly token: string } | undefined;
+  /**
+   * Graceful shutdown: stop accepting, close sockets with 1001, let runs finish for `graceMs` (default: the
+   * configured grace), cancel the rest with reason `shutdown`, flush and close the stores. Idempotent.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+export interface StartServerOptions {
+  readonly config: ServerConfig;
+  readonly logger: Logger;
+  /** Builds the stores (memory, SQLite or Redis) from the config. */
+  readonly stores: (env: { clock: Clock; retention: EventRetention; nodeId: string }) => RuntimeStores;
+  /** Extra runtime options for embedding and tests (agents, clock, …). */
+  readonly runtime?: Omit<Parameters<typeof createRuntime>[0] & object, 'stores' | 'logger'>;
+}
+
+/** Builds the runtime, the HTTP routes and the WebSocket gateway on one port, and starts listening. */
+export async function startServer(options: StartServerOptions): Promise<RunwireServer> {
+  const { config, logger } = options;
+  let dev: RunwireServer['dev'];
+  let auth: AuthConfig;
+  if (config.auth === undefined) {
+    const secret = randomBytes(32).toString('base64url');
+    dev = { secret, token: await mintToken({ secret, userId: 'dev', ttlMs: 24 * 3_600_000 }) };
+    auth = { mode: 'secret', secret };
+  } else {
+    auth = config.auth;
+  }
+  const verifier = await TokenVerifier.create(auth);
+  const runtime = createRuntime({
+    ...options.runtime,
+    logger,
+    stores: options.stores,
+    heartbeatTimeout: config.runHeartbeatTimeoutMs,
+    runTimeout: config.runTimeoutMs,
+    eventRetention: { maxAge: config.eventRetentionMs, maxEventsPerUser: config.eventRetentionCount },
+    scheduler: {
+      threadPolicy: config.threadPolicy,
+      maxConcurrentRunsPerUser: config.maxRunsPerUser,
+      maxQueuedRunsPerUser: config.maxQueuedPerUser,
+      ...options.runtime?.scheduler,
+    },
+  });
+  await runtime.start();
+  const metrics = new ServerMetrics(runtime);
+
+  let accepting = true;
+  const readiness = async (): Promise<{ ready: boolean; checks: Record<string, boolean> }> => {
+    const checks = { ...(await runtime.health()), accepting };
+    return { ready: Object.values(checks).every(Boolean), checks };
+  };
+  let lastReady = true;
+  // Upgrades check readiness synchronously; keep a fresh value without awaiting per upgrade.
+  const readyTimer = setInterval(() => {
+    void readiness().then((r) => {
+      lastReady = r.ready;
+    });
+  }, 1000);
+  readyTimer.unref();
+
+  const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: config.maxFrameBytes });
+  registerHttpRoutes(app, { runtime, verifier, metrics, readiness });
+  const gateway = new WsGateway({
+    runtime,
+    verifier,
+    metrics,
+    isAccepting: () => accepting && lastReady,
+    gateway: {
+      path: '/ws',
+      heartbeatMs: config.heartbeatMs,
+      maxFrameBytes: config.maxFrameBytes,
+      origins: config.origins,
+      limits: {
+        rateLimitPerSecond: config.rateLimitPerSecond,
+        rateBurst: config.rateBurst,
+        maxBufferedBytes: config.maxBufferedBytes,
+        abuseThreshold: 100,
+        abuseWindowMs: 10_000,
+      },
+    },
+  });
+  gateway.attach(app.server);
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    clearInterval(readyTimer);
+    await runtime.close();
+    throw error;
+  }
+  const address = app.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port: address.port,
+    runtime,
+    metrics,
+    gateway,
+    dev,
+    close(graceMs = config.shutdownGraceMs) {
+      closing ??= (async () => {
+        accepting = false;
+        lastReady = false;
+        clearInterval(readyTimer);
+        gateway.close(CLOSE.goingAway);
+        await app.close();
+        await runtime.close(graceMs);
+      })();
+      return closing;
+    },
+  };
+}
