@@ -25,7 +25,8 @@ export type RunErrorCode =
   | 'node_lost'
   | 'tool_failed'
   | 'unknown_tool'
-  | 'run_ended';
+  | 'run_ended'
+  | 'lease_conflict';
 
 export interface ErrorOptions {
   readonly cause?: unknown;
@@ -120,8 +121,23 @@ export class InvalidArgumentError extends TypeError {
   }
 }
 
-/** A run-level failure recorded on the run (`agent_error.error`). */
-export class RunFailure extends RunwireError {}
+/** A run lease that cannot be taken: another node holds it, or the run was already claimed as dead. */
+export class LeaseConflictError extends RunwireError {
+  readonly runId: string;
+  /** The node that holds the lease; absent when the run was claimed as dead. */
+  readonly holder: string | undefined;
+  constructor(runId: string, nodeId: string, holder: string | undefined) {
+    super(
+      'lease_conflict',
+      holder === undefined
+        ? `Node '${nodeId}' cannot lease run '${runId}': it was claimed as dead; stop working on it`
+        : `Node '${nodeId}' cannot lease run '${runId}': node '${holder}' holds a live lease on it`,
+      holder === undefined ? { runId } : { runId, holder },
+    );
+    this.runId = runId;
+    this.holder = holder;
+  }
+}
 
 /** A configuration value that cannot work; names the option and the fix. */
 export class ConfigError extends Error {
@@ -156,5 +172,29 @@ export class ToolCallError extends RunwireError {
 export class RunEndedError extends RunwireError {
   constructor(runId: string, status: string) {
     super('run_ended', `Run '${runId}' has ended (it is '${status}'); stop working on it`);
+  }
+}
+
+/**
+ * A store that cannot be opened at start: a corrupt or foreign database file, one written by a newer Runwire, or a
+ * path that cannot be written. The server stops instead of starting empty; the message names the file and the fix.
+ */
+export class StoreOpenError extends Error {
+  readonly code = 'store_unavailable' as const;
+  /** The absolute path of the database file. */
+  readonly file: string;
+  constructor(file: string, message: string, options?: ErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'StoreOpenError';
+    this.file = file;
+  }
+}
+
+/** A store used after `close()`. */
+export class StoreClosedError extends Error {
+  readonly code = 'store_closed' as const;
+  constructor(what: string) {
+    super(`${what} is closed; create a new store (or runtime) to use it again`);
+    this.name = 'StoreClosedError';
   }
 }
