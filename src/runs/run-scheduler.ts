@@ -161,6 +161,7 @@ export class RunScheduler {
       ...(request.metadata === undefined ? {} : { metadata: request.metadata }),
     });
     if (busy && policy === 'interrupt') {
+      this.dispatchNow();
       for (const runId of [...(this.#threads.get(threadKey) ?? [])]) this.#tracker.cancel(runId, 'interrupted');
     }
     const threadRuns = this.#threads.get(threadKey) ?? [];
@@ -174,8 +175,22 @@ export class RunScheduler {
 
   /** Stops accepting runs (shutdown). Waiting runs stay until cancelled. */
   close(): void {
+    if (this.#closed) return;
+    // Accepted runs start or are announced before shutdown cancels them, so their events begin as rule 1 says.
+    this.dispatchNow();
     this.#closed = true;
     this.#unsubscribe();
+  }
+
+  /**
+   * Runs a dispatch that is due on a later turn now, so every accepted run has either started (`agent_started`) or
+   * been announced (`run_queued`). Called before a waiting run is stopped: a run accepted on this turn and stopped on
+   * the same turn would otherwise end with a lone `agent_cancelled` (PROTOCOL.md §3, rule 1).
+   */
+  dispatchNow(): void {
+    if (!this.#drainScheduled) return;
+    this.#drainScheduled = false;
+    this.#drain();
   }
 
   #queueOf(userId: string): UserQueue {
@@ -203,6 +218,8 @@ export class RunScheduler {
   }
 
   #drain(): void {
+    // After close() nothing starts: shutdown cancels what is left (and a cancelled run must not be started).
+    if (this.#closed) return;
     // Round-robin: each pass gives every user with a startable run one start, until nothing more can start.
     let started = true;
     while (started && this.#running < this.#limits.maxConcurrentRuns) {

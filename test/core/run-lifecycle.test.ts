@@ -137,6 +137,41 @@ describe('run lifecycle on a fake clock', () => {
     assertRunEventRules(h.events(ALICE), { firstSeq: 1 });
   });
 
+  it('starts or announces a run stopped on the very turn it was accepted, so its events begin as rule 1 says', async (t) => {
+    const h = await harness(t, { scheduler: { maxConcurrentRunsPerUser: 1 } });
+    const first = h.send(ALICE, { type: 'start_agent', agent: 'gate', input: { key: 'one' } });
+    const second = h.send(ALICE, { type: 'start_agent', agent: 'gate', input: { key: 'two' } });
+    const [firstId, secondId] = [ackedRunId(await first), ackedRunId(await second)];
+    // No turn has passed: neither run has been dispatched yet when the stops arrive.
+    assert.deepEqual(await h.send(ALICE, { type: 'stop_agent', runId: secondId }), {
+      type: 'ack',
+      runId: secondId,
+      status: 'cancelled',
+    });
+    assert.deepEqual(await h.send(ALICE, { type: 'stop_agent', runId: firstId }), {
+      type: 'ack',
+      runId: firstId,
+      status: 'cancelled',
+    });
+    await h.idle();
+    assert.deepEqual(typesOf(h.runEvents(ALICE, firstId)), ['agent_started', 'agent_cancelled']);
+    assert.deepEqual(typesOf(h.runEvents(ALICE, secondId)), ['run_queued', 'agent_cancelled']);
+    assertRunEventRules(h.events(ALICE), { firstSeq: 1 });
+  });
+
+  it('shuts down cleanly with a run accepted on the same turn: it starts, then ends cancelled (shutdown)', async (t) => {
+    const h = await harness(t);
+    const runId = ackedRunId(await h.send(ALICE, { type: 'start_agent', agent: 'gate', input: { key: 'late' } }));
+    await h.runtime.close();
+    await h.idle();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    assert.equal(h.runtime.tracker.get(runId)?.status, 'cancelled');
+    const events = h.runEvents(ALICE, runId);
+    assert.deepEqual(typesOf(events), ['agent_started', 'agent_cancelled']);
+    assert.equal(eventOf(events, 'agent_cancelled').reason, 'shutdown');
+    assertRunEventRules(h.events(ALICE), { firstSeq: 1 });
+  });
+
   it("answers another user's stop_agent and get_run with not_found and leaves the run alone", async (t) => {
     const h = await harness(t);
     const runId = ackedRunId(await h.send(ALICE, { type: 'start_agent', agent: 'gate', input: { key: 'mine' } }));
@@ -240,6 +275,26 @@ describe('scheduling', () => {
     const cancelledSeq = eventOf(oldEvents, 'agent_cancelled').seq;
     assert.ok(eventOf(h.runEvents(ALICE, newId), 'agent_started').seq > cancelledSeq);
     h.gates.open('new');
+    await h.idle();
+    assertRunEventRules(h.events(ALICE), { firstSeq: 1 });
+  });
+
+  it('interrupts runs accepted on the same turn in order, each ending as rule 1 says', async (t) => {
+    const h = await harness(t, { scheduler: { threadPolicy: 'interrupt' } });
+    const first = await h.send(ALICE, { type: 'start_agent', agent: 'gate', input: { key: 'i1' } });
+    const threadId = ackedThreadId(first);
+    const second = h.send(ALICE, { type: 'start_agent', agent: 'gate', input: { key: 'i2' }, threadId });
+    const third = h.send(ALICE, { type: 'start_agent', agent: 'gate', input: { key: 'i3' }, threadId });
+    const ids = [ackedRunId(first), ackedRunId(await second), ackedRunId(await third)];
+    await h.idle();
+    assert.deepEqual(
+      ids.map((id) => h.runtime.tracker.get(id)?.status),
+      ['cancelled', 'cancelled', 'running'],
+    );
+    for (const id of ids.slice(0, 2)) {
+      assert.equal(eventOf(h.runEvents(ALICE, id), 'agent_cancelled').reason, 'interrupted');
+    }
+    h.gates.open('i3');
     await h.idle();
     assertRunEventRules(h.events(ALICE), { firstSeq: 1 });
   });
