@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { SERVER_OPTIONS } from '../../src/config.js';
+
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const protocol = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8');
+
+describe('documentation', () => {
+  it('lists every server option in the README with its flag, variable and default', () => {
+    for (const option of SERVER_OPTIONS) {
+      const row = `| \`${option.flag} ${option.value}\` | \`${option.env}\` | ${option.defaultText.replaceAll('|', '\\|')} |`;
+      assert.ok(readme.includes(row), `README lacks the row ${row}`);
+    }
+  });
+
+  it('gives the two set-up commands: one that serves on the embedded default and one that tests', () => {
+    assert.match(readme, /npm install && npx runwire serve/);
+    assert.match(readme, /\nnpm test /);
+  });
+
+  it('documents every close code and error code the server uses', () => {
+    for (const code of ['1000', '1001', '1008', '1009', '1011', '1013'])
+      assert.ok(protocol.includes(`\`${code}\``), code);
+    for (const code of [
+      'bad_json',
+      'bad_request',
+      'unknown_type',
+      'not_found',
+      'thread_busy',
+      'too_many_runs',
+      'rate_limited',
+      'unauthenticated',
+      'internal',
+    ]) {
+      assert.ok(protocol.includes(`\`${code}\``), code);
+    }
+  });
+});
