@@ -5,6 +5,7 @@ import { mintToken } from './auth/mint-token.js';
 import { TokenVerifier } from './auth/token-verifier.js';
 import type { Clock } from './clock.js';
 import type { AuthConfig, ServerConfig } from './config.js';
+import { initDefaultRuntime } from './default-runtime.js';
 import type { EventRetention } from './events/event-log.js';
 import { CLOSE } from './gateway/client-connection.js';
 import { WsGateway } from './gateway/ws-gateway.js';
@@ -35,6 +36,11 @@ export interface StartServerOptions {
   readonly logger: Logger;
   /** Builds the stores (memory, SQLite or Redis) from the config. */
   readonly stores: (env: { clock: Clock; retention: EventRetention; nodeId: string }) => RuntimeStores;
+  /**
+   * Install the server's runtime as the process's default runtime, so `getExecutionTracker()` anywhere in the
+   * process returns the server's tracker (the CLI does this). @default false
+   */
+  readonly asDefaultRuntime?: boolean;
   /** Extra runtime options for embedding and tests (agents, clock, …). */
   readonly runtime?: Omit<Parameters<typeof createRuntime>[0] & object, 'stores' | 'logger'>;
 }
@@ -52,7 +58,7 @@ export async function startServer(options: StartServerOptions): Promise<RunwireS
     auth = config.auth;
   }
   const verifier = await TokenVerifier.create(auth);
-  const runtime = createRuntime({
+  const runtime = (options.asDefaultRuntime === true ? initDefaultRuntime : createRuntime)({
     ...options.runtime,
     logger,
     stores: options.stores,

@@ -36,7 +36,7 @@ export function registerServeCommand(program: Command): void {
     const fromFile = configFile === undefined ? {} : readConfigFile(configFile);
     const config = compileServerConfig([fromFile, env.input, flags], isProduction());
     const logger = createLogger(config.logLevel);
-    const server = await startServer({ config, logger, stores: await storesFor(config) });
+    const server = await startServer({ config, logger, stores: await storesFor(config), asDefaultRuntime: true });
     const ws = server.url.replace(/^http/, 'ws');
     process.stderr.write(`Runwire listening on ${server.url} (WebSocket ${ws}/ws, store ${config.store})\n`);
     logger.info({ url: server.url, store: config.store, nodeId: server.runtime.nodeId }, 'listening');
