@@ -109,7 +109,10 @@ export function loadCheckConfig(options: LoadConfigOptions): CheckConfig {
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const where = issue.path.length === 0 ? '(top level)' : issue.path.map(String).join('.');
-      return `${where}: ${issue.message}`;
+      if (issue.code !== 'unrecognized_keys') return `${where}: ${issue.message}`;
+      const known = issue.path.length === 0 ? Object.keys(configFileSchema.shape) : RULE_IDS;
+      const keys = issue.keys.map((key) => `"${key}"`).join(', ');
+      return `${where}: unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${keys} (known: ${known.join(', ')})`;
     });
     throw new CheckError(
       'bad_config',

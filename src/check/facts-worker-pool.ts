@@ -78,16 +78,25 @@ export class FactsWorkerPool {
 
   #start(): Worker[] {
     if (this.#workers !== undefined) return this.#workers;
-    // From the TypeScript sources (tests, tsx) the worker is the .ts file; from dist it is the compiled .js.
-    const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-    const url = new URL(`./facts-worker${extension}`, import.meta.url);
     this.#workers = Array.from({ length: this.#size }, () => {
-      const worker = new Worker(url);
+      const worker = startWorker();
       worker.unref();
       return worker;
     });
     return this.#workers;
   }
+}
+
+/**
+ * Starts one facts worker. From dist it is the compiled .js file. From the TypeScript sources (tests, tsx) the
+ * worker must register tsx itself first: loader hooks registered on the main thread do not reach worker threads.
+ */
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./facts-worker.js', import.meta.url));
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./facts-worker.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { eval: true });
 }
 
 function send(worker: Worker, batch: FactsBatch): Promise<FactsBatchResult> {

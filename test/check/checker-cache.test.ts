@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { loadCheckConfig } from '../../src/check/check-config.js';
+import { Checker } from '../../src/check/checker.js';
+import { discoverFiles } from '../../src/check/discover-files.js';
+import { extractFacts } from '../../src/check/extract-facts.js';
+import { FactsWorkerPool } from '../../src/check/facts-worker-pool.js';
+import { fixturePath } from './check-fixture.js';
+import { copyFixture } from './temp-tree.js';
+
+function checkerFor(dir: string, cacheFile?: string): Checker {
+  return new Checker({
+    paths: [dir],
+    config: loadCheckConfig({ searchFrom: dir }),
+    root: dir,
+    workers: 0,
+    ...(cacheFile === undefined ? {} : { cacheFile }),
+  });
+}
+
+describe('Checker cache', () => {
+  it('re-parses only the edited file on a re-check and reports the edit', async () => {
+    const tree = copyFixture('routers-before');
+    const checker = checkerFor(tree.dir);
+    try {
+      const first = await checker.check();
+      assert.equal(first.parsed, 4);
+      assert.equal(first.findings.length, 2);
+      writeFileSync(
+        join(tree.dir, 'src/legacy-router.ts'),
+        "/** Kept for old callers. */\nexport { Router as LegacyRouter } from './router.js';\n",
+      );
+      checker.invalidate([join(tree.dir, 'src/legacy-router.ts')]);
+      const second = await checker.check();
+      assert.equal(second.parsed, 1);
+      assert.deepEqual(
+        second.findings.map((f) => f.concept),
+        ['CompatRouter'],
+      );
+      const third = await checker.check();
+      assert.equal(third.parsed, 0);
+    } finally {
+      await checker.close();
+      tree.remove();
+    }
+  });
+
+  it('reuses facts from the cache file in a new checker, parsing nothing for an unchanged tree', async () => {
+    const tree = copyFixture('factory');
+    const cacheFile = join(tree.dir, '.cache', 'facts.json');
+    try {
+      const cold = checkerFor(tree.dir, cacheFile);
+      const coldResult = await cold.check();
+      await cold.close();
+      const warm = checkerFor(tree.dir, cacheFile);
+      const warmResult = await warm.check();
+      await warm.close();
+      assert.equal(coldResult.parsed, 16);
+      assert.equal(warmResult.parsed, 0);
+      assert.deepEqual(warmResult.findings, coldResult.findings);
+      assert.deepEqual(warmResult.unresolved, coldResult.unresolved);
+    } finally {
+      tree.remove();
+    }
+  });
+
+  it('sees a module that did not exist at the first check once it is added', async () => {
+    const tree = copyFixture('routers-after');
+    const checker = checkerFor(tree.dir);
+    try {
+      writeFileSync(join(tree.dir, 'src/uses-late.ts'), "export { LateRouter } from './late.js';\n");
+      assert.equal((await checker.check()).findings.length, 0);
+      writeFileSync(
+        join(tree.dir, 'src/late.ts'),
+        "import { Router } from './router.js';\n\nexport class LateRouter extends Router {}\n",
+      );
+      const result = await checker.check();
+      assert.deepEqual(
+        result.findings.map((f) => [f.rule, f.concept]),
+        [['shim-subclass', 'LateRouter']],
+      );
+    } finally {
+      await checker.close();
+      tree.remove();
+    }
+  });
+
+  it('extracts the same facts on worker threads as on the main thread', async () => {
+    const dir = fixturePath('factory');
+    const files = discoverFiles([dir], loadCheckConfig({ searchFrom: dir }));
+    const jobs = files.map((file) => ({ file, source: readFileSync(file, 'utf8') }));
+    const pool = new FactsWorkerPool(2);
+    try {
+      const fromWorkers = await pool.extract(jobs);
+      assert.equal(fromWorkers.length, 16);
+      assert.deepEqual(
+        fromWorkers,
+        jobs.map((job) => extractFacts(job.file, job.source)),
+      );
+    } finally {
+      await pool.close();
+    }
+  });
+});
