@@ -85,6 +85,7 @@ export class RunScheduler {
   #drainScheduled = false;
   #closed = false;
   readonly #unsubscribe: () => void;
+  readonly #unsubscribeCancel: () => void;
 
   constructor(options: {
     tracker: AgentExecutionTracker;
@@ -99,6 +100,10 @@ export class RunScheduler {
     this.#publisher = options.publisher;
     this.#limits = options.limits;
     this.#unsubscribe = this.#tracker.onChange((change) => this.#onChange(change));
+    // A run accepted on this turn and stopped on it (by anyone) is started or announced first (rule 1).
+    this.#unsubscribeCancel = this.#tracker.beforeCancelPending((runId) => {
+      if (this.#isUnannounced(runId)) this.dispatchNow();
+    });
   }
 
   get limits(): SchedulerLimits {
@@ -180,6 +185,7 @@ export class RunScheduler {
     this.dispatchNow();
     this.#closed = true;
     this.#unsubscribe();
+    this.#unsubscribeCancel();
   }
 
   /**
@@ -241,6 +247,13 @@ export class RunScheduler {
     }
     this.#announceWaiting();
     this.#rotation = this.#rotation.filter((u) => (this.#users.get(u)?.waiting.length ?? 0) > 0);
+  }
+
+  /** Whether the run waits here and has not been announced yet (its dispatch is due on a later turn). */
+  #isUnannounced(runId: string): boolean {
+    const userId = this.#tracker.get(runId)?.userId;
+    const q = userId === undefined ? undefined : this.#users.get(userId);
+    return q?.waiting.some((w) => w.record.runId === runId && !w.announced) ?? false;
   }
 
   /** Users with waiting runs, least recently served first (never served: first, in arrival order). */

@@ -64,11 +64,7 @@ export class RunService {
   async cancel(userId: string, runId: string): Promise<RunStatus> {
     const record = await this.#owned(userId, runId);
     if (isTerminal(record.status)) return record.status;
-    if (this.#tracker.has(runId)) {
-      // A run accepted on this very turn is started or announced first, so its events begin as rule 1 says.
-      if (record.status === 'pending') this.#scheduler.dispatchNow();
-      return this.#tracker.cancel(runId, 'user').status;
-    }
+    if (this.#tracker.has(runId)) return this.#tracker.cancel(runId, 'user').status;
     await this.#bus.publishControl(record.nodeId, { type: 'cancel', runId, userId, reason: 'user' });
     return record.status;
   }

@@ -76,6 +76,7 @@ export class AgentExecutionTracker {
   readonly #finished = new Map<RunId, number>();
   readonly #scopes = new Map<UserId, UserExecutionScope>();
   readonly #listeners = new Set<RunChangeListener>();
+  readonly #beforeCancel = new Set<(runId: RunId) => void>();
   readonly #ended = { completed: 0, failed: 0, timeout: 0, dead: 0, cancelled: 0 };
   #deniedCrossUser = 0;
   #sweeper: Timer | undefined;
@@ -108,6 +109,16 @@ export class AgentExecutionTracker {
   onChange(listener: RunChangeListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Subscribes to "a `pending` run is about to be cancelled". The scheduler uses it to start or announce a run it
+   * accepted on this turn first, so the run's events begin as PROTOCOL.md §3 rule 1 says whoever cancels it.
+   * Returns the unsubscribe function.
+   */
+  beforeCancelPending(listener: (runId: RunId) => void): () => void {
+    this.#beforeCancel.add(listener);
+    return () => this.#beforeCancel.delete(listener);
   }
 
   /**
@@ -273,6 +284,7 @@ export class AgentExecutionTracker {
   cancel(runId: RunId | string, reason: CancelReason = 'user'): RunRecord {
     const record = this.#runs.get(runId as RunId);
     if (record === undefined) throw new RunNotFoundError(runId);
+    if (record.status === 'pending') for (const listener of this.#beforeCancel) listener(record.runId);
     if (isTerminal(record.status)) return copyRunRecord(record);
     return this.transition(runId, 'cancelled', { cancelReason: reason });
   }

@@ -159,6 +159,19 @@ describe('run lifecycle on a fake clock', () => {
     assertRunEventRules(h.events(ALICE), { firstSeq: 1 });
   });
 
+  it("applies the same order when the run is cancelled through the owner's tracker scope", async (t) => {
+    const h = await harness(t, { scheduler: { maxConcurrentRunsPerUser: 1 } });
+    const first = ackedRunId(await h.send(ALICE, { type: 'start_agent', agent: 'gate', input: { key: 'one' } }));
+    const second = ackedRunId(await h.send(ALICE, { type: 'start_agent', agent: 'gate', input: { key: 'two' } }));
+    const scope = h.runtime.getExecutionTracker({ userId: ALICE });
+    assert.equal(scope.cancel(second).status, 'cancelled');
+    assert.equal(scope.cancel(first).status, 'cancelled');
+    await h.idle();
+    assert.deepEqual(typesOf(h.runEvents(ALICE, first)), ['agent_started', 'agent_cancelled']);
+    assert.deepEqual(typesOf(h.runEvents(ALICE, second)), ['run_queued', 'agent_cancelled']);
+    assertRunEventRules(h.events(ALICE), { firstSeq: 1 });
+  });
+
   it('shuts down cleanly with a run accepted on the same turn: it starts, then ends cancelled (shutdown)', async (t) => {
     const h = await harness(t);
     const runId = ackedRunId(await h.send(ALICE, { type: 'start_agent', agent: 'gate', input: { key: 'late' } }));
