@@ -12,12 +12,17 @@ export class TestClient {
   readonly socket: WebSocket;
   closeCode: number | undefined;
   closeReason = '';
+  /** Headers of the server's `101 Switching Protocols` answer. */
+  upgradeHeaders: Record<string, string | string[] | undefined> = {};
   readonly closed: Promise<number>;
   readonly #waiters = new Set<() => void>();
   #nextId = 1;
 
   private constructor(socket: WebSocket) {
     this.socket = socket;
+    socket.once('upgrade', (res) => {
+      this.upgradeHeaders = res.headers;
+    });
     socket.on('message', (data) => {
       this.frames.push(JSON.parse(data.toString()) as Frame);
       for (const w of [...this.#waiters]) w();
