@@ -25,6 +25,7 @@ export {
   FactoryOnlyError,
   InvalidArgumentError,
   InvalidTransitionError,
+  LeaseConflictError,
   RateLimitedError,
   RunEndedError,
   RunNotFoundError,
@@ -54,6 +55,19 @@ export { createRuntime, memoryStores } from './runtime.js';
 export { InProcessBus } from './stores/memory/in-process-bus.js';
 export { MemoryEventLog } from './stores/memory/memory-event-log.js';
 export { MemoryRunStore } from './stores/memory/memory-run-store.js';
+export type { PubSubMode, PubSubPreference } from './stores/redis/pubsub-mode.js';
+export type { RedisBusOptions } from './stores/redis/redis-bus.js';
+export { RedisBus } from './stores/redis/redis-bus.js';
+export type { RedisConnectionOptions } from './stores/redis/redis-connection.js';
+export { RedisConnection } from './stores/redis/redis-connection.js';
+export type { RedisEventLogOptions } from './stores/redis/redis-event-log.js';
+export { RedisEventLog } from './stores/redis/redis-event-log.js';
+export { DEFAULT_REDIS_PREFIX, RedisKeys } from './stores/redis/redis-keys.js';
+export type { RedisRunStoreOptions } from './stores/redis/redis-run-store.js';
+export { RedisRunStore } from './stores/redis/redis-run-store.js';
+export type { RedisRuntimeStores, RedisStoresOptions } from './stores/redis/redis-stores.js';
+export { redisStores } from './stores/redis/redis-stores.js';
+export type { RunLeases } from './stores/run-leases.js';
 export type { RunPage, RunQuery, RunStore } from './stores/run-store.js';
 export type { RunChange, TrackerStats } from './tracker/execution-tracker.js';
 export { AgentExecutionTracker } from './tracker/execution-tracker.js';

@@ -1,0 +1,117 @@
+import { ConfigError } from '../../errors.js';
+
+/** The key prefix used when none is configured. */
+export const DEFAULT_REDIS_PREFIX = 'runwire:';
+
+/**
+ * Every Redis key and channel name Runwire uses, built from one prefix so several deployments (or tests) can share
+ * a server. Per-user keys and the user's channel carry the user id as a hash tag (`{userId}`), so one user's log,
+ * counter and channel live in one cluster slot and the append script touches a single slot.
+ *
+ * | key | type | holds |
+ * |---|---|---|
+ * | `P:run:<runId>` | string | the run record as JSON |
+ * | `P:u:{userId}:runs` | zset | the user's run ids as `<createdAt, 16 digits>:<runId>`, all score 0 (lex order = list order) |
+ * | `P:active` | set | ids of runs not terminal, all nodes |
+ * | `P:n:<nodeId>:active` | set | ids of runs not terminal, one node |
+ * | `P:ended` | zset | ids of runs with an end time, scored by it (for pruning) |
+ * | `P:lease:<runId>` | hash | `node`, `token`, `exp` (epoch ms), `user` (when it holds a user slot), `claimed` |
+ * | `P:leases` | zset | leased run ids scored by expiry |
+ * | `P:fence` | string | the cluster-wide fencing token counter |
+ * | `P:u:{userId}:slots` | set | run ids holding one of the user's concurrency slots |
+ * | `P:u:{userId}:seq` | string | the user's last assigned `seq` (never reset, even when the log is pruned) |
+ * | `P:u:{userId}:stream` | stream | the user's events, entry id `<seq>-0`, fields `e` (JSON), `t` (append ms), `r` (run id) |
+ * | `P:u:{userId}:writers` | hash | writer id → `<append number>:<seq>` of its last append (drops a resent append) |
+ * | `P:logs` | set | users that have a stream (what `prune` visits) |
+ *
+ * Channels: `P:u:{userId}` (the user's events, JSON), `P:n:{nodeId}` (control messages for one node).
+ */
+export class RedisKeys {
+  readonly prefix: string;
+
+  /** @throws ConfigError when the prefix is empty or contains `{`/`}` (it would break the per-user hash tags). */
+  constructor(prefix: string = DEFAULT_REDIS_PREFIX) {
+    if (prefix.length === 0 || /[{}\s]/.test(prefix)) {
+      throw new ConfigError(
+        `Invalid Redis key prefix '${prefix}': use a non-empty prefix without braces or spaces, e.g. 'runwire:'`,
+      );
+    }
+    this.prefix = prefix;
+  }
+
+  run(runId: string): string {
+    return `${this.prefix}run:${runId}`;
+  }
+
+  userRuns(userId: string): string {
+    return `${this.#user(userId)}:runs`;
+  }
+
+  get active(): string {
+    return `${this.prefix}active`;
+  }
+
+  nodeActive(nodeId: string): string {
+    return `${this.prefix}n:${nodeId}:active`;
+  }
+
+  get ended(): string {
+    return `${this.prefix}ended`;
+  }
+
+  lease(runId: string): string {
+    return `${this.prefix}lease:${runId}`;
+  }
+
+  get leases(): string {
+    return `${this.prefix}leases`;
+  }
+
+  get fence(): string {
+    return `${this.prefix}fence`;
+  }
+
+  userSlots(userId: string): string {
+    return `${this.#user(userId)}:slots`;
+  }
+
+  userSeq(userId: string): string {
+    return `${this.#user(userId)}:seq`;
+  }
+
+  userStream(userId: string): string {
+    return `${this.#user(userId)}:stream`;
+  }
+
+  userWriters(userId: string): string {
+    return `${this.#user(userId)}:writers`;
+  }
+
+  get logs(): string {
+    return `${this.prefix}logs`;
+  }
+
+  /** The channel of a user's events. */
+  userChannel(userId: string): string {
+    return this.#user(userId);
+  }
+
+  /** The channel of control messages for one node. */
+  nodeChannel(nodeId: string): string {
+    return `${this.prefix}n:{${nodeId}}`;
+  }
+
+  #user(userId: string): string {
+    return `${this.prefix}u:{${userId}}`;
+  }
+}
+
+/** The member of a run in its user's index: lexicographic order equals list order (createdAt, then run id). */
+export function runIndexMember(record: { createdAt: number; runId: string }): string {
+  return `${String(Math.max(0, Math.trunc(record.createdAt))).padStart(16, '0')}:${record.runId}`;
+}
+
+/** The run id of an index member. */
+export function runIdOfIndexMember(member: string): string {
+  return member.slice(17);
+}

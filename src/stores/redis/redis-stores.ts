@@ -1,0 +1,65 @@
+import type { Clock } from '../../clock.js';
+import type { EventRetention } from '../../events/event-log.js';
+import type { RuntimeStores } from '../../runtime.js';
+import type { PubSubPreference } from './pubsub-mode.js';
+import { RedisBus } from './redis-bus.js';
+import { RedisConnection, type RedisConnectionOptions } from './redis-connection.js';
+import { RedisEventLog } from './redis-event-log.js';
+import { RedisRunStore } from './redis-run-store.js';
+
+/** Options of `redisStores`. */
+export interface RedisStoresOptions {
+  /** `redis://host:port` (or `rediss://…`). */
+  readonly url: string;
+  /** Prefix of every key and channel. @default 'runwire:' */
+  readonly prefix?: string;
+  readonly clock: Clock;
+  readonly retention: EventRetention;
+  /** This node's id (names its client connections). */
+  readonly nodeId: string;
+  /** @default 'auto' */
+  readonly pubsub?: PubSubPreference;
+  /** Extra ioredis options. */
+  readonly redisOptions?: RedisConnectionOptions['redisOptions'];
+}
+
+/** The Redis stores of one node, with the concrete classes (for leases and tests). */
+export interface RedisRuntimeStores extends RuntimeStores {
+  readonly runs: RedisRunStore;
+  readonly events: RedisEventLog;
+  readonly bus: RedisBus;
+  readonly connection: RedisConnection;
+  /** `store` and `redis`: whether Redis answers a PING now; `bus`: whether pub/sub is connected and resubscribed. */
+  readonly health: () => Promise<Record<string, boolean>>;
+}
+
+/**
+ * The stores of one node of a cluster on one Redis: `RedisRunStore`, `RedisEventLog` and `RedisBus` on one shared
+ * `RedisConnection` (closed when all three are closed). The log publishes each event from its append script, so a
+ * user's channel carries events in `seq` order whichever node appended them, and the bus's `publish` is a no-op.
+ *
+ * @example
+ * createRuntime({ stores: (env) => redisStores({ url: 'redis://127.0.0.1:6379', ...env }) })
+ */
+export function redisStores(options: RedisStoresOptions): RedisRuntimeStores {
+  const connection = new RedisConnection({
+    url: options.url,
+    name: `runwire:${options.nodeId}`,
+    ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+    ...(options.pubsub === undefined ? {} : { pubsub: options.pubsub }),
+    ...(options.redisOptions === undefined ? {} : { redisOptions: options.redisOptions }),
+  });
+  const runs = new RedisRunStore({ connection, clock: options.clock });
+  const events = new RedisEventLog({ connection, clock: options.clock, retention: options.retention, publish: true });
+  const bus = new RedisBus({ connection, deliveredByLog: true });
+  return {
+    runs,
+    events,
+    bus,
+    connection,
+    async health() {
+      const ok = await connection.ping();
+      return { store: ok, redis: ok, bus: ok && bus.health().ok };
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { FakeClock } from '../../src/clock.js';
+import type { EventLog } from '../../src/events/event-log.js';
+import { RedisConnection } from '../../src/stores/redis/redis-connection.js';
+import { RedisEventLog } from '../../src/stores/redis/redis-event-log.js';
+import { RedisRunStore } from '../../src/stores/redis/redis-run-store.js';
+import type { RunStore } from '../../src/stores/run-store.js';
+import { eventLogConformance } from '../conformance/event-log.suite.js';
+import { runStoreConformance } from '../conformance/run-store.suite.js';
+import { deleteKeys, randomPrefix, SHARED_REDIS_URL } from './redis-test-server.js';
+
+// Each test gets a key prefix of its own; `reopen` is a new connection (as a restarted node) on the same keys.
+const connect = (prefix: string): RedisConnection => new RedisConnection({ url: SHARED_REDIS_URL, prefix });
+
+runStoreConformance('redis', async () => {
+  const prefix = randomPrefix();
+  const clock = new FakeClock();
+  let store: RunStore = new RedisRunStore({ connection: connect(prefix), clock });
+  return {
+    get store() {
+      return store;
+    },
+    async reopen() {
+      await store.close();
+      store = new RedisRunStore({ connection: connect(prefix), clock });
+      return store;
+    },
+    async cleanup() {
+      await store.close();
+      await deleteKeys(SHARED_REDIS_URL, prefix);
+    },
+  };
+});
+
+// The log publishes from its append script, as in `redisStores`, so the suite covers that path too.
+eventLogConformance('redis', async ({ clock, retention }) => {
+  const prefix = randomPrefix();
+  const open = (): EventLog => new RedisEventLog({ connection: connect(prefix), clock, retention, publish: true });
+  let log = open();
+  return {
+    get log() {
+      return log;
+    },
+    async reopen() {
+      await log.close();
+      log = open();
+      return log;
+    },
+    async cleanup() {
+      await log.close();
+      await deleteKeys(SHARED_REDIS_URL, prefix);
+    },
+  };
+});
