@@ -233,7 +233,6 @@ export class AgentRunner {
       threadId: record.threadId,
       runId: record.runId,
     });
-    const scope = tracker.forUser(record.userId);
     const signal = run.controller.signal;
     const activity = (): void => {
       this.#guard(run);
@@ -303,6 +302,8 @@ export class AgentRunner {
         }
         let result: unknown;
         try {
+          // The scope is looked up per call: cleanupUserData() may have released the one of an earlier call.
+          const scope = tracker.forUser(record.userId);
           result = await tool.execute(parsed.data, { context, scope, signal, clock });
         } catch (error) {
           if (run.ended) throw new RunEndedError(record.runId, tracker.get(record.runId)?.status ?? 'ended');

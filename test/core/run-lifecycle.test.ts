@@ -1,25 +1,28 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
+import { z } from 'zod';
 import {
   CanonicalMessageRouter,
   MessageRouter as CompatMessageRouter,
   QualityMessageRouter,
 } from '../../src/compat.js';
 import {
+  defineAgent,
   MessageRouter,
+  RUN_STATUSES,
   type RunEvent,
   type RuntimeOptions,
   ThreadBusyError,
   UserExecutionContext,
 } from '../../src/index.js';
 import { assertRunEventRules } from '../helpers/protocol-rules.js';
-import { ackedRunId, ackedThreadId, type Harness, startHarness, typesOf } from './runtime-harness.js';
+import { ackedRunId, ackedThreadId, Gates, type Harness, startHarness, typesOf } from './runtime-harness.js';
 
 const ALICE = 'alice';
 const BOB = 'bob';
 
-async function harness(t: TestContext, options: RuntimeOptions = {}): Promise<Harness> {
-  const h = await startHarness([ALICE, BOB], options);
+async function harness(t: TestContext, options: RuntimeOptions = {}, gates = new Gates()): Promise<Harness> {
+  const h = await startHarness([ALICE, BOB], options, gates);
   t.after(() => h.close());
   return h;
 }
@@ -537,6 +540,42 @@ describe('the message router', () => {
 });
 
 describe('built-in agents and tools', () => {
+  it("lets a running run call my_runs after cleanupUserData released its user's scope", async (t) => {
+    const gates = new Gates();
+    const h = await harness(
+      t,
+      {
+        agents: [
+          defineAgent({
+            name: 'stats_later',
+            description: 'Test: waits for its gate, then reads the caller run statistics',
+            input: z.strictObject({}),
+            async run(_input, ctx) {
+              await gates.wait('stats', ctx.signal);
+              const stats = await ctx.callTool<{ total: number }>('my_runs', {});
+              return `total ${stats.total}`;
+            },
+          }),
+        ],
+      },
+      gates,
+    );
+    ackedRunId(await h.send(ALICE, { type: 'start_agent', agent: 'echo', input: { text: 'x', steps: 0 } }));
+    const runId = ackedRunId(await h.send(ALICE, { type: 'start_agent', agent: 'stats_later', input: {} }));
+    await h.idle();
+    assert.deepEqual(h.runtime.tracker.cleanupUserData(ALICE), { removed: 1, kept: 1 });
+    h.gates.open('stats');
+    await h.idle();
+    const events = h.runEvents(ALICE, runId);
+    assert.deepEqual(eventOf(events, 'tool_completed').results, {
+      total: 1,
+      byStatus: { ...Object.fromEntries(RUN_STATUSES.map((s) => [s, 0])), running: 1 },
+      byAgent: { stats_later: 1 },
+      averageDurationMs: null,
+    });
+    assert.equal(eventOf(events, 'agent_completed').finalResponse, 'total 1');
+  });
+
   it("answers 'what is 2+3*4' through the supervisor with the calculator: 14", async (t) => {
     const h = await harness(t);
     const runId = ackedRunId(await h.send(ALICE, { type: 'user_message', id: 'q', content: 'what is 2+3*4' }));

@@ -108,9 +108,12 @@ export interface Harness {
 }
 
 /** Builds and starts a harness; `users` are subscribed to the bus before anything runs. */
-export async function startHarness(users: readonly string[], options: RuntimeOptions = {}): Promise<Harness> {
+export async function startHarness(
+  users: readonly string[],
+  options: RuntimeOptions = {},
+  gates = new Gates(),
+): Promise<Harness> {
   const clock = new FakeClock();
-  const gates = new Gates();
   const runtime = createRuntime({
     clock,
     ...options,
