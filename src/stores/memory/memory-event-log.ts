@@ -2,10 +2,17 @@ import type { Clock } from '../../clock.js';
 import { DEFAULT_EVENT_RETENTION, type EventLog, type EventRetention, type LogBounds } from '../../events/event-log.js';
 import type { RunEvent, UnsequencedRunEvent } from '../../protocol/run-events.js';
 
+/** A retained event: kept as JSON text, like the durable logs, so no caller can change it through a reference. */
+interface StoredEvent {
+  readonly seq: number;
+  readonly runId: string;
+  readonly body: string;
+}
+
 interface UserLog {
   lastSeq: number;
   /** Retained events, ascending by seq, contiguous. */
-  events: RunEvent[];
+  events: StoredEvent[];
   /** Append time of each retained event (parallel to `events`). */
   times: number[];
 }
@@ -27,16 +34,16 @@ export class MemoryEventLog implements EventLog {
       log = { lastSeq: 0, events: [], times: [] };
       this.#logs.set(event.userId, log);
     }
+    const body = JSON.stringify(event);
     log.lastSeq++;
-    const stored = { ...event, seq: log.lastSeq } as RunEvent;
-    log.events.push(stored);
+    log.events.push({ seq: log.lastSeq, runId: event.runId, body });
     log.times.push(this.#clock.now());
     if (log.events.length > this.#retention.maxEventsPerUser) {
       const drop = log.events.length - this.#retention.maxEventsPerUser;
       log.events.splice(0, drop);
       log.times.splice(0, drop);
     }
-    return stored;
+    return { ...event, seq: log.lastSeq } as RunEvent;
   }
 
   async read(userId: string, afterSeq: number, limit = Number.POSITIVE_INFINITY): Promise<RunEvent[]> {
@@ -44,11 +51,11 @@ export class MemoryEventLog implements EventLog {
     if (log === undefined || log.events.length === 0) return [];
     const first = log.events[0]!.seq;
     const start = Math.max(0, afterSeq + 1 - first);
-    return log.events.slice(start, Number.isFinite(limit) ? start + limit : undefined);
+    return log.events.slice(start, Number.isFinite(limit) ? start + Math.max(0, limit) : undefined).map(toEvent);
   }
 
   async readRun(userId: string, runId: string): Promise<RunEvent[]> {
-    return (this.#logs.get(userId)?.events ?? []).filter((e) => e.runId === runId);
+    return (this.#logs.get(userId)?.events ?? []).filter((e) => e.runId === runId).map(toEvent);
   }
 
   async bounds(userId: string): Promise<LogBounds> {
@@ -73,4 +80,10 @@ export class MemoryEventLog implements EventLog {
   }
 
   async close(): Promise<void> {}
+}
+
+function toEvent(stored: StoredEvent): RunEvent {
+  const event = JSON.parse(stored.body) as RunEvent;
+  event.seq = stored.seq;
+  return event;
 }

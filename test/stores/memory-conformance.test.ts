@@ -1,0 +1,14 @@
+import { MemoryEventLog } from '../../src/stores/memory/memory-event-log.js';
+import { MemoryRunStore } from '../../src/stores/memory/memory-run-store.js';
+import { eventLogConformance } from '../conformance/event-log.suite.js';
+import { runStoreConformance } from '../conformance/run-store.suite.js';
+
+runStoreConformance('memory', async () => {
+  const store = new MemoryRunStore();
+  return { store, cleanup: () => store.close() };
+});
+
+eventLogConformance('memory', async ({ clock, retention }) => {
+  const log = new MemoryEventLog(clock, retention);
+  return { log, cleanup: () => log.close() };
+});
