@@ -1,0 +1,42 @@
+import type { Clock } from '../../clock.js';
+import { DEFAULT_EVENT_RETENTION, type EventRetention } from '../../events/event-log.js';
+import type { RuntimeStores } from '../../runtime.js';
+import { InProcessBus } from '../memory/in-process-bus.js';
+import { SqliteDatabase, type SqliteDatabaseOptions } from './sqlite-database.js';
+import { SqliteEventLog } from './sqlite-event-log.js';
+import { SqliteRunStore } from './sqlite-run-store.js';
+
+/** Where `runwire serve` keeps its database unless told otherwise (`--db`). */
+export const DEFAULT_SQLITE_FILE = './.runwire/runwire.db';
+
+/** Options of `sqliteStores`. */
+export interface SqliteStoresOptions extends Omit<SqliteDatabaseOptions, 'file'> {
+  /** @default './.runwire/runwire.db' (the directory is created) */
+  readonly file?: string;
+  readonly clock: Clock;
+  /** @default DEFAULT_EVENT_RETENTION */
+  readonly retention?: EventRetention;
+  /** Accepted so the runtime's store environment can be passed through as is; one SQLite file serves one node. */
+  readonly nodeId?: string;
+}
+
+/**
+ * The embedded durable stores: run records and event logs in one SQLite file, and an in-process bus (one node).
+ * @throws StoreOpenError when the file is corrupt, foreign, newer than this Runwire, or cannot be written.
+ * @example
+ * const runtime = createRuntime({ stores: (env) => sqliteStores({ ...env, file: './data/runwire.db' }) });
+ */
+export function sqliteStores(options: SqliteStoresOptions): RuntimeStores {
+  const db = SqliteDatabase.open({
+    file: options.file ?? DEFAULT_SQLITE_FILE,
+    ...(options.synchronous === undefined ? {} : { synchronous: options.synchronous }),
+    ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
+    ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
+  });
+  return {
+    runs: new SqliteRunStore(db),
+    events: new SqliteEventLog(db, options.clock, options.retention ?? DEFAULT_EVENT_RETENTION),
+    bus: new InProcessBus(),
+    health: async () => ({ store: db.check() }),
+  };
+}

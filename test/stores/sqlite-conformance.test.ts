@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventLog } from '../../src/events/event-log.js';
+import type { RunStore } from '../../src/stores/run-store.js';
+import { SqliteDatabase } from '../../src/stores/sqlite/sqlite-database.js';
+import { SqliteEventLog } from '../../src/stores/sqlite/sqlite-event-log.js';
+import { SqliteRunStore } from '../../src/stores/sqlite/sqlite-run-store.js';
+import { eventLogConformance } from '../conformance/event-log.suite.js';
+import { runStoreConformance } from '../conformance/run-store.suite.js';
+
+/** A database file in a fresh temporary directory; `remove()` deletes the directory. */
+function tempDatabaseFile(): { file: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'runwire-sqlite-'));
+  return { file: join(dir, 'runwire.db'), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+runStoreConformance('sqlite', async () => {
+  const temp = tempDatabaseFile();
+  let store: RunStore = new SqliteRunStore(SqliteDatabase.open({ file: temp.file }));
+  return {
+    get store() {
+      return store;
+    },
+    async reopen() {
+      await store.close();
+      store = new SqliteRunStore(SqliteDatabase.open({ file: temp.file }));
+      return store;
+    },
+    async cleanup() {
+      await store.close();
+      temp.remove();
+    },
+  };
+});
+
+eventLogConformance('sqlite', async ({ clock, retention }) => {
+  const temp = tempDatabaseFile();
+  let log: EventLog = new SqliteEventLog(SqliteDatabase.open({ file: temp.file }), clock, retention);
+  return {
+    get log() {
+      return log;
+    },
+    async reopen() {
+      await log.close();
+      log = new SqliteEventLog(SqliteDatabase.open({ file: temp.file }), clock, retention);
+      return log;
+    },
+    async cleanup() {
+      await log.close();
+      temp.remove();
+    },
+  };
+});
