@@ -30,6 +30,8 @@ export {
   RunEndedError,
   RunNotFoundError,
   RunwireError,
+  StoreClosedError,
+  StoreOpenError,
   ThreadBusyError,
   ToolCallError,
   TooManyRunsError,
@@ -69,6 +71,12 @@ export type { RedisRuntimeStores, RedisStoresOptions } from './stores/redis/redi
 export { redisStores } from './stores/redis/redis-stores.js';
 export type { RunLeases } from './stores/run-leases.js';
 export type { RunPage, RunQuery, RunStore } from './stores/run-store.js';
+export type { SqliteDatabaseOptions, SqliteSynchronous } from './stores/sqlite/sqlite-database.js';
+export { SqliteDatabase } from './stores/sqlite/sqlite-database.js';
+export { SqliteEventLog } from './stores/sqlite/sqlite-event-log.js';
+export { SqliteRunStore } from './stores/sqlite/sqlite-run-store.js';
+export type { SqliteStoresOptions } from './stores/sqlite/sqlite-stores.js';
+export { DEFAULT_SQLITE_FILE, sqliteStores } from './stores/sqlite/sqlite-stores.js';
 export type { RunChange, TrackerStats } from './tracker/execution-tracker.js';
 export { AgentExecutionTracker } from './tracker/execution-tracker.js';
 export { getExecutionTracker } from './tracker/get-execution-tracker.js';
