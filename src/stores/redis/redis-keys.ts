@@ -20,11 +20,11 @@ export const DEFAULT_REDIS_PREFIX = 'runwire:';
  * | `P:fence` | string | the cluster-wide fencing token counter |
  * | `P:u:{userId}:slots` | set | run ids holding one of the user's concurrency slots |
  * | `P:u:{userId}:seq` | string | the user's last assigned `seq` (never reset, even when the log is pruned) |
- * | `P:u:{userId}:stream` | stream | the user's events, entry id `<seq>-0`, fields `e` (JSON), `t` (append ms), `r` (run id) |
- * | `P:u:{userId}:writers` | hash | writer id → `<append number>:<seq>` of its last append (drops a resent append) |
- * | `P:logs` | set | users that have a stream (what `prune` visits) |
+ * | `P:u:{userId}:stream` | stream | the user's events, entry id `<seq>-0`, fields `e` (JSON), `t` (append ms), `r` (run id), `w` (writer tag) |
+ * | `P:u:{userId}:writers` | hash | writer id → number of its last append (to recognise a resent append) |
  *
  * Channels: `P:u:{userId}` (the user's events, JSON), `P:n:{nodeId}` (control messages for one node).
+ * `prune` of the log finds the streams with SCAN (`P:u:*:stream`), so no global key is touched on append.
  */
 export class RedisKeys {
   readonly prefix: string;
@@ -85,10 +85,6 @@ export class RedisKeys {
 
   userWriters(userId: string): string {
     return `${this.#user(userId)}:writers`;
-  }
-
-  get logs(): string {
-    return `${this.prefix}logs`;
   }
 
   /** The channel of a user's events. */
