@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { compileServerConfig, isProduction, readConfigFile, readEnv } from '../config.js';
 import { startServer } from '../server.js';
-import { storesFor } from '../stores/stores-for-config.js';
+import { recoversOnStart, storesFor } from '../stores/stores-for-config.js';
 import { createLogger } from './create-logger.js';
 import { addServerOptions, flagInput } from './server-options.js';
 
@@ -36,7 +36,13 @@ export function registerServeCommand(program: Command): void {
     const fromFile = configFile === undefined ? {} : readConfigFile(configFile);
     const config = compileServerConfig([fromFile, env.input, flags], isProduction());
     const logger = createLogger(config.logLevel);
-    const server = await startServer({ config, logger, stores: await storesFor(config), asDefaultRuntime: true });
+    const server = await startServer({
+      config,
+      logger,
+      stores: storesFor(config),
+      asDefaultRuntime: true,
+      runtime: { recoverOnStart: recoversOnStart(config) },
+    });
     const ws = server.url.replace(/^http/, 'ws');
     process.stderr.write(`Runwire listening on ${server.url} (WebSocket ${ws}/ws, store ${config.store})\n`);
     logger.info({ url: server.url, store: config.store, nodeId: server.runtime.nodeId }, 'listening');

@@ -1,15 +1,27 @@
 import type { ServerConfig } from '../config.js';
 import { memoryStores, type RuntimeOptions } from '../runtime.js';
+import { redisStores } from './redis/redis-stores.js';
+import { sqliteStores } from './sqlite/sqlite-stores.js';
 
 type StoresFactory = NonNullable<RuntimeOptions['stores']>;
 
 /** The stores the configuration names: memory, SQLite (`--db`) or Redis (`--redis`). */
-export async function storesFor(config: ServerConfig): Promise<StoresFactory> {
+export function storesFor(config: ServerConfig): StoresFactory {
   switch (config.store) {
     case 'memory':
       return memoryStores;
     case 'sqlite':
+      return (env) => sqliteStores({ ...env, file: config.db });
     case 'redis':
-      throw new Error(`store '${config.store}' is not wired yet`);
+      return (env) => redisStores({ ...env, url: config.redisUrl, prefix: config.redisPrefix });
   }
+}
+
+/**
+ * Whether a node ends, at start, the unfinished runs its store holds. Right for one node per store (SQLite, memory):
+ * whatever is unfinished was left by a previous process. Wrong for Redis, where other live nodes own unfinished runs;
+ * there a dead node's runs are ended by lease expiry instead.
+ */
+export function recoversOnStart(config: ServerConfig): boolean {
+  return config.store !== 'redis';
 }
