@@ -61,6 +61,7 @@ export class Checker {
   readonly #resolver: ModuleResolver;
   readonly #pool: FactsWorkerPool;
   #states = new Map<string, FileState>();
+  #poolFailed = false;
 
   constructor(options: CheckerOptions) {
     this.#options = options;
@@ -154,8 +155,14 @@ export class Checker {
 
   async #extract(jobs: readonly FactsJob[]): Promise<FileFacts[]> {
     const progress = this.#options.onProgress;
-    if (jobs.length >= POOL_THRESHOLD && this.#options.workers !== 0) {
-      return this.#pool.extract(jobs, (done) => progress?.(done, jobs.length));
+    if (jobs.length >= POOL_THRESHOLD && this.#options.workers !== 0 && !this.#poolFailed) {
+      try {
+        return await this.#pool.extract(jobs, (done) => progress?.(done, jobs.length));
+      } catch {
+        // Workers could not start (e.g. a bundler dropped facts-worker.js): parse here instead, slower but complete.
+        this.#poolFailed = true;
+        await this.#pool.close();
+      }
     }
     return jobs.map((job, i) => {
       const facts = safeExtract(extractFacts, job.file, job.source);

@@ -80,6 +80,8 @@ export class FactsWorkerPool {
     if (this.#workers !== undefined) return this.#workers;
     this.#workers = Array.from({ length: this.#size }, () => {
       const worker = startWorker();
+      // A worker that fails to start reports it to the batch waiting on it; without a listener it would crash us.
+      worker.on('error', () => {});
       worker.unref();
       return worker;
     });

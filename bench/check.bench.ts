@@ -1,0 +1,164 @@
+// npm run bench:check — runs, in one run and on one corpus of real sources from installed npm packages:
+// `runwire check` cold (no cache) and warm (facts cache on disk), jscpd, and dependency-cruiser, each as a child
+// process, then the re-check time of a long-lived checker (the --watch engine) after editing one file of 800.
+// Prints files per second and ratios. Targets: ≥1,000 files/s cold; ≥5× faster than dependency-cruiser; a re-check
+// after one edit under 300 ms.
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compileCheckConfig } from '../src/check/check-config.js';
+import { Checker } from '../src/check/checker.js';
+import { buildCorpus } from './check/corpus.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const NODE_MODULES = join(ROOT, 'node_modules');
+const BIN = join(NODE_MODULES, '.bin');
+const work = mkdtempSync(join(tmpdir(), 'runwire-check-bench-'));
+
+interface Timed {
+  readonly tool: string;
+  readonly ms: number;
+  readonly status: number | null;
+  readonly note: string;
+}
+
+function run(tool: string, command: string, args: readonly string[], note = ''): Timed {
+  const started = performance.now();
+  const result = spawnSync(command, args, { cwd: work, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const ms = performance.now() - started;
+  if (result.error !== undefined || (result.status !== 0 && result.status !== 1)) {
+    throw new Error(
+      `${tool} failed (status ${result.status}): ${result.error?.message ?? result.stderr.slice(0, 2000)}`,
+    );
+  }
+  return { tool, ms, status: result.status, note };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+// 1. Compile the checker to plain JavaScript (inside node_modules/.cache so its imports resolve), as it ships.
+const build = join(NODE_MODULES, '.cache', 'runwire-check-bench');
+rmSync(build, { recursive: true, force: true });
+const tsc = spawnSync(
+  process.execPath,
+  [
+    join(NODE_MODULES, 'typescript', 'bin', 'tsc'),
+    ...['--outDir', build, '--rootDir', ROOT, '--module', 'NodeNext', '--moduleResolution', 'NodeNext'],
+    ...['--target', 'ES2023', '--skipLibCheck', '--types', 'node', '--declaration', 'false', '--sourceMap', 'false'],
+    join(ROOT, 'bench', 'check', 'cli-entry.ts'),
+    join(ROOT, 'src', 'check', 'facts-worker.ts'), // loaded by URL, so not reached through imports
+  ],
+  { encoding: 'utf8' },
+);
+if (tsc.status !== 0) throw new Error(`compiling the checker failed:\n${tsc.stdout}${tsc.stderr}`);
+const cli = join(build, 'bench', 'check', 'cli-entry.js');
+
+// 2. The corpus: every tool reads these files and only these.
+const corpus = buildCorpus(NODE_MODULES, 'corpus');
+const files = corpus.files.length;
+const config = join(work, 'runwire.config.json');
+writeFileSync(config, JSON.stringify({ defaultExcludes: false })); // the corpus is all vendored code: check it all
+const cache = join(work, 'facts-cache.json');
+const checkArgs = [cli, 'check', corpus.dir, '--config', config, '--cache', cache, '--format', 'json'];
+console.log(`corpus: ${files} files, ${(corpus.bytes / 1024 / 1024).toFixed(1)} MiB, in ${corpus.dir}`);
+console.log(
+  `machine: ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()} CPUs, load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
+);
+
+// 3. The tools, each as a child process, best of three (cold runs delete the cache first).
+const rounds = 3;
+const timings: Record<string, Timed[]> = { cold: [], warm: [], jscpd: [], depcruise: [] };
+for (let round = 0; round < rounds; round++) {
+  rmSync(cache, { force: true });
+  timings.cold?.push(
+    run('runwire check (cold)', process.execPath, [...checkArgs, '--output', join(work, 'cold.json')]),
+  );
+  timings.warm?.push(
+    run('runwire check (warm)', process.execPath, [...checkArgs, '--output', join(work, 'warm.json')]),
+  );
+  timings.jscpd?.push(
+    run('jscpd', join(BIN, 'jscpd'), [corpus.dir, '--reporters', 'json', '--output', join(work, 'jscpd'), '--silent']),
+  );
+  timings.depcruise?.push(
+    run('dependency-cruiser', join(BIN, 'depcruise'), [
+      corpus.dir,
+      '--no-config',
+      '--output-type',
+      'json',
+      '--output-to',
+      join(work, 'depcruise.json'),
+    ]),
+  );
+}
+const cold = JSON.parse(readFileSync(join(work, 'cold.json'), 'utf8')) as {
+  summary: { files: number; parsed: number };
+};
+const warm = JSON.parse(readFileSync(join(work, 'warm.json'), 'utf8')) as {
+  summary: { files: number; parsed: number };
+};
+if (cold.summary.files !== files || cold.summary.parsed !== files || warm.summary.parsed !== 0) {
+  throw new Error(
+    `unexpected runwire summaries: cold ${JSON.stringify(cold.summary)}, warm ${JSON.stringify(warm.summary)}`,
+  );
+}
+const best = (key: string): number => Math.min(...(timings[key] ?? []).map((t) => t.ms));
+const coldMs = best('cold');
+const rows: [string, number][] = [
+  ['runwire check, cold (no cache)', coldMs],
+  ['runwire check, warm (facts cache)', best('warm')],
+  ['jscpd', best('jscpd')],
+  ['dependency-cruiser', best('depcruise')],
+];
+console.log(`\nbest of ${rounds}, whole process including start-up, ${files} files:`);
+console.log(`${'tool'.padEnd(36)}${'ms'.padStart(9)}${'files/s'.padStart(10)}  ratio to runwire cold`);
+for (const [tool, ms] of rows) {
+  const ratio = ms / coldMs;
+  const ratioText =
+    ratio >= 1 ? `runwire cold is ${ratio.toFixed(2)}× faster` : `${(1 / ratio).toFixed(2)}× faster than runwire cold`;
+  console.log(
+    `${tool.padEnd(36)}${ms.toFixed(0).padStart(9)}${(files / (ms / 1000)).toFixed(0).padStart(10)}  ${tool.startsWith('runwire check, cold') ? '1.00' : ratioText}`,
+  );
+}
+
+// 4. Re-check after editing one file of 800 in a long-lived checker (what --watch does).
+const small = buildCorpus(NODE_MODULES, 'corpus-800', 800);
+const checker = new Checker({
+  paths: [small.dir],
+  config: compileCheckConfig({ defaultExcludes: false }, small.dir),
+  root: small.dir,
+});
+const first = await checker.check();
+const edited = small.files.find((file) => file.endsWith('.ts') && !file.endsWith('.d.ts')) ?? small.files[0] ?? '';
+const recheck: number[] = [];
+let reparsed = 0;
+for (let i = 0; i < 7; i++) {
+  appendFileSync(edited, `\nexport function benchEdit${i}(value: number): number {\n  return value * ${i};\n}\n`);
+  const started = performance.now();
+  checker.invalidate([edited]); // what the watcher does with the path it was told about
+  const result = await checker.check();
+  recheck.push(performance.now() - started);
+  reparsed = result.parsed;
+}
+await checker.close();
+console.log(
+  `\nre-check after editing one file of ${first.files} (long-lived checker, 7 edits): median ${median(recheck).toFixed(1)} ms, max ${Math.max(...recheck).toFixed(1)} ms, ${reparsed} file re-parsed each time (first full check ${first.timings.total.toFixed(0)} ms)`,
+);
+
+// 5. Targets.
+const depRatio = best('depcruise') / coldMs;
+const coldRate = files / (coldMs / 1000);
+console.log('\ntargets:');
+console.log(`  cold ≥ 1000 files/s: ${coldRate.toFixed(0)} files/s ${coldRate >= 1000 ? 'MET' : 'NOT MET'}`);
+console.log(`  ≥ 5× faster than dependency-cruiser: ${depRatio.toFixed(2)}× ${depRatio >= 5 ? 'MET' : 'NOT MET'}`);
+console.log(
+  `  re-check after one edit < 300 ms: ${median(recheck).toFixed(1)} ms ${median(recheck) < 300 ? 'MET' : 'NOT MET'}`,
+);
+
+corpus.remove();
+small.remove();
+rmSync(work, { recursive: true, force: true });
