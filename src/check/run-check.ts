@@ -1,4 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readBaseline, writeBaseline } from './baseline.js';
 import { loadCheckConfig } from './check-config.js';
@@ -81,15 +83,16 @@ export async function runCheck(options: RunCheckOptions, io: CheckIo): Promise<0
       ...(options.config === undefined ? {} : { configPath: resolve(io.cwd, options.config) }),
     });
     const baselineFile = options.baseline === undefined ? undefined : resolve(io.cwd, options.baseline);
+    const existingBaseline = baselineFile === undefined ? undefined : readBaseline(baselineFile);
     const writingBaseline =
-      baselineFile !== undefined && (options.updateBaseline === true || readBaseline(baselineFile) === undefined);
-    const baseline = baselineFile === undefined || writingBaseline ? undefined : readBaseline(baselineFile);
+      baselineFile !== undefined && (options.updateBaseline === true || existingBaseline === undefined);
+    const baseline = writingBaseline ? undefined : existingBaseline;
     const cacheFile =
       options.cache === false
         ? undefined
         : typeof options.cache === 'string'
           ? resolve(io.cwd, options.cache)
-          : join(io.cwd, 'node_modules', '.cache', 'runwire', 'check-facts.json');
+          : defaultCacheFile(io.cwd);
     const bar = progressBar(io.stderr);
     checker = new Checker({
       paths: paths.map((path) => resolve(io.cwd, path)),
@@ -176,6 +179,14 @@ async function watchLoop(
     if (io.signal === undefined) process.once('SIGINT', stop);
   });
   await watcher.close();
+}
+
+/** `node_modules/.cache/runwire/` when the project has node_modules; otherwise the temp folder, keyed by project. */
+function defaultCacheFile(cwd: string): string {
+  const nodeModules = join(cwd, 'node_modules');
+  if (existsSync(nodeModules)) return join(nodeModules, '.cache', 'runwire', 'check-facts.json');
+  const key = createHash('sha1').update(cwd).digest('hex').slice(0, 12);
+  return join(tmpdir(), `runwire-check-facts-${key}.json`);
 }
 
 function parseFormat(format: string | undefined): (typeof REPORT_FORMATS)[number] {
