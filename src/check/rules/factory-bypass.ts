@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { conceptFingerprint } from '../finding.js';
 import type { Rule, RuleContext } from '../rule.js';
 import type { Hop } from '../symbol-graph.js';
+import { traceLocations } from '../trace-locations.js';
 
 /**
  * `new X()` of a factory-only class outside the modules allowed to construct it. `X` is followed through imports,
@@ -19,7 +20,8 @@ export const factoryBypass: Rule = {
       const occurrences = new Map<string, number>();
       for (const site of facts.newSites) {
         if (site.callee === undefined) continue;
-        const { origin, hops } = context.graph.resolveRef(file, site.callee);
+        const trace = context.graph.resolveRef(file, site.callee);
+        const { origin, hops } = trace;
         if (origin.kind !== 'declaration' || origin.declaration.kind !== 'class') continue;
         const name = origin.declaration.name;
         const configured = context.config.factoryOnly.get(name);
@@ -49,22 +51,7 @@ export const factoryBypass: Rule = {
           message: `\`new ${site.text}()\` constructs factory-only class '${name}' (${why}, ${context.relative(origin.file)}:${origin.declaration.line}) outside its factories${describeHops(hops, context)}`,
           fix: `obtain '${name}' from its factory instead of \`new\` (modules allowed to construct it: ${factories})`,
           location: { file, line: site.line, column: site.column },
-          related: [
-            {
-              file: origin.file,
-              line: origin.declaration.line,
-              column: origin.declaration.column,
-              message: `'${name}' declared here`,
-            },
-            ...hops
-              .filter((hop) => hop.via !== 'export')
-              .map((hop) => ({
-                file: hop.file,
-                line: hop.line,
-                column: hop.column,
-                message: `via ${hop.via} '${hop.name}'`,
-              })),
-          ],
+          related: traceLocations(trace),
           fingerprint: conceptFingerprint('factory-bypass', name, context.relative(file), occurrence),
         });
       }

@@ -1,6 +1,7 @@
 import { conceptFingerprint } from '../finding.js';
 import { moduleSpecifier } from '../module-specifier.js';
 import type { Rule } from '../rule.js';
+import { traceLocations } from '../trace-locations.js';
 
 /**
  * An import of a symbol from somewhere other than its canonical module: through a re-export or alias marked
@@ -18,7 +19,8 @@ export const nonCanonicalImport: Rule = {
         if (binding.imported === '*') continue;
         const target = context.graph.target(file, binding.source);
         if (target === undefined) continue;
-        const { origin, hops } = context.graph.resolveExport(target, binding.imported);
+        const trace = context.graph.resolveExport(target, binding.imported);
+        const { origin, hops } = trace;
         const concept =
           origin.kind === 'declaration'
             ? origin.declaration.name
@@ -49,26 +51,7 @@ export const nonCanonicalImport: Rule = {
               ? `import '${concept}' from '${origin.kind === 'external' ? origin.specifier : binding.source}' directly`
               : `import { ${concept}${binding.local === concept ? '' : ` as ${binding.local}`} } from '${moduleSpecifier(file, home)}'`,
           location: { file, line: binding.line, column: binding.column },
-          related: [
-            ...(origin.kind === 'declaration'
-              ? [
-                  {
-                    file: origin.file,
-                    line: origin.declaration.line,
-                    column: origin.declaration.column,
-                    message: `'${concept}' declared here`,
-                  },
-                ]
-              : []),
-            ...hops
-              .filter((hop) => hop.via !== 'export' || hop.deprecated)
-              .map((hop) => ({
-                file: hop.file,
-                line: hop.line,
-                column: hop.column,
-                message: `${hop.deprecated ? 'deprecated ' : ''}${hop.via} '${hop.name}'`,
-              })),
-          ],
+          related: traceLocations(trace),
           fingerprint: conceptFingerprint('non-canonical-import', concept, context.relative(file), occurrence),
         });
       }

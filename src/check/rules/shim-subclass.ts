@@ -1,6 +1,7 @@
 import { conceptFingerprint } from '../finding.js';
 import { moduleSpecifier } from '../module-specifier.js';
 import type { Rule } from '../rule.js';
+import { traceLocations } from '../trace-locations.js';
 
 /**
  * `class X extends Y {}` that adds nothing, where `Y` is a class of the checked tree: an alias with a different
@@ -15,7 +16,8 @@ export const shimSubclass: Rule = {
     for (const [file, facts] of context.files) {
       for (const declaration of facts.declarations) {
         if (declaration.addsNothing !== true || declaration.extends === undefined) continue;
-        const { origin, hops } = context.graph.resolveRef(file, declaration.extends);
+        const trace = context.graph.resolveRef(file, declaration.extends);
+        const { origin } = trace;
         if (origin.kind !== 'declaration' || origin.declaration.kind !== 'class') continue;
         const base = origin.declaration.name;
         const from = origin.file === file ? '' : ` from '${moduleSpecifier(file, origin.file)}'`;
@@ -26,22 +28,7 @@ export const shimSubclass: Rule = {
           message: `class '${declaration.name}' extends '${base}' (${context.relative(origin.file)}:${origin.declaration.line}) and adds nothing: an alias with a different identity`,
           fix: `replace the class with \`export { ${base} as ${declaration.name} }${from}\``,
           location: { file, line: declaration.line, column: declaration.column },
-          related: [
-            {
-              file: origin.file,
-              line: origin.declaration.line,
-              column: origin.declaration.column,
-              message: `'${base}' declared here`,
-            },
-            ...hops
-              .filter((hop) => hop.via !== 'export' || hop.deprecated)
-              .map((hop) => ({
-                file: hop.file,
-                line: hop.line,
-                column: hop.column,
-                message: `via ${hop.via} '${hop.name}'`,
-              })),
-          ],
+          related: traceLocations(trace),
           fingerprint: conceptFingerprint('shim-subclass', declaration.name, context.relative(file)),
         });
       }
