@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 
 /** The tool's name and version as reports state them (the version is read once from the package.json). */
-export const TOOL_INFO: { readonly name: string; readonly version: string; readonly informationUri: string } = {
+export const TOOL_INFO: { readonly name: string; readonly version: string } = {
   name: 'runwire check',
   version: readVersion(),
-  informationUri: 'https://www.npmjs.com/package/runwire',
 };
 
 function readVersion(): string {

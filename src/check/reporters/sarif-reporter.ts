@@ -29,12 +29,11 @@ export function formatSarif(result: CheckResult, options: ReportOptions): string
           driver: {
             name: TOOL_INFO.name,
             version: TOOL_INFO.version,
-            informationUri: TOOL_INFO.informationUri,
             rules: ALL_RULES.map((rule) => ({
               id: rule.id,
               name: rule.id,
               shortDescription: { text: rule.summary },
-              helpUri: `${TOOL_INFO.informationUri}#${rule.id}`,
+              help: { text: `${rule.summary}. See docs/check.md in the runwire package for the rule and its fix.` },
               defaultConfiguration: { level: 'error' },
             })),
           },
