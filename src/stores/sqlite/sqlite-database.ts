@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { errorMessage, StoreClosedError, StoreOpenError } from '../../errors.js';
-import { RUNWIRE_APPLICATION_ID, SQLITE_MIGRATIONS, type SqliteMigration } from './sqlite-migrations.js';
+import { applyMigrations } from './sqlite-migrations.js';
 
 /**
  * When SQLite waits for the disk.
@@ -102,7 +102,7 @@ export class SqliteDatabase {
     }
     try {
       configure(db, file, options.synchronous ?? 'full', busyTimeoutMs);
-      migrate(db, file);
+      applyMigrations(db, file);
     } catch (error) {
       db.close();
       throw openError(file, error, busyTimeoutMs);
@@ -263,47 +263,6 @@ function configure(db: Database.Database, file: string, synchronous: SqliteSynch
   db.pragma('foreign_keys = ON');
   // Keeps the WAL file from staying large after a burst once it has been checkpointed.
   db.pragma('journal_size_limit = 67108864');
-}
-
-function migrate(db: Database.Database, file: string): void {
-  const latest = SQLITE_MIGRATIONS[SQLITE_MIGRATIONS.length - 1]?.version ?? 0;
-  const version = db.pragma('user_version', { simple: true }) as number;
-  const applicationId = db.pragma('application_id', { simple: true }) as number;
-  const tables = db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as { n: number };
-  if ((applicationId !== 0 && applicationId !== RUNWIRE_APPLICATION_ID) || (version === 0 && tables.n > 0)) {
-    throw new StoreOpenError(
-      file,
-      `Cannot open database '${file}': it is a SQLite database of another application, not a Runwire one. ` +
-        'Pass --db with another path',
-    );
-  }
-  if (version > latest) {
-    throw new StoreOpenError(
-      file,
-      `Cannot open database '${file}': it was written by a newer Runwire (schema version ${version}; this one knows ` +
-        `up to ${latest}). Upgrade Runwire, or pass --db with another path`,
-    );
-  }
-  const step = db.transaction((): boolean => {
-    // Read again inside the write lock: another process may have migrated meanwhile.
-    const current = db.pragma('user_version', { simple: true }) as number;
-    const next: SqliteMigration | undefined = SQLITE_MIGRATIONS.find((m) => m.version === current + 1);
-    if (next === undefined) return false;
-    db.exec(next.sql);
-    db.prepare('INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)').run(
-      next.version,
-      next.description,
-      Date.now(),
-    );
-    db.pragma(`application_id = ${RUNWIRE_APPLICATION_ID}`);
-    db.pragma(`user_version = ${next.version}`);
-    return true;
-  }).immediate;
-  while (step()) {
-    // One migration per transaction, until none is pending.
-  }
-  // SQLite quietly opens a file it may not write read-only; a write statement (that changes nothing) finds out now.
-  db.prepare('DELETE FROM schema_migrations WHERE version < 0').run();
 }
 
 /** Turns whatever failed while opening into a `StoreOpenError` that names the file and the fix. */

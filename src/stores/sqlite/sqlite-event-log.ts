@@ -4,6 +4,14 @@ import { DEFAULT_EVENT_RETENTION, type EventLog, type EventRetention, type LogBo
 import type { RunEvent, UnsequencedRunEvent } from '../../protocol/run-events.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
+interface PendingAppend {
+  readonly event: UnsequencedRunEvent;
+  readonly body: string;
+  readonly appendedAt: number;
+  readonly resolve: (event: RunEvent) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 interface EventRow {
   readonly seq: number;
   readonly body: string;
@@ -15,7 +23,8 @@ const PRUNE_CHUNK = 256;
 /**
  * An `EventLog` in a SQLite file: survives restarts and crashes. A user's next `seq` comes from the `user_seq` table
  * in the same transaction as the insert, so it is gap-free, never reused after pruning, and safe with several
- * connections on one file. Appends go through the database's group commit: each resolves after its commit.
+ * connections on one file (the transaction holds the write lock). Appends go through the database's group commit:
+ * each resolves after its commit.
  * Retention (age, then count per user) is applied by `prune(now)`; between prunes a log may hold more than
  * `maxEventsPerUser` events.
  */
@@ -23,7 +32,7 @@ export class SqliteEventLog implements EventLog {
   readonly #db: SqliteDatabase;
   readonly #clock: Clock;
   readonly #retention: EventRetention;
-  readonly #nextSeq;
+  readonly #setSeq;
   readonly #insert;
   readonly #readAfter;
   readonly #readRun;
@@ -32,16 +41,17 @@ export class SqliteEventLog implements EventLog {
   readonly #users;
   readonly #firstYoung;
   readonly #deleteBefore;
+  /** Appends waiting for the next group commit, in call order. */
+  #pending: PendingAppend[] = [];
   #closed = false;
 
   constructor(db: SqliteDatabase, clock: Clock, retention: EventRetention = DEFAULT_EVENT_RETENTION) {
     this.#db = db;
     this.#clock = clock;
     this.#retention = retention;
-    this.#nextSeq = db.prepare<[string], { last_seq: number }>(
-      `INSERT INTO user_seq (user_id, last_seq) VALUES (?, 1)
-       ON CONFLICT (user_id) DO UPDATE SET last_seq = last_seq + 1
-       RETURNING last_seq`,
+    this.#setSeq = db.prepare<[string, number]>(
+      `INSERT INTO user_seq (user_id, last_seq) VALUES (?, ?)
+       ON CONFLICT (user_id) DO UPDATE SET last_seq = excluded.last_seq`,
     );
     this.#insert = db.prepare<[string, number, string, number, string]>(
       'INSERT INTO events (user_id, seq, run_id, appended_at, body) VALUES (?, ?, ?, ?, ?)',
@@ -50,7 +60,7 @@ export class SqliteEventLog implements EventLog {
       'SELECT seq, body FROM events WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?',
     );
     this.#readRun = db.prepare<[string, string], EventRow>(
-      'SELECT seq, body FROM events WHERE run_id = ? AND user_id = ? ORDER BY seq',
+      'SELECT seq, body FROM events WHERE user_id = ? AND run_id = ? ORDER BY seq',
     );
     this.#lastSeq = db.prepare<[string], { last_seq: number }>('SELECT last_seq FROM user_seq WHERE user_id = ?');
     this.#oldestSeq = db.prepare<[string], { seq: number }>(
@@ -64,14 +74,18 @@ export class SqliteEventLog implements EventLog {
     db.retain();
   }
 
+  /**
+   * Queues the event for the next group commit and resolves with its `seq` once committed. The appends of one turn
+   * are written by one piece of work: one read of each user's last seq, the inserts in call order, one update of
+   * each user's last seq.
+   */
   async append(event: UnsequencedRunEvent): Promise<RunEvent> {
     this.#assertOpen();
     const body = JSON.stringify(event);
     const appendedAt = this.#clock.now();
-    return this.#db.write(() => {
-      const row = this.#nextSeq.get(event.userId) as { last_seq: number };
-      this.#insert.run(event.userId, row.last_seq, event.runId, appendedAt, body);
-      return { ...event, seq: row.last_seq } as RunEvent;
+    return new Promise<RunEvent>((resolve, reject) => {
+      this.#pending.push({ event, body, appendedAt, resolve, reject });
+      if (this.#pending.length === 1) this.#queueWrite();
     });
   }
 
@@ -83,7 +97,7 @@ export class SqliteEventLog implements EventLog {
 
   async readRun(userId: string, runId: string): Promise<RunEvent[]> {
     this.#assertOpen();
-    return this.#db.read(() => this.#readRun.all(runId, userId)).map(toEvent);
+    return this.#db.read(() => this.#readRun.all(userId, runId)).map(toEvent);
   }
 
   async bounds(userId: string): Promise<LogBounds> {
@@ -128,6 +142,36 @@ export class SqliteEventLog implements EventLog {
     this.#closed = true;
     if (!this.#db.closed) this.#db.flush();
     this.#db.release();
+  }
+
+  #queueWrite(): void {
+    // Taken when the work first runs and kept, so running it again (after a rolled-back batch) writes the same appends.
+    let batch: PendingAppend[] | undefined;
+    this.#db
+      .write(() => {
+        batch ??= this.#pending.splice(0);
+        return this.#insertAll(batch);
+      })
+      .then(
+        (events) => {
+          for (let i = 0; i < events.length; i++) batch?.[i]?.resolve(events[i] as RunEvent);
+        },
+        (error: unknown) => {
+          for (const append of batch ?? this.#pending.splice(0)) append.reject(error);
+        },
+      );
+  }
+
+  #insertAll(batch: readonly PendingAppend[]): RunEvent[] {
+    const last = new Map<string, number>();
+    const events = batch.map(({ event, body, appendedAt }) => {
+      const seq = (last.get(event.userId) ?? this.#lastSeq.get(event.userId)?.last_seq ?? 0) + 1;
+      last.set(event.userId, seq);
+      this.#insert.run(event.userId, seq, event.runId, appendedAt, body);
+      return { ...event, seq } as RunEvent;
+    });
+    for (const [userId, seq] of last) this.#setSeq.run(userId, seq);
+    return events;
   }
 
   #assertOpen(): void {

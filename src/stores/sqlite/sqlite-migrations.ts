@@ -1,3 +1,6 @@
+import type Database from 'better-sqlite3';
+import { StoreOpenError } from '../../errors.js';
+
 /** One step of the SQLite schema. Applied once, in its own transaction, in `version` order. */
 export interface SqliteMigration {
   /** 1, 2, 3, …: the `user_version` the database has after this step. */
@@ -18,12 +21,6 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     version: 1,
     description: 'run records, per-user event logs and their sequence numbers',
     sql: `
-      CREATE TABLE schema_migrations (
-        version INTEGER PRIMARY KEY,
-        description TEXT NOT NULL,
-        applied_at INTEGER NOT NULL
-      ) STRICT;
-
       CREATE TABLE runs (
         run_id TEXT PRIMARY KEY,
         user_id TEXT NOT NULL,
@@ -56,7 +53,8 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
         last_seq INTEGER NOT NULL
       ) STRICT, WITHOUT ROWID;
 
-      -- Events clustered by (user, seq): a replay reads one contiguous range.
+      -- Events clustered by (user, seq): a replay reads one contiguous range. No other index: each one costs a page
+      -- write per user and commit; readRun scans the user's retained events instead.
       CREATE TABLE events (
         user_id TEXT NOT NULL,
         seq INTEGER NOT NULL,
@@ -65,7 +63,63 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
         body TEXT NOT NULL,
         PRIMARY KEY (user_id, seq)
       ) STRICT, WITHOUT ROWID;
-      CREATE INDEX events_by_run ON events (run_id, user_id, seq);
     `,
   },
 ];
+
+/**
+ * Brings the database up to the last of `migrations`: one migration per IMMEDIATE transaction (the version is read
+ * again inside it, so two processes starting together apply each step once), recorded in `schema_migrations`.
+ * @throws StoreOpenError for a file of another application or of a newer schema; what a failing step throws (that
+ * step is rolled back, the earlier ones stay).
+ */
+export function applyMigrations(
+  db: Database.Database,
+  file: string,
+  migrations: readonly SqliteMigration[] = SQLITE_MIGRATIONS,
+): void {
+  const latest = migrations[migrations.length - 1]?.version ?? 0;
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const applicationId = db.pragma('application_id', { simple: true }) as number;
+  const tables = db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as { n: number };
+  if ((applicationId !== 0 && applicationId !== RUNWIRE_APPLICATION_ID) || (version === 0 && tables.n > 0)) {
+    throw new StoreOpenError(
+      file,
+      `Cannot open database '${file}': it is a SQLite database of another application, not a Runwire one. ` +
+        'Pass --db with another path',
+    );
+  }
+  if (version > latest) {
+    throw new StoreOpenError(
+      file,
+      `Cannot open database '${file}': it was written by a newer Runwire (schema version ${version}; this one knows ` +
+        `up to ${latest}). Upgrade Runwire, or pass --db with another path`,
+    );
+  }
+  const step = db.transaction((): boolean => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    const next = migrations.find((m) => m.version === current + 1);
+    if (next === undefined) return false;
+    db.exec(next.sql);
+    if (current === 0) {
+      db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+        version INTEGER PRIMARY KEY,
+        description TEXT NOT NULL,
+        applied_at INTEGER NOT NULL
+      ) STRICT`);
+    }
+    db.prepare('INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)').run(
+      next.version,
+      next.description,
+      Date.now(),
+    );
+    db.pragma(`application_id = ${RUNWIRE_APPLICATION_ID}`);
+    db.pragma(`user_version = ${next.version}`);
+    return true;
+  }).immediate;
+  while (step()) {
+    // One migration per transaction, until none is pending.
+  }
+  // SQLite quietly opens a file it may not write read-only; a write statement (that changes nothing) finds out now.
+  db.prepare('DELETE FROM schema_migrations WHERE version < 0').run();
+}
