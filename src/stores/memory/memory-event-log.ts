@@ -1,5 +1,6 @@
 import type { Clock } from '../../clock.js';
 import { DEFAULT_EVENT_RETENTION, type EventLog, type EventRetention, type LogBounds } from '../../events/event-log.js';
+import { decodeStoredEvent, encodeStoredEvent } from '../../events/stored-event.js';
 import type { RunEvent, UnsequencedRunEvent } from '../../protocol/run-events.js';
 
 /** A retained event: kept as JSON text, like the durable logs, so no caller can change it through a reference. */
@@ -34,7 +35,7 @@ export class MemoryEventLog implements EventLog {
       log = { lastSeq: 0, events: [], times: [] };
       this.#logs.set(event.userId, log);
     }
-    const body = JSON.stringify(event);
+    const body = encodeStoredEvent(event);
     log.lastSeq++;
     log.events.push({ seq: log.lastSeq, runId: event.runId, body });
     log.times.push(this.#clock.now());
@@ -51,11 +52,15 @@ export class MemoryEventLog implements EventLog {
     if (log === undefined || log.events.length === 0) return [];
     const first = log.events[0]!.seq;
     const start = Math.max(0, afterSeq + 1 - first);
-    return log.events.slice(start, Number.isFinite(limit) ? start + Math.max(0, limit) : undefined).map(toEvent);
+    return log.events
+      .slice(start, Number.isFinite(limit) ? start + Math.max(0, limit) : undefined)
+      .map((e) => decodeStoredEvent(e.body, e.seq));
   }
 
   async readRun(userId: string, runId: string): Promise<RunEvent[]> {
-    return (this.#logs.get(userId)?.events ?? []).filter((e) => e.runId === runId).map(toEvent);
+    return (this.#logs.get(userId)?.events ?? [])
+      .filter((e) => e.runId === runId)
+      .map((e) => decodeStoredEvent(e.body, e.seq));
   }
 
   async bounds(userId: string): Promise<LogBounds> {
@@ -80,10 +85,4 @@ export class MemoryEventLog implements EventLog {
   }
 
   async close(): Promise<void> {}
-}
-
-function toEvent(stored: StoredEvent): RunEvent {
-  const event = JSON.parse(stored.body) as RunEvent;
-  event.seq = stored.seq;
-  return event;
 }

@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock.js';
 import { StoreClosedError } from '../../errors.js';
 import { DEFAULT_EVENT_RETENTION, type EventLog, type EventRetention, type LogBounds } from '../../events/event-log.js';
+import { decodeStoredEvent, encodeStoredEvent } from '../../events/stored-event.js';
 import type { RunEvent, UnsequencedRunEvent } from '../../protocol/run-events.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
@@ -81,7 +82,7 @@ export class SqliteEventLog implements EventLog {
    */
   async append(event: UnsequencedRunEvent): Promise<RunEvent> {
     this.#assertOpen();
-    const body = JSON.stringify(event);
+    const body = encodeStoredEvent(event);
     const appendedAt = this.#clock.now();
     return new Promise<RunEvent>((resolve, reject) => {
       this.#pending.push({ event, body, appendedAt, resolve, reject });
@@ -92,12 +93,12 @@ export class SqliteEventLog implements EventLog {
   async read(userId: string, afterSeq: number, limit = Number.POSITIVE_INFINITY): Promise<RunEvent[]> {
     this.#assertOpen();
     const max = Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : -1;
-    return this.#db.read(() => this.#readAfter.all(userId, afterSeq, max)).map(toEvent);
+    return this.#db.read(() => this.#readAfter.all(userId, afterSeq, max)).map((e) => decodeStoredEvent(e.body, e.seq));
   }
 
   async readRun(userId: string, runId: string): Promise<RunEvent[]> {
     this.#assertOpen();
-    return this.#db.read(() => this.#readRun.all(userId, runId)).map(toEvent);
+    return this.#db.read(() => this.#readRun.all(userId, runId)).map((e) => decodeStoredEvent(e.body, e.seq));
   }
 
   async bounds(userId: string): Promise<LogBounds> {
@@ -177,10 +178,4 @@ export class SqliteEventLog implements EventLog {
   #assertOpen(): void {
     if (this.#closed) throw new StoreClosedError(`The event log on '${this.#db.file}'`);
   }
-}
-
-function toEvent(row: EventRow): RunEvent {
-  const event = JSON.parse(row.body) as RunEvent;
-  event.seq = row.seq;
-  return event;
 }
