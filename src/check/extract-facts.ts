@@ -14,6 +14,9 @@ import type {
 import { LineIndex } from './line-index.js';
 import { shapeFingerprint } from './shape-fingerprint.js';
 
+/** Files without the keyword cannot have `new` sites: skip the full-tree walk. */
+const NEW_KEYWORD = /\bnew\b/;
+
 /** Functions and classes smaller than this many syntax nodes are not compared by shape. */
 const MIN_SHAPE_NODES = 40;
 
@@ -100,7 +103,7 @@ export function extractFacts(fileName: string, source: string): FileFacts {
     aliases,
     imports: importFacts(result.module.staticImports, lines),
     exports: exportFacts(result.module.staticExports, lines, docs),
-    newSites: source.includes('new') ? newSiteFacts(result.program as unknown as AstNode, source, lines) : [],
+    newSites: NEW_KEYWORD.test(source) ? newSiteFacts(result.program as unknown as AstNode, source, lines) : [],
     parseErrors: result.errors.map((error) => {
       const label = error.labels[0];
       const at = label === undefined ? { line: 1, column: 1 } : lines.position(label.start);
