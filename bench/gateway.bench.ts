@@ -47,10 +47,11 @@ const ROUND_TIMEOUT_MS = 30_000;
 
 /**
  * Command line: `--only ping,echo,latency,rss` runs a subset; `--cpu-prof DIR` starts the full server with
- * `--cpu-prof --cpu-prof-dir DIR` (a `.cpuprofile` per server process, written when it exits).
+ * `--cpu-prof --cpu-prof-dir DIR` (a `.cpuprofile` per server process, written when it exits); `--trace-gc` passes
+ * `--trace-gc` to the full server and shows its stdout.
  */
 const ARGS = parseArgs({
-  options: { only: { type: 'string' }, 'cpu-prof': { type: 'string' } },
+  options: { only: { type: 'string' }, 'cpu-prof': { type: 'string' }, 'trace-gc': { type: 'boolean' } },
   strict: true,
 }).values;
 const PHASES = new Set((ARGS.only ?? 'ping,echo,latency,rss').split(',').map((p) => p.trim()));
@@ -204,6 +205,7 @@ const SECRET = 'bench-secret-0123456789-abcdefghijklmnop';
 async function startFullServer(args: readonly string[]): Promise<FullServer> {
   const cpuProf = ARGS['cpu-prof'];
   const nodeArgs = cpuProf === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`];
+  if (ARGS['trace-gc'] === true) nodeArgs.push('--trace-gc');
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (value !== undefined && !key.startsWith('RUNWIRE_')) env[key] = value;
@@ -213,7 +215,7 @@ async function startFullServer(args: readonly string[]): Promise<FullServer> {
     spawn(process.execPath, [...nodeArgs, BIN, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
       cwd: ROOT,
       env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', ARGS['trace-gc'] === true ? 'inherit' : 'pipe', 'pipe'],
     }),
   );
   let output = '';
@@ -268,6 +270,12 @@ function cpuMs(pid: number): number {
   // The fields after "(comm)": the first is field 3 (state); utime is field 14, stime field 15.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+}
+
+/** Time the process's main thread spent waiting for a CPU while runnable, in ms (`/proc/<pid>/schedstat`). */
+function runQueueWaitMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(' ');
+  return Number(fields[1]) / 1e6;
 }
 
 function rssMb(pid: number): number {
@@ -681,14 +689,18 @@ async function latencyPhase({ full, fullPid }: Servers): Promise<Verdict[]> {
     let queued = 0;
     for (let i = 0; i < count; i++) {
       const cpuBefore = cpuMs(fullPid);
+      const waitBefore = runQueueWaitMs(fullPid);
+      const clientWaitBefore = runQueueWaitMs(process.pid);
       const began = performance.now();
       const r = await latencyRound(sockets, runs, LATENCY.perUser, request);
       const wall = performance.now() - began;
       const busy = (cpuMs(fullPid) - cpuBefore) / wall;
+      const waited = (runQueueWaitMs(fullPid) - waitBefore) / wall;
+      const clientWaited = (runQueueWaitMs(process.pid) - clientWaitBefore) / wall;
       queued += r.queued;
       pooled.push(...r.latencies);
       console.log(
-        `  round ${i + 1}  ${int((runs * 1000) / wall).padStart(5)} runs/s, server CPU ${int(busy * 100).padStart(3)}%   p50 ${fmt(percentile(r.latencies, 50), 2).padStart(6)} ms  p99 ${fmt(percentile(r.latencies, 99), 2).padStart(6)} ms  max ${fmt(Math.max(...r.latencies), 2).padStart(6)} ms`,
+        `  round ${i + 1}  ${int((runs * 1000) / wall).padStart(5)} runs/s, server CPU ${int(busy * 100).padStart(3)}%, waiting for a CPU ${int(waited * 100).padStart(2)}% (client ${int(clientWaited * 100).padStart(2)}%)  p50 ${fmt(percentile(r.latencies, 50), 2).padStart(6)} ms  p99 ${fmt(percentile(r.latencies, 99), 2).padStart(6)} ms  max ${fmt(Math.max(...r.latencies), 2).padStart(6)} ms`,
       );
     }
     console.log(

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { Clock, Timer } from '../clock.js';
 import type { UserExecutionContext } from '../context/user-execution-context.js';
@@ -52,6 +53,9 @@ export class ClientConnection {
   readonly #metrics: ServerMetrics;
   readonly #logger: Logger;
   readonly #bucket: TokenBucket;
+  readonly #transport: Pick<Duplex, 'cork' | 'uncork'> | undefined;
+  /** Whether `#transport` is corked until the end of this turn (see `send`). */
+  #corked = false;
   #badFrames: number[] = [];
   #expiry: Timer | undefined;
   #closed = false;
@@ -68,8 +72,11 @@ export class ClientConnection {
     metrics: ServerMetrics;
     logger: Logger;
     expiresAt: number;
+    /** The TCP socket under `socket` (from the upgrade): corked per turn so that turn's frames leave in one write. */
+    transport?: Pick<Duplex, 'cork' | 'uncork'>;
   }) {
     this.#socket = options.socket;
+    this.#transport = options.transport;
     this.context = options.context;
     this.id = options.context.connectionId as ConnectionId;
     this.#router = options.router;
@@ -108,10 +115,22 @@ export class ClientConnection {
       this.close(CLOSE.overloaded, 'Send buffer full; reconnect and resume from your last seq');
       return false;
     }
+    if (!this.#corked && this.#transport !== undefined) {
+      // ws writes every frame with its own syscall. Frames queued in this turn (a run's events, replies to a batch of
+      // requests) are held until the turn's microtasks are done and then leave in one writev; order is unchanged.
+      this.#corked = true;
+      this.#transport.cork();
+      process.nextTick(this.#uncork);
+    }
     this.#socket.send(JSON.stringify(frame));
     this.#metrics.framesSent.inc({ type: frame.type });
     return true;
   }
+
+  readonly #uncork = (): void => {
+    this.#corked = false;
+    this.#transport?.uncork();
+  };
 
   /** Closes the socket once (idempotent). */
   close(code: number, reason: string): void {

@@ -109,11 +109,16 @@ export class WsGateway {
       return this.#refuse(socket, 400, 'bad_request', `Offer the subprotocol '${PROTOCOL_NAME}' with the bearer token`);
     }
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
-      void this.#open(ws, identity, after);
+      void this.#open(ws, socket, identity, after);
     });
   }
 
-  async #open(ws: import('ws').WebSocket, identity: VerifiedIdentity, after: number | undefined): Promise<void> {
+  async #open(
+    ws: import('ws').WebSocket,
+    transport: Duplex,
+    identity: VerifiedIdentity,
+    after: number | undefined,
+  ): Promise<void> {
     const runtime = this.#runtime;
     const context = UserExecutionContext.create({ userId: identity.userId, connectionId: newConnectionId() });
     const connection = new ClientConnection({
@@ -126,6 +131,7 @@ export class WsGateway {
       metrics: this.#metrics,
       logger: runtime.logger,
       expiresAt: identity.expiresAt,
+      transport,
     });
     this.#metrics.connections.inc();
     this.#metrics.connectionsOpened.inc();
