@@ -160,13 +160,7 @@ describe('a runtime on a SQLite file after the previous process stopped without 
     );
   });
 
-  it('keeps the one terminal event of a run whose end was logged just before the crash, but not yet its record', {
-    todo:
-      'runtime.ts recover() ends every non-terminal stored run as dead without looking at the log; the ' +
-      "'completed' record is committed one group commit after agent_completed, so a crash in between yields " +
-      'agent_completed followed by agent_error. Fix: recover() reads the run events and, when a terminal event ' +
-      'is there, stores that ending instead of emitting another.',
-  }, async () => {
+  it('keeps the one terminal event of a run whose end was logged just before the crash, but not yet its record', async () => {
     const db = SqliteDatabase.open({ file });
     const clock = new FakeClock();
     const first = createRuntime({
