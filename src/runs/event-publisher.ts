@@ -50,8 +50,13 @@ export class EventPublisher {
       agent: run.agent,
       ts: new Date(this.#clock.now()).toISOString(),
     } as UnsequencedRunEvent;
+    // The log assigns seqs in call order (the EventLog contract), so the append starts now and can share a commit
+    // with the user's other pending appends; only what follows it (notes, listeners, publish) is chained in order.
+    const appended = this.#log.append(event);
+    // Handled below, possibly after earlier events: mark it handled now so a failure is not an unhandled rejection.
+    appended.catch(() => undefined);
     const previous = this.#chains.get(run.userId) ?? Promise.resolve();
-    const next = previous.then(() => this.#write(event));
+    const next = previous.then(() => this.#afterAppend(appended, event));
     const tail = next.catch(() => undefined);
     this.#chains.set(run.userId, tail);
     void tail.then(() => {
@@ -65,10 +70,10 @@ export class EventPublisher {
     while (this.#chains.size > 0) await Promise.all([...this.#chains.values()]);
   }
 
-  async #write(event: UnsequencedRunEvent): Promise<RunEvent> {
+  async #afterAppend(appended: Promise<RunEvent>, event: UnsequencedRunEvent): Promise<RunEvent> {
     let logged: RunEvent;
     try {
-      logged = await this.#log.append(event);
+      logged = await appended;
     } catch (error) {
       this.#onError(error, event);
       throw error;
