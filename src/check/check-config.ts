@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { z } from 'zod';
 import { CheckError } from './check-error.js';
 import { RULE_IDS, type RuleId, type RuleSetting } from './rule-id.js';
 
@@ -39,21 +38,30 @@ export const DEFAULT_EXCLUDE: readonly string[] = [
   '**/*.min.js',
 ];
 
-const ruleSetting = z.enum(['error', 'warning', 'off']);
-
-const configFileSchema = z.strictObject({
-  $schema: z.string().optional(),
-  include: z.array(z.string().min(1)).optional(),
-  exclude: z.array(z.string().min(1)).optional(),
-  defaultExcludes: z.boolean().optional(),
-  factoryOnly: z.record(z.string().min(1), z.array(z.string().min(1))).optional(),
-  canonical: z.record(z.string().min(1), z.string().min(1)).optional(),
-  rules: z.partialRecord(z.enum(RULE_IDS), ruleSetting).optional(),
-  tsconfig: z.string().min(1).optional(),
-});
-
 /** The content of `runwire.config.json`. Paths in it are relative to the file's folder. */
-export type CheckConfigFile = z.infer<typeof configFileSchema>;
+export interface CheckConfigFile {
+  readonly $schema?: string;
+  readonly include?: readonly string[];
+  readonly exclude?: readonly string[];
+  readonly defaultExcludes?: boolean;
+  readonly factoryOnly?: Readonly<Record<string, readonly string[]>>;
+  readonly canonical?: Readonly<Record<string, string>>;
+  readonly rules?: Readonly<Partial<Record<RuleId, RuleSetting>>>;
+  readonly tsconfig?: string;
+}
+
+const CONFIG_KEYS = [
+  '$schema',
+  'include',
+  'exclude',
+  'defaultExcludes',
+  'factoryOnly',
+  'canonical',
+  'rules',
+  'tsconfig',
+] as const;
+
+const RULE_SETTINGS: readonly string[] = ['error', 'warning', 'off'];
 
 /** The config after defaults, with absolute paths. */
 export interface CheckConfig {
@@ -105,22 +113,15 @@ export function loadCheckConfig(options: LoadConfigOptions): CheckConfig {
       cause: error,
     });
   }
-  const parsed = configFileSchema.safeParse(json);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const where = issue.path.length === 0 ? '(top level)' : issue.path.map(String).join('.');
-      if (issue.code !== 'unrecognized_keys') return `${where}: ${issue.message}`;
-      const known = issue.path.length === 0 ? Object.keys(configFileSchema.shape) : RULE_IDS;
-      const keys = issue.keys.map((key) => `"${key}"`).join(', ');
-      return `${where}: unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${keys} (known: ${known.join(', ')})`;
-    });
+  const problems = validateConfigFile(json);
+  if (problems.length > 0) {
     throw new CheckError(
       'bad_config',
       file,
       `Config file '${file}' is invalid: ${problems.join('; ')}. See docs/check.md for the config format`,
     );
   }
-  return { ...compileCheckConfig(parsed.data, dirname(file)), file };
+  return { ...compileCheckConfig(json as CheckConfigFile, dirname(file)), file };
 }
 
 /** Applies defaults to a config file's content and makes its paths absolute against `baseDir`. */
@@ -146,6 +147,54 @@ export function compileCheckConfig(content: CheckConfigFile, baseDir: string): C
     rules,
     ...(content.tsconfig === undefined ? {} : { tsconfig: resolve(baseDir, content.tsconfig) }),
   };
+}
+
+/** Every way `json` differs from {@link CheckConfigFile}, as `where: what` lines; empty when it is valid. */
+function validateConfigFile(json: unknown): string[] {
+  if (!isRecord(json)) return ['(top level): expected an object'];
+  const problems: string[] = [];
+  const unknownKeys = (where: string, value: Record<string, unknown>, known: readonly string[]): void => {
+    const keys = Object.keys(value).filter((key) => !known.includes(key));
+    if (keys.length === 0) return;
+    const list = keys.map((key) => `"${key}"`).join(', ');
+    problems.push(`${where}: unknown ${keys.length === 1 ? 'key' : 'keys'} ${list} (known: ${known.join(', ')})`);
+  };
+  const strings = (where: string, value: unknown): void => {
+    if (!Array.isArray(value)) problems.push(`${where}: expected an array of strings`);
+    else for (const [i, item] of value.entries()) nonEmpty(`${where}.${i}`, item);
+  };
+  const nonEmpty = (where: string, value: unknown): void => {
+    if (typeof value !== 'string' || value === '') problems.push(`${where}: expected a non-empty string`);
+  };
+  unknownKeys('(top level)', json, CONFIG_KEYS);
+  if (json.$schema !== undefined && typeof json.$schema !== 'string') problems.push('$schema: expected a string');
+  if (json.include !== undefined) strings('include', json.include);
+  if (json.exclude !== undefined) strings('exclude', json.exclude);
+  if (json.defaultExcludes !== undefined && typeof json.defaultExcludes !== 'boolean') {
+    problems.push('defaultExcludes: expected true or false');
+  }
+  if (json.tsconfig !== undefined) nonEmpty('tsconfig', json.tsconfig);
+  for (const key of ['factoryOnly', 'canonical', 'rules'] as const) {
+    const value = json[key];
+    if (value === undefined) continue;
+    if (!isRecord(value)) {
+      problems.push(`${key}: expected an object`);
+      continue;
+    }
+    if (key === 'rules') unknownKeys('rules', value, RULE_IDS);
+    for (const [name, entry] of Object.entries(value)) {
+      if (key === 'factoryOnly') strings(`factoryOnly.${name}`, entry);
+      else if (key === 'canonical') nonEmpty(`canonical.${name}`, entry);
+      else if (RULE_IDS.some((id) => id === name) && !RULE_SETTINGS.includes(String(entry))) {
+        problems.push(`rules.${name}: expected "error", "warning" or "off", got ${JSON.stringify(entry)}`);
+      }
+    }
+  }
+  return problems;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The nearest `runwire.config.json` from `start` up to the first folder holding package.json or .git. */

@@ -3,7 +3,6 @@ import { relative, resolve, sep } from 'node:path';
 import type { CheckConfig } from './check-config.js';
 import type { CheckResult, ParseProblem, UnresolvedSite } from './check-result.js';
 import { discoverFiles } from './discover-files.js';
-import { extractFacts } from './extract-facts.js';
 import type { FileFacts } from './facts.js';
 import { FactsCache } from './facts-cache.js';
 import { type FactsJob, FactsWorkerPool } from './facts-worker-pool.js';
@@ -164,6 +163,9 @@ export class Checker {
         await this.#pool.close();
       }
     }
+    if (jobs.length === 0) return [];
+    // Loaded on first use: a warm run, or one whose parsing all happens on workers, never loads the parser here.
+    const { extractFacts } = await import('./extract-facts.js');
     return jobs.map((job, i) => {
       const facts = safeExtract(extractFacts, job.file, job.source);
       if (progress !== undefined && (i % 50 === 49 || i === jobs.length - 1)) progress(i + 1, jobs.length);

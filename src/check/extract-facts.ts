@@ -1,4 +1,4 @@
-import { parseSync, Visitor } from 'oxc-parser';
+import { parseSync } from 'oxc-parser';
 import { type AstNode, childNode, childNodes, identifierName, unwrapExpression } from './ast-node.js';
 import { DocComments } from './doc-comments.js';
 import type {
@@ -13,6 +13,7 @@ import type {
 } from './facts.js';
 import { LineIndex } from './line-index.js';
 import { shapeFingerprint } from './shape-fingerprint.js';
+import { walkNodes } from './walk-nodes.js';
 
 /** Files without the keyword cannot have `new` sites: skip the full-tree walk. */
 const NEW_KEYWORD = /\bnew\b/;
@@ -33,6 +34,8 @@ export function extractFacts(fileName: string, source: string): FileFacts {
   const docs = new DocComments(source, result.comments);
   const declarations: DeclarationFact[] = [];
   const aliases: AliasFact[] = [];
+  const newSites = NEW_KEYWORD.test(source) ? new NewSiteCollector(source, lines) : undefined;
+  const onNode = newSites?.onNode;
 
   const addDeclaration = (node: AstNode, exported: boolean, statementStart: number): void => {
     if (node.declare === true) return; // ambient: describes a value defined elsewhere
@@ -42,13 +45,13 @@ export function extractFacts(fileName: string, source: string): FileFacts {
     switch (node.type) {
       case 'ClassDeclaration':
       case 'ClassExpression':
-        declarations.push(classFact(node, name, exported, at, docs.before(statementStart)));
+        declarations.push(classFact(node, name, exported, at, docs.before(statementStart), onNode));
         return;
       case 'FunctionDeclaration':
       case 'FunctionExpression':
       case 'ArrowFunctionExpression':
         if (childNode(node, 'body') === undefined) return; // an overload signature
-        declarations.push({ name, kind: 'function', exported, ...at, ...functionShape(node) });
+        declarations.push({ name, kind: 'function', exported, ...at, ...functionShape(node, onNode) });
         return;
       case 'TSInterfaceDeclaration':
         declarations.push({ name, kind: 'interface', exported, ...at });
@@ -74,9 +77,9 @@ export function extractFacts(fileName: string, source: string): FileFacts {
       if (name === undefined || id === undefined || init === undefined) continue;
       const at = lines.position(id.start);
       if (init.type === 'ArrowFunctionExpression' || init.type === 'FunctionExpression') {
-        declarations.push({ name, kind: 'function', exported, ...at, ...functionShape(init) });
+        declarations.push({ name, kind: 'function', exported, ...at, ...functionShape(init, onNode) });
       } else if (init.type === 'ClassExpression') {
-        declarations.push(classFact(init, name, exported, at, docs.before(statementStart)));
+        declarations.push(classFact(init, name, exported, at, docs.before(statementStart), onNode));
       } else if (node.kind === 'const') {
         const target = nameRef(init);
         if (target !== undefined) {
@@ -103,7 +106,7 @@ export function extractFacts(fileName: string, source: string): FileFacts {
     aliases,
     imports: importFacts(result.module.staticImports, lines),
     exports: exportFacts(result.module.staticExports, lines, docs),
-    newSites: NEW_KEYWORD.test(source) ? newSiteFacts(result.program as unknown as AstNode, source, lines) : [],
+    newSites: newSites?.finish(result.program as unknown as AstNode) ?? [],
     parseErrors: result.errors.map((error) => {
       const label = error.labels[0];
       const at = label === undefined ? { line: 1, column: 1 } : lines.position(label.start);
@@ -137,8 +140,8 @@ function typeAliasTarget(type: AstNode | undefined): NameRef | undefined {
   return object === undefined || member === undefined ? undefined : { name: object, member };
 }
 
-function functionShape(node: AstNode): { shape?: string } {
-  const shape = shapeFingerprint([...childNodes(node, 'params'), childNode(node, 'body')], MIN_SHAPE_NODES);
+function functionShape(node: AstNode, onNode: ((node: AstNode) => void) | undefined): { shape?: string } {
+  const shape = shapeFingerprint([...childNodes(node, 'params'), childNode(node, 'body')], MIN_SHAPE_NODES, onNode);
   return shape === undefined ? {} : { shape };
 }
 
@@ -148,12 +151,14 @@ function classFact(
   exported: boolean,
   at: { line: number; column: number },
   doc: string | undefined,
+  onNode: ((node: AstNode) => void) | undefined,
 ): DeclarationFact {
   const members = childNodes(childNode(node, 'body') ?? node, 'body');
   const superClass = nameRef(childNode(node, 'superClass'));
   const ctor = members.find((member) => member.type === 'MethodDefinition' && member.kind === 'constructor');
   const factoryOnly = factoryOnlyFact(ctor, doc);
-  const shape = members.length >= 2 ? shapeFingerprint([childNode(node, 'body')], MIN_SHAPE_NODES) : undefined;
+  const bodyShape = shapeFingerprint([childNode(node, 'body')], MIN_SHAPE_NODES, onNode);
+  const shape = members.length >= 2 ? bodyShape : undefined; // one member is too little to call two classes alike
   return {
     name,
     kind: 'class',
@@ -250,18 +255,40 @@ function exportFacts(
   return facts;
 }
 
-function newSiteFacts(program: AstNode, source: string, lines: LineIndex): NewSiteFact[] {
-  const sites: NewSiteFact[] = [];
-  const visitor = new Visitor({
-    NewExpression(node) {
-      const callee = childNode(node as unknown as AstNode, 'callee');
-      if (callee === undefined) return;
-      const ref = nameRef(callee);
-      const written = source.slice(callee.start, callee.end).replace(/\s+/g, ' ');
-      const text = written.length > 60 ? `${written.slice(0, 57)}...` : written;
-      sites.push({ ...(ref === undefined ? {} : { callee: ref }), text, ...lines.position(node.start) });
-    },
-  });
-  visitor.visit(program as unknown as Parameters<Visitor['visit']>[0]);
-  return sites;
+/**
+ * Collects `new` sites. The shape walks of top-level functions and classes report the nodes they see (most code lives
+ * there); {@link NewSiteCollector.finish} then walks the rest of the program once, skipping what was seen.
+ */
+class NewSiteCollector {
+  readonly #source: string;
+  readonly #lines: LineIndex;
+  readonly #seen = new Set<AstNode>();
+  readonly #sites: NewSiteFact[] = [];
+
+  constructor(source: string, lines: LineIndex) {
+    this.#source = source;
+    this.#lines = lines;
+  }
+
+  /** Records `node` as walked, and as a site if it is a `new` expression. */
+  readonly onNode = (node: AstNode): void => {
+    this.#seen.add(node);
+    if (node.type !== 'NewExpression') return;
+    const callee = childNode(node, 'callee');
+    if (callee === undefined) return;
+    const ref = nameRef(callee);
+    const written = this.#source.slice(callee.start, callee.end).replace(/\s+/g, ' ');
+    const text = written.length > 60 ? `${written.slice(0, 57)}...` : written;
+    this.#sites.push({ ...(ref === undefined ? {} : { callee: ref }), text, ...this.#lines.position(node.start) });
+  };
+
+  /** Walks what the shape walks did not, and returns every site in source order. */
+  finish(program: AstNode): NewSiteFact[] {
+    walkNodes(program, (node) => {
+      if (this.#seen.has(node)) return false;
+      if (node.type === 'NewExpression') this.onNode(node);
+      return true;
+    });
+    return this.#sites.sort((a, b) => a.line - b.line || a.column - b.column);
+  }
 }

@@ -14,7 +14,6 @@ import { formatJson } from './reporters/json-reporter.js';
 import type { ReportOptions } from './reporters/report-options.js';
 import { formatSarif } from './reporters/sarif-reporter.js';
 import { formatText } from './reporters/text-reporter.js';
-import { watchTree } from './watch-tree.js';
 
 /** Report formats of `runwire check`. */
 export const REPORT_FORMATS = ['text', 'json', 'sarif'] as const;
@@ -160,6 +159,7 @@ async function watchLoop(
 ): Promise<void> {
   let previous = first;
   io.stderr.write('runwire check: watching for changes (Ctrl-C to stop)\n');
+  const { watchTree } = await import('./watch-tree.js'); // chokidar is only loaded in watch mode
   const watcher = watchTree(paths, async (changed) => {
     checker.invalidate(changed);
     try {

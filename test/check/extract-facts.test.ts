@@ -131,6 +131,17 @@ describe('extractFacts', () => {
     );
   });
 
+  it('finds new sites once each, nested and inside functions, classes and top-level code, in source order', () => {
+    const facts = extractFacts(
+      'a.ts',
+      'const x = new A(new B());\nfunction f() { return new C(); }\nclass K extends (new E()).constructor { m() { return new D(); } }\n',
+    );
+    assert.deepEqual(
+      facts.newSites.map((s) => `${s.line}:${s.column} ${s.text}`),
+      ['1:11 A', '1:17 B', '2:23 C', '3:18 E', '3:54 D'],
+    );
+  });
+
   it('keeps the facts that parsed and reports syntax errors with a position', () => {
     const facts = extractFacts('a.ts', 'export class A {}\nconst = ;\n');
     assert.equal(facts.parseErrors.length > 0, true);
