@@ -66,10 +66,17 @@ export function registerServeCommand(program: Command): void {
           process.exit(1);
         }
         stopping = true;
-        logger.info({ signal }, 'shutting down');
+        // The runs in flight, to say in the log what the grace period did to them (with a memory store the log is
+        // the only record left of a run cancelled at shutdown).
+        const inFlight = server.runtime.tracker.activeRecords().map((r) => r.runId);
+        logger.info({ signal, runsInFlight: inFlight.length, graceMs: config.shutdownGraceMs }, 'shutting down');
         server.close().then(
           () => {
-            logger.info({}, 'stopped');
+            const cancelled = inFlight.filter((runId) => {
+              const record = server.runtime.tracker.get(runId);
+              return record?.status === 'cancelled' && record.cancelReason === 'shutdown';
+            }).length;
+            logger.info({ runsFinished: inFlight.length - cancelled, runsCancelled: cancelled }, 'stopped');
             resolve();
           },
           (error: unknown) => {

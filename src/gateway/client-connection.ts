@@ -193,7 +193,7 @@ export class ClientConnection {
     const wait = this.#bucket.take(now);
     if (wait > 0) {
       this.#metrics.rateLimited.inc();
-      this.#reply(toErrorFrame(new RateLimitedError(wait)), now);
+      this.#reply(toErrorFrame(new RateLimitedError(wait), isBinary ? undefined : requestIdOf(textOf(data))), now);
       return;
     }
     if (isBinary) {
@@ -203,9 +203,7 @@ export class ClientConnection {
       );
       return;
     }
-    const text = Array.isArray(data)
-      ? Buffer.concat(data).toString('utf8')
-      : Buffer.from(data as ArrayBuffer).toString('utf8');
+    const text = textOf(data);
     this.#router.dispatch(text, { context: this.context, session: this.#session }).then(
       (reply) => {
         if (reply !== undefined) this.#reply(reply, this.#clock.now());
@@ -234,5 +232,20 @@ export class ClientConnection {
       this.#logger.warn({ connectionId: this.id, userId: this.userId }, 'closing abusive connection');
       this.close(CLOSE.policy, 'Too many bad frames');
     }
+  }
+}
+
+/** The text of a `ws` message (a Buffer, or fragments). */
+function textOf(data: unknown): string {
+  return Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+}
+
+/** The request id of a frame refused before routing, so that its error still carries it (PROTOCOL.md §2). */
+function requestIdOf(text: string): string | undefined {
+  try {
+    const id = (JSON.parse(text) as { id?: unknown } | null)?.id;
+    return typeof id === 'string' && id.length > 0 && id.length <= 64 ? id : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -147,6 +147,9 @@ export class EventStream {
     for (;;) {
       const page = await this.#log.read(this.#userId, this.#cursor, PAGE);
       for (const event of page) {
+        // Wait for room before each event: a page can be larger than the send buffer cap, and passing the cap closes
+        // the socket (1013), so a client could never catch up on a large backlog.
+        await this.#sink.ready();
         if (this.#closed) return;
         if (event.seq === this.#cursor + 1) this.#deliver(event);
         else if (event.seq > this.#cursor + 1) {
@@ -156,7 +159,6 @@ export class EventStream {
         }
       }
       if (page.length < PAGE) return;
-      await this.#sink.ready();
     }
   }
 
