@@ -21,8 +21,11 @@ export interface ServerProcess {
   output(): string;
   /** Mints a token for `userId` with the server's secret. */
   token(userId: string, ttlMs?: number): Promise<string>;
-  /** Sends `signal` and resolves with the exit code (or signal name). */
-  stop(signal?: NodeJS.Signals): Promise<number | string>;
+  /**
+   * Sends `signal` and resolves with the exit code (or signal name). A process still running after `timeoutMs`
+   * (default 15 s) is killed with SIGKILL, so a test never hangs on a server that ignores the signal.
+   */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | string>;
   /** Resolves when the process exits. */
   exited: Promise<number | string>;
 }
@@ -48,8 +51,16 @@ export async function startServerProcess(
   child.stderr?.on('data', (chunk: Buffer) => {
     output += chunk.toString('utf8');
   });
+  // A test process that ends (or crashes) never leaves its server behind.
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
   const exited = new Promise<number | string>((resolve) => {
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
+    child.once('exit', (code, signal) => {
+      process.removeListener('exit', killOnExit);
+      resolve(code ?? signal ?? 'unknown');
+    });
   });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -81,9 +92,14 @@ export async function startServerProcess(
       if (secret === null) throw new Error('server runs in dev mode; no known secret');
       return mintToken({ secret, userId, ttlMs });
     },
-    async stop(signal = 'SIGTERM') {
+    async stop(signal = 'SIGTERM', timeoutMs = 15_000) {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(timer);
+      }
     },
     exited,
   };
