@@ -96,6 +96,7 @@ export function idProblem(value: unknown): string | undefined {
 /** A short, log-safe description of a value's kind, for error messages. */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return `the string '${value.length > 40 ? `${value.slice(0, 40)}…` : value}'`;
   if (typeof value === 'object') return 'an object';
