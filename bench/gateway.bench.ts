@@ -272,6 +272,51 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
 }
 
+/** Busy CPU time of the whole machine (all CPUs) so far, in ms (`/proc/stat`). */
+function machineBusyMs(): number {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '')
+    .trim()
+    .split(/\s+/)
+    .slice(1, 9)
+    .map(Number);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  return ((fields.reduce((a, b) => a + b, 0) - idle) * 1000) / CLK_TCK;
+}
+
+/**
+ * How many CPUs processes other than this bench and its servers kept busy since it was made: the machine is shared,
+ * and a busy neighbour shows up in every number here (the CPU time per message least).
+ */
+class OtherLoad {
+  readonly #pids: readonly number[];
+  readonly #began = performance.now();
+  readonly #machine = machineBusyMs();
+  readonly #ours: number;
+
+  constructor(pids: readonly number[]) {
+    this.#pids = pids;
+    this.#ours = this.#oursMs();
+  }
+
+  cores(): number {
+    const others = machineBusyMs() - this.#machine - (this.#oursMs() - this.#ours);
+    return Math.max(0, others / (performance.now() - this.#began));
+  }
+
+  #oursMs(): number {
+    const usage = process.cpuUsage();
+    let ms = (usage.user + usage.system) / 1000;
+    for (const pid of this.#pids) {
+      try {
+        ms += cpuMs(pid);
+      } catch {
+        // exited
+      }
+    }
+    return ms;
+  }
+}
+
 /** Time the process's main thread spent waiting for a CPU while runnable, in ms (`/proc/<pid>/schedstat`). */
 function runQueueWaitMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(' ');
@@ -576,8 +621,13 @@ interface Pair {
 }
 
 /** Runs `PAIRS` A/B pairs, alternating which side goes first. */
-async function pairs(run: (side: 'raw' | 'full') => Promise<Sample>, describe: (s: Sample) => string): Promise<Pair> {
+async function pairs(
+  pids: readonly number[],
+  run: (side: 'raw' | 'full') => Promise<Sample>,
+  describe: (s: Sample) => string,
+): Promise<Pair> {
   const out: Pair = { raw: [], full: [] };
+  const others = new OtherLoad(pids);
   for (let i = 0; i < PAIRS; i++) {
     const order: ('raw' | 'full')[] = i % 2 === 0 ? ['raw', 'full'] : ['full', 'raw'];
     const line: string[] = [];
@@ -588,6 +638,7 @@ async function pairs(run: (side: 'raw' | 'full') => Promise<Sample>, describe: (
     }
     console.log(`  pair ${i + 1}  ${line.join('  |  ')}`);
   }
+  console.log(`  (other processes kept ${fmt(others.cores())} of ${cpus().length} CPUs busy meanwhile)`);
   return out;
 }
 
@@ -631,6 +682,7 @@ async function pingPhase({ raw, full, rawPid, fullPid }: Servers): Promise<Verdi
     `1. ping → pong: ${PING.clients} clients × ${PING.inFlight} in flight, ${int(PING.roundTrips)} round trips per round`,
   );
   const ping = await pairs(
+    [rawPid, fullPid],
     (side) =>
       measure(side === 'raw' ? rawPid : fullPid, PING.roundTrips, async () => {
         const ms = await pingRound(side === 'raw' ? pingRaw : pingFull, PING.roundTrips, PING.inFlight);
@@ -662,6 +714,7 @@ async function echoPhase({ raw, full, rawPid, fullPid }: Servers): Promise<Verdi
   );
   let queued = 0;
   const echo = await pairs(
+    [rawPid, fullPid],
     (side) =>
       measure(side === 'raw' ? rawPid : fullPid, ECHO.runs, async () => {
         const r = await echoRound(side === 'raw' ? echoRaw : echoFull, ECHO.runs, ECHO.inFlight);
@@ -691,6 +744,7 @@ async function latencyPhase({ full, fullPid }: Servers): Promise<Verdict[]> {
       const cpuBefore = cpuMs(fullPid);
       const waitBefore = runQueueWaitMs(fullPid);
       const clientWaitBefore = runQueueWaitMs(process.pid);
+      const others = new OtherLoad([fullPid]);
       const began = performance.now();
       const r = await latencyRound(sockets, runs, LATENCY.perUser, request);
       const wall = performance.now() - began;
@@ -700,7 +754,7 @@ async function latencyPhase({ full, fullPid }: Servers): Promise<Verdict[]> {
       queued += r.queued;
       pooled.push(...r.latencies);
       console.log(
-        `  round ${i + 1}  ${int((runs * 1000) / wall).padStart(5)} runs/s, server CPU ${int(busy * 100).padStart(3)}%, waiting for a CPU ${int(waited * 100).padStart(2)}% (client ${int(clientWaited * 100).padStart(2)}%)  p50 ${fmt(percentile(r.latencies, 50), 2).padStart(6)} ms  p99 ${fmt(percentile(r.latencies, 99), 2).padStart(6)} ms  max ${fmt(Math.max(...r.latencies), 2).padStart(6)} ms`,
+        `  round ${i + 1}  ${int((runs * 1000) / wall).padStart(5)} runs/s, server CPU ${int(busy * 100).padStart(3)}%, waiting for a CPU ${int(waited * 100).padStart(2)}% (client ${int(clientWaited * 100).padStart(2)}%), others ${fmt(others.cores())} CPUs  p50 ${fmt(percentile(r.latencies, 50), 2).padStart(6)} ms  p99 ${fmt(percentile(r.latencies, 99), 2).padStart(6)} ms  max ${fmt(Math.max(...r.latencies), 2).padStart(6)} ms`,
       );
     }
     console.log(
