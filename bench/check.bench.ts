@@ -39,9 +39,9 @@ function run(tool: string, command: string, args: readonly string[]): Timed {
       `${tool} failed (status ${result.status}): ${result.error?.message ?? result.stderr.slice(0, 2000)}`,
     );
   }
-  const [user = Number.NaN, system = Number.NaN] = (readFileSync(cpuFile, 'utf8').trim().split('\n').at(-1) ?? '') // after any 'exited with status' line
-    .split(/\s+/)
-    .map(Number);
+  // The last line: GNU time puts 'Command exited with non-zero status 1' before it.
+  const last = readFileSync(cpuFile, 'utf8').trim().split('\n').at(-1) ?? '';
+  const [user = Number.NaN, system = Number.NaN] = last.split(/\s+/).map(Number);
   return { ms, cpuMs: (user + system) * 1000 };
 }
 
