@@ -81,6 +81,10 @@ export class Checker {
     const files = discoverFiles(this.#options.paths, this.#options.config);
     const discovered = performance.now();
 
+    const coldStart = this.#states.size === 0 && this.#cache.size < files.length - POOL_THRESHOLD;
+    if (coldStart && files.length >= POOL_THRESHOLD && this.#options.workers !== 0 && !this.#poolFailed) {
+      this.#pool.start(); // many files to parse: boot the workers while this thread reads the files
+    }
     const next = new Map<string, FileState>();
     const pending: { file: string; mtimeMs: number; size: number; key: string; source: string }[] = [];
     for (const file of files) {

@@ -32,6 +32,11 @@ export class FactsCache {
     return createHash('sha1').update(extname(fileName)).update('\0').update(source).digest('base64url');
   }
 
+  /** How many entries the cache holds (loaded from the file or set since). */
+  get size(): number {
+    return Math.max(this.#loaded.size, this.#used.size);
+  }
+
   get(key: string): FileFacts | undefined {
     const facts = this.#used.get(key) ?? this.#loaded.get(key);
     if (facts !== undefined) this.#used.set(key, facts);

@@ -71,6 +71,11 @@ export class FactsWorkerPool {
     return results;
   }
 
+  /** Starts the workers now, so they boot while the caller is still reading files. Idempotent. */
+  start(): void {
+    if (!this.#closed) this.#start();
+  }
+
   /** Stops the workers. */
   async close(): Promise<void> {
     this.#closed = true;
