@@ -43,22 +43,8 @@ export function registerServeCommand(program: Command): void {
       asDefaultRuntime: true,
       runtime: { recoverOnStart: recoversOnStart(config) },
     });
-    const ws = server.url.replace(/^http/, 'ws');
-    process.stderr.write(`Runwire listening on ${server.url} (WebSocket ${ws}/ws, store ${config.store})\n`);
-    logger.info({ url: server.url, store: config.store, nodeId: server.runtime.nodeId }, 'listening');
-    if (server.dev !== undefined) {
-      process.stderr.write(
-        [
-          '',
-          'WARNING: dev mode: no --jwt-secret or --jwks configured. A random secret was made for this process;',
-          'tokens die with it. Never use dev mode for real users.',
-          `Dev token (user "dev", valid 24 h):\n  ${server.dev.token}`,
-          `Try: npx wscat -c ${ws}/ws -H "Authorization: Bearer ${server.dev.token.slice(0, 12)}…"`,
-          '',
-        ].join('\n'),
-      );
-    }
-    await new Promise<void>((resolve) => {
+    // Signal handlers first: a supervisor may send SIGTERM as soon as it reads the line below.
+    const stopped = new Promise<void>((resolve) => {
       let stopping = false;
       const stop = (signal: string): void => {
         if (stopping) {
@@ -89,5 +75,21 @@ export function registerServeCommand(program: Command): void {
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));
     });
+    const ws = server.url.replace(/^http/, 'ws');
+    process.stderr.write(`Runwire listening on ${server.url} (WebSocket ${ws}/ws, store ${config.store})\n`);
+    logger.info({ url: server.url, store: config.store, nodeId: server.runtime.nodeId }, 'listening');
+    if (server.dev !== undefined) {
+      process.stderr.write(
+        [
+          '',
+          'WARNING: dev mode: no --jwt-secret or --jwks configured. A random secret was made for this process;',
+          'tokens die with it. Never use dev mode for real users.',
+          `Dev token (user "dev", valid 24 h):\n  ${server.dev.token}`,
+          `Try: npx wscat -c ${ws}/ws -H "Authorization: Bearer ${server.dev.token.slice(0, 12)}…"`,
+          '',
+        ].join('\n'),
+      );
+    }
+    await stopped;
   });
 }
