@@ -87,6 +87,16 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     description: 'Prefix of every Redis key',
   },
   {
+    key: 'leaseTtl',
+    flag: '--lease-ttl',
+    value: 'DURATION',
+    env: 'RUNWIRE_LEASE_TTL',
+    kind: 'duration',
+    defaultText: '15s',
+    description:
+      'With --store redis: a node that renews no run lease for this long is taken for dead, and its runs end as dead (node_lost) within about 1.2 × this',
+  },
+  {
     key: 'jwtSecret',
     flag: '--jwt-secret',
     value: 'SECRET',
@@ -269,6 +279,7 @@ export interface ServerConfigInput {
   db?: string;
   redisUrl?: string;
   redisPrefix?: string;
+  leaseTtl?: DurationInput;
   jwtSecret?: string;
   jwks?: string;
   jwtIssuer?: string;
@@ -303,6 +314,8 @@ export interface ServerConfig {
   readonly db: string;
   readonly redisUrl: string;
   readonly redisPrefix: string;
+  /** Run lease time to live (Redis: node liveness). */
+  readonly leaseTtlMs: number;
   /** `undefined` means dev mode (a random secret is made at start). */
   readonly auth: AuthConfig | undefined;
   /** Allowed browser origins; empty means same-origin only; `['*']` means any. */
@@ -444,6 +457,7 @@ export function compileServerConfig(inputs: readonly ServerConfigInput[], produc
     db: i.db ?? './.runwire/runwire.db',
     redisUrl: i.redisUrl ?? 'redis://127.0.0.1:6379',
     redisPrefix: i.redisPrefix ?? 'runwire:',
+    leaseTtlMs: toMs(i.leaseTtl ?? '15s', label('leaseTtl')),
     auth,
     origins,
     heartbeatMs: toMs(i.heartbeat ?? '30s', label('heartbeat')),
@@ -469,6 +483,7 @@ export function compileServerConfig(inputs: readonly ServerConfigInput[], produc
   };
   if (config.heartbeatMs < 10) throw new ConfigError(`${label('heartbeat')} must be at least 10 ms`);
   if (config.runTimeoutMs < 1) throw new ConfigError(`${label('runTimeout')} must be positive`);
+  if (config.leaseTtlMs < 300) throw new ConfigError(`${label('leaseTtl')} must be at least 300 ms`);
   if (config.auth === undefined) {
     if (production) {
       throw new ConfigError(

@@ -8,7 +8,7 @@ import { clockTool } from './agents/tools/clock-tool.js';
 import { myRunsTool } from './agents/tools/my-runs-tool.js';
 import { type Clock, systemClock, type Timer } from './clock.js';
 import { type DurationInput, toMs } from './duration.js';
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError, RunEndedError } from './errors.js';
 import type { Bus } from './events/bus.js';
 import { DEFAULT_EVENT_RETENTION, type EventLog, type EventRetention } from './events/event-log.js';
 import { describeValue, newNodeId } from './ids.js';
@@ -17,12 +17,16 @@ import { MessageRouter } from './routing/message-router.js';
 import { registerRunHandlers } from './routing/run-handlers.js';
 import { registerSessionHandlers } from './routing/session-handlers.js';
 import { AgentRunner } from './runs/agent-runner.js';
+import { DeadRunReaper } from './runs/dead-run-reaper.js';
 import { EventPublisher } from './runs/event-publisher.js';
+import { endOrphanedRun } from './runs/orphaned-run.js';
+import { RunLeaseKeeper } from './runs/run-lease-keeper.js';
 import { DEFAULT_SCHEDULER_LIMITS, RunScheduler, type SchedulerLimits } from './runs/run-scheduler.js';
 import { RunService } from './runs/run-service.js';
 import { InProcessBus } from './stores/memory/in-process-bus.js';
 import { MemoryEventLog } from './stores/memory/memory-event-log.js';
 import { MemoryRunStore } from './stores/memory/memory-run-store.js';
+import type { RunLeases } from './stores/run-leases.js';
 import type { RunStore } from './stores/run-store.js';
 import { RunStoreWriter } from './stores/run-store-writer.js';
 import { type AgentExecutionTracker, constructExecutionTracker } from './tracker/execution-tracker.js';
@@ -35,6 +39,11 @@ export interface RuntimeStores {
   readonly runs: RunStore;
   readonly events: EventLog;
   readonly bus: Bus;
+  /**
+   * Run leases, for stores shared by many nodes (Redis): with them each node leases its runs and ends the runs of
+   * nodes that died (`leaseTtl`). Single-node stores leave it out.
+   */
+  readonly leases?: RunLeases;
   /** Extra readiness checks (e.g. the Redis connection). */
   readonly health?: () => Promise<Record<string, boolean>>;
 }
@@ -69,6 +78,15 @@ export interface RuntimeOptions {
   readonly tools?: readonly ToolDefinition[];
   /** Register `supervisor`, `echo` and their tools. @default true */
   readonly builtins?: boolean;
+  /**
+   * With stores that offer leases: a node that stops renewing the leases of its runs for this long is taken for dead,
+   * and its runs end as `dead` (`node_lost`) within about `leaseTtl + reapInterval`. @default '15s'
+   */
+  readonly leaseTtl?: DurationInput;
+  /** How often a node renews the leases of all its runs. @default a third of `leaseTtl` */
+  readonly leaseRenewInterval?: DurationInput;
+  /** How often each node looks for expired leases (each wait jittered by ±20 %). @default half of `leaseRenewInterval` */
+  readonly reapInterval?: DurationInput;
   /** At start, end the non-terminal runs found in the store as `dead` (`node_restarted`). @default true */
   readonly recoverOnStart?: boolean;
   readonly logger?: Logger;
@@ -153,7 +171,9 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     tracker,
     clock,
     onError: (error, event) =>
-      logger.error({ err: error, runId: event.runId, type: event.type }, 'event delivery failed'),
+      error instanceof RunEndedError
+        ? logger.warn({ err: error, runId: event.runId, type: event.type }, 'event refused: the run already ended')
+        : logger.error({ err: error, runId: event.runId, type: event.type }, 'event delivery failed'),
   });
   const runner = new AgentRunner({
     tracker,
@@ -171,6 +191,41 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     publisher,
     limits: { ...DEFAULT_SCHEDULER_LIMITS, ...options.scheduler },
   });
+  const leaseTtlMs = toMs(options.leaseTtl ?? DEFAULT_LEASE_TTL_MS, 'leaseTtl');
+  const renewIntervalMs = toMs(options.leaseRenewInterval ?? Math.round(leaseTtlMs / 3), 'leaseRenewInterval');
+  const keeper =
+    stores.leases &&
+    new RunLeaseKeeper({
+      tracker,
+      leases: stores.leases,
+      nodeId,
+      clock,
+      ttlMs: leaseTtlMs,
+      renewIntervalMs,
+      onRetaken: (runId) => {
+        const record = tracker.get(runId);
+        if (record !== undefined) void writer.write(record);
+        logger.warn({ runId }, 'run lease was gone from the store; took it again and rewrote the run');
+      },
+      onError: (error, where) => logger.error({ err: error, where }, 'run lease failure'),
+    });
+  const reaper =
+    stores.leases &&
+    keeper &&
+    new DeadRunReaper({
+      tracker,
+      leases: stores.leases,
+      store: stores.runs,
+      log: stores.events,
+      publisher,
+      clock,
+      ttlMs: leaseTtlMs,
+      intervalMs: toMs(options.reapInterval ?? Math.round(renewIntervalMs / 2), 'reapInterval'),
+      reachable: async () => (await stores.health?.())?.store ?? true,
+      holds: (runId) => keeper.holds(runId),
+      onReaped: (record) => logger.warn({ runId: record.runId, nodeId: record.nodeId }, 'ended a run of a lost node'),
+      onError: (error, where) => logger.error({ err: error, where }, 'dead run reaper failure'),
+    });
   const runs = new RunService({ tracker, store: stores.runs, log: stores.events, bus: stores.bus, scheduler });
   const router = new MessageRouter();
   registerRunHandlers(router, runs);
@@ -192,12 +247,9 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     const leftovers = await stores.runs.listActive();
     for (const record of leftovers) {
       if (tracker.has(record.runId) || isTerminal(record.status)) continue;
-      tracker.adopt(record);
-      tracker.transition(record.runId, 'dead', {
-        error: {
-          code: 'node_restarted',
-          message: `The server restarted while run '${record.runId}' was ${record.status}`,
-        },
+      await endOrphanedRun({ tracker, events: stores.events, runStore: stores.runs, publisher, clock }, record, {
+        code: 'node_restarted',
+        message: `The server restarted while run '${record.runId}' was ${record.status}`,
       });
     }
     if (leftovers.length > 0) logger.warn({ count: leftovers.length }, 'ended runs left by a previous process');
@@ -229,6 +281,8 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
           }
         });
         tracker.start();
+        keeper?.start();
+        reaper?.start();
         retentionTimer = clock.setInterval(() => {
           const now = clock.now();
           Promise.all([stores.events.prune(now), stores.runs.prune(now - runRetentionMs)]).catch((error: unknown) =>
@@ -246,11 +300,13 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     },
     close(graceMs = 0) {
       closed ??= (async () => {
+        await reaper?.close();
         scheduler.close();
         if (graceMs > 0) await runner.waitForIdle(graceMs);
         for (const record of tracker.activeRecords()) tracker.cancel(record.runId, 'shutdown');
         tracker.close();
         retentionTimer?.cancel();
+        await keeper?.close();
         await controlSubscription?.unsubscribe();
         await publisher.flush();
         await writer.flush();
@@ -265,6 +321,9 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   };
   return runtime;
 }
+
+/** Default `leaseTtl`: a node silent for 15 s is taken for dead (its runs end within about 18 s). */
+export const DEFAULT_LEASE_TTL_MS = 15_000;
 
 /** Memory stores and an in-process bus: for tests and `--store memory`. */
 export function memoryStores(env: { clock: Clock; retention: EventRetention }): RuntimeStores {

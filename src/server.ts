@@ -64,6 +64,7 @@ export async function startServer(options: StartServerOptions): Promise<RunwireS
     stores: options.stores,
     heartbeatTimeout: config.runHeartbeatTimeoutMs,
     runTimeout: config.runTimeoutMs,
+    leaseTtl: config.leaseTtlMs,
     eventRetention: { maxAge: config.eventRetentionMs, maxEventsPerUser: config.eventRetentionCount },
     scheduler: {
       threadPolicy: config.threadPolicy,

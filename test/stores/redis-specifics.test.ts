@@ -144,6 +144,7 @@ describe('RedisEventLog on a shared Redis', () => {
         keys.userSeq('alice'),
         keys.userStream('alice'),
         keys.userWriters('alice'),
+        keys.userClosedRuns('alice'),
         JSON.stringify(thinking('alice', 'run_a', 'resent')),
         nodes.clock.now(),
         1_000,
@@ -151,6 +152,7 @@ describe('RedisEventLog on a shared Redis', () => {
         'writer_x',
         7,
         keys.userChannel('alice'),
+        '',
         '',
       ];
       const first = await connection.writes.runwireAppend(...args);
@@ -161,6 +163,49 @@ describe('RedisEventLog on a shared Redis', () => {
         (await log.read('alice', 0)).map((e) => (e.type === 'agent_thinking' ? e.reasoning : e.type)),
         ['first', 'resent'],
       );
+    });
+  });
+
+  it('refuses any event of a run after its terminal event, from every node, without a gap in the seqs', async () => {
+    await withNodes(async (nodes) => {
+      const connection = nodes.connection();
+      const [logA, logB] = [nodes.log(connection), nodes.log()];
+      await logA.append(thinking('alice', 'run_a', 'working'));
+      const ended: UnsequencedRunEvent = {
+        type: 'agent_error',
+        status: 'dead',
+        error: { code: 'node_lost', message: 'lost' },
+        durationMs: 1,
+        runId: 'run_a',
+        threadId: 'thr_1',
+        userId: 'alice',
+        agent: 'echo',
+        ts: '2026-01-01T00:00:01.000Z',
+      };
+      assert.equal((await logB.append(ended)).seq, 2);
+      await assert.rejects(logA.append(thinking('alice', 'run_a', 'late')), {
+        name: 'RunEndedError',
+        code: 'run_ended',
+        message: "Run 'run_a' has ended (it is 'ended'); stop working on it",
+      });
+      await assert.rejects(logA.append({ ...ended, error: { code: 'node_lost', message: 'second end' } }), {
+        code: 'run_ended',
+      });
+      assert.equal((await logA.append(thinking('alice', 'run_b', 'other run'))).seq, 3);
+      assert.deepEqual(
+        (await logB.read('alice', 0)).map((e) => [e.seq, e.runId, e.type]),
+        [
+          [1, 'run_a', 'agent_thinking'],
+          [2, 'run_a', 'agent_error'],
+          [3, 'run_b', 'agent_thinking'],
+        ],
+      );
+      // The mark goes with the terminal event when retention drops it.
+      const keys = new RedisKeys(nodes.prefix);
+      assert.equal(await connection.writes.zscore(keys.userClosedRuns('alice'), 'run_a'), '2');
+      await nodes.clock.advance(RETENTION.maxAgeMs + 1);
+      await logA.prune(nodes.clock.now());
+      assert.equal(await connection.writes.exists(keys.userClosedRuns('alice')), 0);
     });
   });
 

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
+import { RunEndedError } from '../../errors.js';
 import { DEFAULT_EVENT_RETENTION, type EventLog, type EventRetention, type LogBounds } from '../../events/event-log.js';
-import type { RunEvent, UnsequencedRunEvent } from '../../protocol/run-events.js';
+import { type RunEvent, TERMINAL_EVENT_TYPES, type UnsequencedRunEvent } from '../../protocol/run-events.js';
 import type { PubSubMode } from './pubsub-mode.js';
 import type { RedisConnection } from './redis-connection.js';
 import type { ScriptedRedis } from './redis-scripts.js';
@@ -37,6 +38,10 @@ const PRUNE_SCAN_COUNT = 500;
  *
  * A resent append (ioredis resends unanswered commands after a reconnect) is recognised by its writer id and append
  * number and answered with the seq it already got, so an event is never logged twice.
+ *
+ * Nothing is logged after a run's terminal event, whichever node sends it: the script refuses it and `append`
+ * rejects with `RunEndedError`. This is the fence against a node that lost a run to another (its lease expired and
+ * the other node ended the run as `dead`) and still sends what its agent did meanwhile.
  */
 export class RedisEventLog implements EventLog {
   readonly #connection: RedisConnection;
@@ -71,6 +76,7 @@ export class RedisEventLog implements EventLog {
         keys.userSeq(userId),
         keys.userStream(userId),
         keys.userWriters(userId),
+        keys.userClosedRuns(userId),
         body,
         this.#clock.now(),
         this.#retention.maxEventsPerUser,
@@ -79,9 +85,13 @@ export class RedisEventLog implements EventLog {
         ++this.#appendNumber,
         keys.userChannel(userId),
         this.#publishArgument(),
+        TERMINAL_EVENT_TYPES.has(event.type) ? '1' : '',
       )
-      // What a read returns: the JSON round trip drops `undefined` fields.
-      .then((seq) => ({ seq, ...(JSON.parse(body) as Omit<RunEvent, 'seq'>) }) as RunEvent)
+      .then((seq) => {
+        if (seq === 0) throw new RunEndedError(event.runId, 'ended');
+        // What a read returns: the JSON round trip drops `undefined` fields.
+        return { seq, ...(JSON.parse(body) as Omit<RunEvent, 'seq'>) } as RunEvent;
+      })
       .finally(() => {
         const left = (this.#inFlight.get(userId) ?? 1) - 1;
         if (left === 0) this.#inFlight.delete(userId);
@@ -146,8 +156,14 @@ export class RedisEventLog implements EventLog {
       const [next, streams] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', PRUNE_SCAN_COUNT, 'TYPE', 'stream');
       cursor = next;
       for (const stream of streams) {
-        const writers = `${stream.slice(0, -':stream'.length)}:writers`;
-        dropped += await redis.runwirePruneLog(stream, writers, cutoff, this.#retention.maxEventsPerUser);
+        const user = stream.slice(0, -':stream'.length);
+        dropped += await redis.runwirePruneLog(
+          stream,
+          `${user}:writers`,
+          `${user}:closed`,
+          cutoff,
+          this.#retention.maxEventsPerUser,
+        );
       }
     } while (cursor !== '0');
     return dropped;

@@ -22,6 +22,7 @@ export const DEFAULT_REDIS_PREFIX = 'runwire:';
  * | `P:u:{userId}:seq` | string | the user's last assigned `seq` (never reset, even when the log is pruned) |
  * | `P:u:{userId}:stream` | stream | the user's events, entry id `<seq>-0`, fields `e` (JSON), `t` (append ms), `r` (run id), `w` (writer tag) |
  * | `P:u:{userId}:writers` | hash | writer id → number of its last append (to recognise a resent append) |
+ * | `P:u:{userId}:closed` | zset | runs whose terminal event is logged, scored by its seq (nothing more is appended for them) |
  *
  * Channels: `P:u:{userId}` (the user's events, JSON), `P:n:{nodeId}` (control messages for one node).
  * `prune` of the log finds the streams with SCAN (`P:u:*:stream`), so no global key is touched on append.
@@ -85,6 +86,11 @@ export class RedisKeys {
 
   userWriters(userId: string): string {
     return `${this.#user(userId)}:writers`;
+  }
+
+  /** The user's runs whose terminal event is logged. */
+  userClosedRuns(userId: string): string {
+    return `${this.#user(userId)}:closed`;
   }
 
   /** The channel of a user's events. */

@@ -8,13 +8,17 @@ type Arg = string | number;
  */
 export interface RunwireScriptCommands {
   /**
-   * Appends one event to a user's log and returns its `seq` (the seq it already got, for a resent append). KEYS: seq
-   * counter, stream, writers. ARGV: event JSON without `seq`, append time (ms), max events, run id, writer id, append
+   * Appends one event to a user's log and returns its `seq` (the seq it already got, for a resent append), or 0 when
+   * the run's terminal event is already logged (nothing may follow it, from any node). KEYS: seq counter, stream,
+   * writers, closed runs. ARGV: event JSON without `seq`, append time (ms), max events, run id, writer id, append
    * number (increasing per writer), channel, publish mode (`s` sharded, `c` classic, `a` sharded if the server has it,
-   * empty: none).
+   * empty: none), `1` when the event is the run's terminal event.
    */
   runwireAppend(...args: Arg[]): Promise<number>;
-  /** Drops a user's events older than a cutoff and beyond a max length; returns how many. KEYS: stream, writers. */
+  /**
+   * Drops a user's events older than a cutoff and beyond a max length, and the closed-run marks of dropped terminal
+   * events; returns how many events. KEYS: stream, writers, closed runs.
+   */
   runwirePruneLog(...args: Arg[]): Promise<number>;
   /** KEYS: lease, leases, fence. ARGV: run id, node id, now, ttl. Returns `[token]`, `[0, 'claimed']` or `[0, 'held', nodeId]`. */
   runwireAcquireLease(...args: Arg[]): Promise<[number, string?, string?]>;
@@ -49,10 +53,12 @@ if last and tonumber(last) >= tonumber(ARGV[6]) then
     end
   end
 end
+if redis.call('ZSCORE', KEYS[4], ARGV[4]) then return 0 end
 local seq = redis.call('INCR', KEYS[1])
 local seqText = string.format('%d', seq)
 local json = '{"seq":' .. seqText .. ',' .. string.sub(ARGV[1], 2)
 redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[3], seqText .. '-0', 'e', json, 't', ARGV[2], 'r', ARGV[4], 'w', tag)
+if ARGV[9] == '1' then redis.call('ZADD', KEYS[4], seq, ARGV[4]) end
 if not last or tonumber(last) < tonumber(ARGV[6]) then redis.call('HSET', KEYS[3], ARGV[5], ARGV[6]) end
 if ARGV[8] == 's' then
   redis.call('SPUBLISH', ARGV[7], json)
@@ -95,6 +101,12 @@ if lastOld ~= nil then
   else
     dropped = dropped + redis.call('XTRIM', KEYS[1], 'MINID', keep)
   end
+end
+local first = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)[1]
+if first then
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. string.match(first[1], '^(%d+)'))
+else
+  redis.call('DEL', KEYS[3])
 end
 return dropped
 `;
@@ -178,8 +190,8 @@ return count
 `;
 
 const SCRIPTS: ReadonlyArray<[keyof RunwireScriptCommands, number, string]> = [
-  ['runwireAppend', 3, APPEND],
-  ['runwirePruneLog', 2, PRUNE_LOG],
+  ['runwireAppend', 4, APPEND],
+  ['runwirePruneLog', 3, PRUNE_LOG],
   ['runwireAcquireLease', 3, ACQUIRE_LEASE],
   ['runwireRenewLeases', 1, RENEW_LEASES],
   ['runwireReleaseLease', 2, RELEASE_LEASE],

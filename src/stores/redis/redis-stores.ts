@@ -28,6 +28,8 @@ export interface RedisRuntimeStores extends RuntimeStores {
   readonly runs: RedisRunStore;
   readonly events: RedisEventLog;
   readonly bus: RedisBus;
+  /** The run store, which also holds the cluster's run leases. */
+  readonly leases: RedisRunStore;
   readonly connection: RedisConnection;
   /** `store` and `redis`: whether Redis answers a PING now; `bus`: whether pub/sub is connected and resubscribed. */
   readonly health: () => Promise<Record<string, boolean>>;
@@ -35,7 +37,8 @@ export interface RedisRuntimeStores extends RuntimeStores {
 
 /**
  * The stores of one node of a cluster on one Redis: `RedisRunStore`, `RedisEventLog` and `RedisBus` on one shared
- * `RedisConnection` (closed when all three are closed). The log publishes each event from its append script, so a
+ * `RedisConnection` (closed when all three are closed). The run store doubles as `leases`, so the runtime keeps this
+ * node's runs leased and ends the runs of nodes that die. The log publishes each event from its append script, so a
  * user's channel carries events in `seq` order whichever node appended them, and the bus's `publish` is a no-op.
  *
  * @example
@@ -56,6 +59,7 @@ export function redisStores(options: RedisStoresOptions): RedisRuntimeStores {
     runs,
     events,
     bus,
+    leases: runs,
     connection,
     async health() {
       const ok = await connection.ping();
