@@ -170,6 +170,45 @@ describe('slow consumer (--max-buffered-bytes 65536)', () => {
   });
 });
 
+describe('heartbeat (--heartbeat 200ms)', () => {
+  let server: ServerProcess;
+  before(async () => {
+    server = await startServerProcess({ args: ['--heartbeat', '200ms'] });
+  });
+  after(async () => {
+    assert.equal(await server.stop('SIGTERM'), 0);
+  });
+
+  it('keeps a peer that answers pings and drops one that stops answering', async () => {
+    const token = await server.token('beat-alice');
+    const live = await TestClient.connect(server.wsUrl, token);
+    const silent = await TestClient.connect(server.wsUrl, token);
+    try {
+      assert.equal(live.frames[0]?.heartbeatMs, 200);
+      // A peer that stops reading never sees the pings, so it never answers them.
+      tcpOf(silent).pause();
+      const deadline = Date.now() + 5000;
+      let open: number | undefined;
+      while (Date.now() < deadline) {
+        const metrics = await httpRequest(`${server.url}/metrics`);
+        open = metricSample(metrics.text, 'runwire_connections');
+        if (open === 1) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.equal(open, 1, 'the silent peer was not dropped');
+      // The live one has been pinged several times meanwhile and still answers.
+      const pong = await live.request({ type: 'ping' });
+      assert.equal(pong.type, 'pong');
+      assert.equal(live.closeCode, undefined);
+    } finally {
+      tcpOf(silent).resume();
+      if (silent.closeCode === undefined) silent.drop();
+      await silent.closed;
+      await live.close();
+    }
+  });
+});
+
 describe('SIGTERM', () => {
   it('closes sockets with 1001, gives a longer run the grace period, then exits 0 saying so', async () => {
     const server = await startServerProcess({ args: ['--shutdown-grace', '1s'] });
