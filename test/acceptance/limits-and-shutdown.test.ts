@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { z } from 'zod';
 import { defineAgent } from '../../src/agents/agent-definition.js';
@@ -8,7 +9,7 @@ import { assertServerFrames, runEventsOf } from '../helpers/frame-schemas.js';
 import { httpRequest, metricSample } from '../helpers/http-client.js';
 import { startInProcessServer } from '../helpers/in-process-server.js';
 import { assertRunEventRules } from '../helpers/protocol-rules.js';
-import { type ServerProcess, startServerProcess } from '../helpers/server-process.js';
+import { type ServerProcess, startServerProcess, tempDir } from '../helpers/server-process.js';
 import { type Frame, TestClient } from '../helpers/ws-client.js';
 
 /** The underlying TCP socket of a test client, to stop reading from it. */
@@ -244,6 +245,47 @@ describe('SIGTERM', () => {
       await alice.close();
       await bob.close();
       await server.stop('SIGKILL');
+    }
+  });
+
+  it('with a durable store (SQLite): the run cut off by SIGTERM reads as agent_cancelled shutdown after a restart', async () => {
+    const dir = tempDir();
+    const db = join(dir.path, 'runwire.db');
+    const args = ['--store', 'sqlite', '--db', db, '--shutdown-grace', '500ms'];
+    let server = await startServerProcess({ args });
+    const token = await server.token('term-durable');
+    const client = await TestClient.connect(server.wsUrl, token);
+    let restarted: TestClient | undefined;
+    try {
+      const ack = await client.request({
+        type: 'start_agent',
+        agent: 'echo',
+        input: { text: 'too long', steps: 50, delayMs: 200 },
+      });
+      assert.equal(ack.type, 'ack');
+      await client.waitFor((f) => f.runId === ack.runId && f.type === 'agent_thinking');
+      assert.equal(await server.stop('SIGTERM'), 0);
+      assert.equal(client.closeCode, 1001);
+      const lastSeen = client.events().at(-1)?.seq as number;
+
+      server = await startServerProcess({ args });
+      const snapshot = await httpRequest(`${server.url}/api/runs/${ack.runId}`, { token });
+      assert.equal((snapshot.json as { status?: string }).status, 'cancelled', snapshot.text);
+      const events = await httpRequest(`${server.url}/api/runs/${ack.runId}/events`, { token });
+      const list = (events.json as { events: RunEvent[] }).events;
+      assertRunEventRules(list, { firstSeq: 1 });
+      const last = list.at(-1);
+      assert.ok(last?.type === 'agent_cancelled', JSON.stringify(last));
+      assert.equal(last.reason, 'shutdown');
+      // A client that resumes from what it saw gets the rest, ending with that agent_cancelled.
+      restarted = await TestClient.connect(server.wsUrl, token, { after: lastSeen });
+      await restarted.waitFor((f) => f.type === 'resumed');
+      assert.deepEqual(restarted.events().at(-1), last);
+    } finally {
+      await client.close();
+      await restarted?.close();
+      assert.equal(await server.stop('SIGTERM'), 0);
+      dir.remove();
     }
   });
 
