@@ -88,13 +88,15 @@ export class Checker {
     const next = new Map<string, FileState>();
     const pending: { file: string; mtimeMs: number; size: number; key: string; source: string }[] = [];
     for (const file of files) {
-      const stat = statSync(file);
+      const stat = statSync(file, { throwIfNoEntry: false });
+      if (stat === undefined) continue; // deleted since it was listed: it is simply not part of this check
       const known = this.#states.get(file);
       if (known !== undefined && known.mtimeMs === stat.mtimeMs && known.size === stat.size) {
         next.set(file, known);
         continue;
       }
-      const source = readFileSync(file, 'utf8');
+      const source = readSource(file);
+      if (source === undefined) continue;
       const key = FactsCache.key(file, source);
       const facts = known?.key === key ? known.facts : this.#cache.get(key);
       if (facts !== undefined) next.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, key, facts });
@@ -200,6 +202,16 @@ export class Checker {
         a.location.line - b.location.line ||
         a.location.column - b.location.column,
     );
+  }
+}
+
+/** The file's text, or undefined when it was deleted between listing and reading. */
+function readSource(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOENT') return undefined;
+    throw error;
   }
 }
 

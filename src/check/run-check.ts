@@ -167,8 +167,9 @@ async function watchLoop(
       io.stdout.write(formatChanges(previous, current, changed, options));
       previous = current;
     } catch (error) {
-      if (!(error instanceof CheckError)) throw error;
-      io.stderr.write(`runwire check: ${error.message}\n`); // e.g. the folder was deleted; keep watching
+      // e.g. the folder was deleted, or a file vanished mid-read: say so and keep watching
+      const message = error instanceof Error ? error.message : String(error);
+      io.stderr.write(`runwire check: re-check failed: ${message}; still watching\n`);
     }
   });
   await watcher.ready;
