@@ -153,14 +153,16 @@ describe('fairness between users', () => {
     const busy = await TestClient.connect(s.wsUrl, await s.token('fair-busy'));
     const other = await TestClient.connect(s.wsUrl, await s.token('fair-other'));
     try {
-      const busyAcks = [];
-      for (let i = 0; i < 24; i++) busyAcks.push(await start(busy, echo(`busy ${i}`, 2, 150)));
+      // Sent in one burst, so the queue forms at once whatever the machine's speed.
+      const ids = Array.from({ length: 24 }, (_, i) => busy.send(echo(`busy ${i}`, 2, 150)));
+      const busyAcks = await Promise.all(ids.map((id) => busy.waitFor((f) => f.id === id)));
+      for (const ack of busyAcks) assert.equal(ack.type, 'ack', JSON.stringify(ack));
       // 4 run at once (the default cap); the other 20 wait in the busy user's queue.
       await busy.waitUntil(() => busy.events().filter((e) => e.type === 'run_queued').length >= 20);
       const ack = await start(other, echo('other', 1, 0));
       const started = await other.waitFor((f) => f.runId === ack.runId && f.type === 'agent_started');
       await other.waitForTerminal(ack.runId);
-      for (const a of busyAcks) await busy.waitForTerminal(a.runId, 20_000);
+      for (const a of busyAcks) await busy.waitForTerminal(a.runId as string, 20_000);
 
       // Order by the server's event times: how many of the busy user's queued runs started before the other's run?
       const startedAt = Date.parse(started.ts as string);
