@@ -30,8 +30,21 @@ export class DocComments {
     return found.value;
   }
 
-  /** True when the TSDoc before `offset` contains `tag`. */
-  has(offset: number, tag: string): boolean {
-    return this.before(offset)?.includes(tag) ?? false;
+  /**
+   * The text after TSDoc tag `name` (e.g. `@deprecated`) in the comment before `offset`, up to the next tag; an
+   * empty string for a tag without text; undefined when the tag is absent. A tag counts only as a word of its own
+   * outside code spans, so prose such as "marked `@deprecated`" is not a tag.
+   */
+  tag(offset: number, name: string): string | undefined {
+    const doc = this.before(offset);
+    if (doc === undefined || !doc.includes(name)) return undefined;
+    const prose = doc.replace(/`[^`]*`/g, ' ');
+    const match = new RegExp(`(?:^|\\s)${name}(?![\\w-])([^@]*)`).exec(prose);
+    return match === null ? undefined : (match[1] ?? '').replace(/\s*\*\s*/g, ' ').trim();
+  }
+
+  /** True when the TSDoc before `offset` has tag `name`. */
+  has(offset: number, name: string): boolean {
+    return this.tag(offset, name) !== undefined;
   }
 }

@@ -45,7 +45,7 @@ export function extractFacts(fileName: string, source: string): FileFacts {
     switch (node.type) {
       case 'ClassDeclaration':
       case 'ClassExpression':
-        declarations.push(classFact(node, name, exported, at, docs.before(statementStart), onNode));
+        declarations.push(classFact(node, name, exported, at, docs.tag(statementStart, '@factoryOnly'), onNode));
         return;
       case 'FunctionDeclaration':
       case 'FunctionExpression':
@@ -79,7 +79,7 @@ export function extractFacts(fileName: string, source: string): FileFacts {
       if (init.type === 'ArrowFunctionExpression' || init.type === 'FunctionExpression') {
         declarations.push({ name, kind: 'function', exported, ...at, ...functionShape(init, onNode) });
       } else if (init.type === 'ClassExpression') {
-        declarations.push(classFact(init, name, exported, at, docs.before(statementStart), onNode));
+        declarations.push(classFact(init, name, exported, at, docs.tag(statementStart, '@factoryOnly'), onNode));
       } else if (node.kind === 'const') {
         const target = nameRef(init);
         if (target !== undefined) {
@@ -150,13 +150,13 @@ function classFact(
   name: string,
   exported: boolean,
   at: { line: number; column: number },
-  doc: string | undefined,
+  factoryOnlyTag: string | undefined,
   onNode: ((node: AstNode) => void) | undefined,
 ): DeclarationFact {
   const members = childNodes(childNode(node, 'body') ?? node, 'body');
   const superClass = nameRef(childNode(node, 'superClass'));
   const ctor = members.find((member) => member.type === 'MethodDefinition' && member.kind === 'constructor');
-  const factoryOnly = factoryOnlyFact(ctor, doc);
+  const factoryOnly = factoryOnlyFact(ctor, factoryOnlyTag);
   const bodyShape = shapeFingerprint([childNode(node, 'body')], MIN_SHAPE_NODES, onNode);
   const shape = members.length >= 2 ? bodyShape : undefined; // one member is too little to call two classes alike
   return {
@@ -171,11 +171,11 @@ function classFact(
   };
 }
 
-function factoryOnlyFact(ctor: AstNode | undefined, doc: string | undefined): FactoryOnlyFact | undefined {
-  const tag = doc === undefined ? undefined : /@factoryOnly\b([^@]*)/.exec(doc);
-  if (tag !== undefined && tag !== null) {
-    const allowedModules = (tag[1] ?? '')
-      .split(/[\s,*]+/)
+/** @param tag - the text after a `@factoryOnly` TSDoc tag, if the class has one */
+function factoryOnlyFact(ctor: AstNode | undefined, tag: string | undefined): FactoryOnlyFact | undefined {
+  if (tag !== undefined) {
+    const allowedModules = tag
+      .split(/[\s,]+/)
       .filter((word) => word.startsWith('.') || word.startsWith('/') || word.includes('/'));
     return { reason: 'tsdoc', allowedModules };
   }

@@ -4,7 +4,7 @@ import { dirname, extname } from 'node:path';
 import type { FileFacts } from './facts.js';
 
 /** Bumped whenever the facts format or their extraction changes, so stale cache files are ignored. */
-const FACTS_VERSION = 'facts-2';
+const FACTS_VERSION = 'facts-3';
 
 interface CacheFile {
   readonly version: string;

@@ -60,6 +60,31 @@ describe('extractFacts', () => {
     );
   });
 
+  it('reads @deprecated and @factoryOnly as TSDoc tags, not when prose mentions them in code spans', () => {
+    const facts = extractFacts(
+      'a.ts',
+      [
+        '/** Skipped unless marked `@deprecated`. */',
+        'export const A = Y;',
+        '/**',
+        ' * Old name.',
+        ' * @deprecated use Y',
+        ' */',
+        'export const B = Y;',
+        '/** Unlike `@factoryOnly` classes, build it freely. */',
+        'export class C {}',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      facts.aliases.map((a) => [a.name, a.deprecated]),
+      [
+        ['A', false],
+        ['B', true],
+      ],
+    );
+    assert.equal(facts.declarations[0]?.factoryOnly, undefined);
+  });
+
   it('sees that a subclass adds nothing only when its body is empty or a pass-through constructor', () => {
     const facts = extractFacts(
       'a.ts',
