@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RUN_STATUSES } from '../tracker/run-status.js';
 
 /** Client request id: echoed on every direct reply. */
 export const requestIdSchema = z.string().min(1).max(64);
@@ -7,17 +8,8 @@ const runIdSchema = z.string().min(1).max(128);
 const threadIdSchema = z.string().min(1).max(128);
 const agentNameSchema = z.string().min(1).max(64);
 
-export const runStatusSchema = z.enum([
-  'pending',
-  'starting',
-  'running',
-  'completing',
-  'completed',
-  'failed',
-  'timeout',
-  'dead',
-  'cancelled',
-]);
+/** The run states of the tracker's transition table. */
+export const runStatusSchema = z.enum(RUN_STATUSES);
 
 /** Longest `user_message.content` (PROTOCOL.md §2). */
 export const MAX_MESSAGE_CHARS = 32_000;

@@ -8,6 +8,7 @@ import { newToolCallId, type ToolCallId } from '../ids.js';
 import type { AgentExecutionTracker, RunChange } from '../tracker/execution-tracker.js';
 import { type RunRecord, runDurationMs } from '../tracker/run-record.js';
 import { isTerminal } from '../tracker/run-status.js';
+import { abandonedToolCall } from './abandoned-tool-call.js';
 import type { EventPublisher } from './event-publisher.js';
 import type { RunContext } from './run-context.js';
 
@@ -161,17 +162,8 @@ export class AgentRunner {
   #closeOpenTools(run: ActiveRun, record: RunRecord): void {
     const now = this.#o.clock.now();
     for (const call of run.openTools.values()) {
-      void this.#o.publisher
-        .emit(record, {
-          type: 'tool_completed',
-          toolCallId: call.toolCallId,
-          toolName: call.toolName,
-          success: false,
-          results: null,
-          durationMs: Math.max(0, now - call.startedAt),
-          error: { code: 'run_ended', message: `The run ended (${record.status}) before the tool finished` },
-        })
-        .catch(() => undefined);
+      const why = `The run ended (${record.status}) before the tool finished`;
+      void this.#o.publisher.emit(record, abandonedToolCall(call, now - call.startedAt, why)).catch(() => undefined);
     }
     run.openTools.clear();
   }

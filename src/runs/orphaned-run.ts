@@ -5,6 +5,7 @@ import { TERMINAL_EVENT_TYPES } from '../protocol/run-events.js';
 import type { RunStore } from '../stores/run-store.js';
 import type { AgentExecutionTracker } from '../tracker/execution-tracker.js';
 import { copyRunRecord, type RunError, type RunRecord } from '../tracker/run-record.js';
+import { abandonedToolCall } from './abandoned-tool-call.js';
 import type { EventPublisher } from './event-publisher.js';
 
 /** What ending an orphaned run needs. */
@@ -47,17 +48,8 @@ export async function endOrphanedRun(
   deps.tracker.adopt({ ...copyRunRecord(record), lastSeq });
   const now = deps.clock.now();
   for (const call of open.values()) {
-    void deps.publisher
-      .emit(record, {
-        type: 'tool_completed',
-        toolCallId: call.toolCallId,
-        toolName: call.toolName,
-        success: false,
-        results: null,
-        durationMs: Math.max(0, now - Date.parse(call.ts)),
-        error: { code: 'run_ended', message: `The run ended (dead) before the tool finished: ${error.message}` },
-      })
-      .catch(() => undefined);
+    const why = `The run ended (dead) before the tool finished: ${error.message}`;
+    void deps.publisher.emit(record, abandonedToolCall(call, now - Date.parse(call.ts), why)).catch(() => undefined);
   }
   deps.tracker.transition(record.runId, 'dead', { error });
   return 'ended';
