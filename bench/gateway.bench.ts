@@ -31,14 +31,18 @@ const PAIRS = 5;
 const PING = { clients: 10, inFlight: 10, roundTrips: 50_000, warmup: 10_000 };
 const ECHO = { clients: 10, inFlight: 10, runs: 4_000, warmup: 800 };
 /**
- * 25 users × 4 runs each = 100 runs in flight (4 is also the default per-user cap, so nothing queues). `live`: echo
- * runs that last (3 steps of 50 ms, like agents that think), started with `start_agent`: the target. `flood`: echo
- * runs with no delay started with `user_message`, so the server runs at full CPU and the time is mostly queueing.
+ * 25 users × 4 runs each = 100 runs in flight (4 is also the default per-user cap, so nothing queues), closed loop.
+ * `live` (the target): echo runs that last, 3 steps with pauses drawn from 25..75 ms (fixed seed), like agents that
+ * think for varying times. `lockstep`: every pause exactly 50 ms; the closed loop then moves in bursts (runs that
+ * started together end together and are replaced together), so a request waits for its burst. `flood`: no pauses,
+ * started with `user_message`; the server runs at full CPU and the time is mostly queueing.
  */
 const LATENCY = {
   users: 25,
   perUser: 4,
-  live: { runs: 1_000, warmup: 200, rounds: PAIRS, steps: 3, delayMs: 50 },
+  steps: 3,
+  live: { runs: 1_000, warmup: 200, rounds: PAIRS, minDelayMs: 25, maxDelayMs: 75 },
+  lockstep: { runs: 1_000, rounds: 3, delayMs: 50 },
   flood: { runs: 2_000, warmup: 400, rounds: 3 },
 };
 const IDLE = { connections: 10_000, batch: 200, fdHeadroom: 300 };
@@ -732,13 +736,24 @@ async function echoPhase({ raw, full, rawPid, fullPid }: Servers): Promise<Verdi
 async function latencyPhase({ full, fullPid }: Servers): Promise<Verdict[]> {
   const sockets = await openAll(full.wsUrl, await tokensFor('latency-', LATENCY.users));
   const inFlight = LATENCY.users * LATENCY.perUser;
-  const { live, flood } = LATENCY;
-  const startAgent = (id: string): string =>
-    `{"type":"start_agent","id":"${id}","agent":"echo","input":{"text":"bench","steps":${live.steps},"delayMs":${live.delayMs}}}`;
+  const { steps, live, lockstep, flood } = LATENCY;
+  const random = seededRandom(1);
+  const startAgent =
+    (delayMs: () => number) =>
+    (id: string): string =>
+      `{"type":"start_agent","id":"${id}","agent":"echo","input":{"text":"bench","steps":${steps},"delayMs":${delayMs()}}}`;
+  const varied = startAgent(() => live.minDelayMs + Math.floor(random() * (live.maxDelayMs - live.minDelayMs + 1)));
+  const fixed = startAgent(() => lockstep.delayMs);
   const userMessage = (id: string): string => `{"type":"user_message","id":"${id}","agent":"echo","content":"bench"}`;
 
-  const rounds = async (runs: number, count: number, request: (id: string) => string): Promise<number[]> => {
+  const rounds = async (
+    runs: number,
+    count: number,
+    request: (id: string) => string,
+  ): Promise<{ pooled: number[]; roundP99: number[]; others: number[] }> => {
     const pooled: number[] = [];
+    const roundP99: number[] = [];
+    const otherCores: number[] = [];
     let queued = 0;
     for (let i = 0; i < count; i++) {
       const cpuBefore = cpuMs(fullPid);
@@ -753,44 +768,63 @@ async function latencyPhase({ full, fullPid }: Servers): Promise<Verdict[]> {
       const clientWaited = (runQueueWaitMs(process.pid) - clientWaitBefore) / wall;
       queued += r.queued;
       pooled.push(...r.latencies);
+      roundP99.push(percentile(r.latencies, 99));
+      otherCores.push(others.cores());
+      const ms = (n: number): string => fmt(n, 2).padStart(6);
       console.log(
-        `  round ${i + 1}  ${int((runs * 1000) / wall).padStart(5)} runs/s, server CPU ${int(busy * 100).padStart(3)}%, waiting for a CPU ${int(waited * 100).padStart(2)}% (client ${int(clientWaited * 100).padStart(2)}%), others ${fmt(others.cores())} CPUs  p50 ${fmt(percentile(r.latencies, 50), 2).padStart(6)} ms  p99 ${fmt(percentile(r.latencies, 99), 2).padStart(6)} ms  max ${fmt(Math.max(...r.latencies), 2).padStart(6)} ms`,
+        `    round ${i + 1}  ${int((runs * 1000) / wall).padStart(5)} runs/s  server CPU ${int(busy * 100).padStart(3)}% (waited ${int(waited * 100).padStart(2)}%)  client waited ${int(clientWaited * 100).padStart(2)}%  others ${fmt(others.cores())} CPUs  p50 ${ms(percentile(r.latencies, 50))}  p99 ${ms(percentile(r.latencies, 99))}  max ${ms(Math.max(...r.latencies))} ms`,
       );
     }
     console.log(
-      `  all      n=${pooled.length}  p50 ${fmt(percentile(pooled, 50), 2)} ms  p99 ${fmt(percentile(pooled, 99), 2)} ms`,
+      `    all      n=${pooled.length}  p50 ${fmt(percentile(pooled, 50), 2)} ms  p99 ${fmt(percentile(pooled, 99), 2)} ms  (round p99s: best ${fmt(Math.min(...roundP99), 2)}, median ${fmt(median(roundP99), 2)} ms)`,
     );
-    if (queued > 0) console.log(`  note: ${queued} runs were queued by the server`);
-    return pooled;
+    if (queued > 0) console.log(`    note: ${queued} runs were queued by the server`);
+    return { pooled, roundP99, others: otherCores };
   };
 
-  await latencyRound(sockets, live.warmup, LATENCY.perUser, startAgent);
+  await latencyRound(sockets, live.warmup, LATENCY.perUser, varied);
   console.log(
     `\n3. request → agent_started, client-side, ${LATENCY.users} users × ${LATENCY.perUser} = ${inFlight} runs in flight (closed loop)`,
   );
   console.log(
-    `  a) start_agent echo, steps ${live.steps}, delayMs ${live.delayMs} (runs that last): ${int(live.runs)} runs per round`,
+    `  a) start_agent echo, ${steps} steps, delayMs ${live.minDelayMs}..${live.maxDelayMs} (runs that last, varied like real agents): ${int(live.runs)} runs per round`,
   );
   const histogramBefore = await firstEventHistogram(full.url);
-  const pooled = await rounds(live.runs, live.rounds, startAgent);
+  const target = await rounds(live.runs, live.rounds, varied);
   const server = bucketPercentiles(histogramBefore, await firstEventHistogram(full.url));
   console.log(
-    `  server-side (runwire_time_to_first_event_seconds, ms clock, from accepting the run): p50 ≤ ${server.p50} ms, p99 ≤ ${server.p99} ms`,
+    `    server-side (runwire_time_to_first_event_seconds, from accepting the run; ms clock): p50 ≤ ${server.p50} ms, p99 ≤ ${server.p99} ms`,
   );
+  console.log(
+    `  b) the same with every delayMs ${lockstep.delayMs} (lockstep bursts; for information): ${int(lockstep.runs)} runs per round`,
+  );
+  await rounds(lockstep.runs, lockstep.rounds, fixed);
   await latencyRound(sockets, flood.warmup, LATENCY.perUser, userMessage);
   console.log(
-    `  b) user_message echo, delayMs 0 (a flood: the server saturates, so this is queueing; not the target): ${int(flood.runs)} runs per round`,
+    `  c) user_message echo, no pauses (a flood: the server saturates, so this is queueing; for information): ${int(flood.runs)} runs per round`,
   );
   await rounds(flood.runs, flood.rounds, userMessage);
   closeAll(sockets);
-  const p99 = percentile(pooled, 99);
+  const p99 = percentile(target.pooled, 99);
   return [
     {
       target: `p99 to agent_started under ${TARGETS.p99Ms} ms (100 runs in flight)`,
-      measured: `${fmt(p99, 2)} ms (p50 ${fmt(percentile(pooled, 50), 2)} ms)`,
+      measured: `${fmt(p99, 2)} ms over all rounds (p50 ${fmt(percentile(target.pooled, 50), 2)} ms; best round p99 ${fmt(Math.min(...target.roundP99), 2)} ms; other processes kept ${fmt(median(target.others))} CPUs busy)`,
       met: p99 < TARGETS.p99Ms,
     },
   ];
+}
+
+/** A small deterministic PRNG (mulberry32), so every run of the bench asks for the same pauses. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
 }
 
 /** Cumulative bucket counts of the server's time-to-first-event histogram, by upper bound in seconds. */
