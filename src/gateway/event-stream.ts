@@ -1,4 +1,4 @@
-import type { EventLog } from '../events/event-log.js';
+import type { EventLog, LogBounds } from '../events/event-log.js';
 import type { RunEvent } from '../protocol/run-events.js';
 import type { ReplyFrame } from '../protocol/server-frames.js';
 
@@ -17,6 +17,11 @@ export interface StreamSink {
  * that arrive while it replays are held back; a live event past a gap (a lost or late publish) makes it read the
  * missing events from the log first; events at or below its cursor are dropped. So resume and live meet with no gap
  * and no duplicate at the seam.
+ *
+ * After an interruption of the bus (`catchUp`) it first checks that the log still holds the last event it delivered
+ * at its seq. A store that lost its data (Redis restarted without persistence) numbers a user's events from 1 again;
+ * then the stream sends `resync_required` with the new log's bounds and goes on from there, instead of dropping the
+ * new events as old seqs or passing them off as the continuation of the old ones.
  */
 export class EventStream {
   readonly #userId: string;
@@ -24,9 +29,16 @@ export class EventStream {
   readonly #sink: StreamSink;
   /** Seq of the last event delivered (or skipped by design). */
   #cursor = 0;
-  /** While true, live events are held in `#held` (replay or gap filling in progress, or not started). */
-  #syncing = true;
+  /** The event at the cursor, when known: what the continuity check after an interruption compares with the log. */
+  #anchor: RunEvent | undefined;
+  /** Live events are held in `#held` before `start` and while stream work is queued or running. */
+  #started = false;
+  #work = 0;
   #held: RunEvent[] = [];
+  /** Set by `catchUp`: the log must be checked for continuity before anything more is delivered. */
+  #checkPending = false;
+  /** Events held when the check was asked for: they came from the log as it was before the interruption. */
+  #suspect: RunEvent[] = [];
   #chain: Promise<void> = Promise.resolve();
   #closed = false;
 
@@ -42,8 +54,9 @@ export class EventStream {
 
   /** Starts live delivery after `cursor` (the user's last seq when the connection opened). */
   start(cursor: number): Promise<void> {
+    this.#started = true;
     return this.#serial(async () => {
-      this.#cursor = cursor;
+      await this.#moveTo(cursor);
       await this.#fill();
     });
   }
@@ -51,21 +64,33 @@ export class EventStream {
   /** A live event from the bus. */
   onLive(event: RunEvent): void {
     if (this.#closed) return;
-    if (this.#syncing) {
+    if (!this.#started || this.#work > 0) {
       this.#held.push(event);
       return;
     }
-    if (event.seq <= this.#cursor) return;
-    if (event.seq === this.#cursor + 1) {
-      this.#deliver(event);
-      return;
+    if (!this.#checkPending) {
+      if (event.seq <= this.#cursor) return;
+      if (event.seq === this.#cursor + 1) {
+        this.#deliver(event);
+        return;
+      }
     }
     this.#held.push(event);
     void this.#serial(() => this.#fill());
   }
 
-  /** Re-reads the log after the cursor (after a bus reconnect, when publishes may have been lost). */
+  /**
+   * After a bus reconnect: checks that the log still holds what this stream delivered (else `resync_required`), then
+   * re-reads the log after the cursor (publishes may have been lost meanwhile). Live events are held from this call
+   * on, so nothing is delivered before the check.
+   */
   catchUp(): Promise<void> {
+    // Before the stream starts there is nothing to check: `start` or `resume` reads what it needs.
+    if (!this.#started) return Promise.resolve();
+    // Events held now arrived before the interruption: they count only if the log they came from is still there.
+    this.#suspect.push(...this.#held);
+    this.#held = [];
+    this.#checkPending = true;
     return this.#serial(() => this.#fill(true));
   }
 
@@ -75,13 +100,17 @@ export class EventStream {
    */
   resume(after: number, requestId: string | undefined): Promise<void> {
     const id = requestId === undefined ? {} : { id: requestId };
+    this.#started = true;
     return this.#serial(async () => {
+      // The client chose where to go on from: a pending continuity check of the old position is moot.
+      this.#checkPending = false;
+      this.#suspect = [];
       const bounds = await this.#log.bounds(this.#userId);
       if (after > bounds.lastSeq || after < bounds.oldestSeq - 1) {
-        this.#cursor = bounds.lastSeq;
+        await this.#moveTo(bounds.lastSeq);
         this.#sink.send({ type: 'resync_required', ...id, oldestSeq: bounds.oldestSeq, lastSeq: bounds.lastSeq });
       } else {
-        this.#cursor = after;
+        await this.#moveTo(after);
         await this.#readLog();
         this.#sink.send({ type: 'resumed', ...id, after, lastSeq: this.#cursor });
       }
@@ -92,28 +121,76 @@ export class EventStream {
   close(): void {
     this.#closed = true;
     this.#held = [];
+    this.#suspect = [];
   }
 
   /**
-   * Runs one piece of stream work at a time. Every piece ends with `#fill()`, whose last check of `#held` happens in
-   * the same turn as `#syncing` turns false, so no live event can slip between them.
+   * Runs one piece of stream work at a time; live events are held from the call until the last queued piece is done.
+   * Every piece ends with `#fill()`; an event held after its last check of `#held` (a bus that delivers from a
+   * promise job can slip in before the piece ends) is picked up by one more fill.
    */
   #serial(work: () => Promise<void>): Promise<void> {
+    this.#work++;
     const run = this.#chain.then(async () => {
       if (this.#closed) return;
-      this.#syncing = true;
-      try {
-        await work();
-      } finally {
-        this.#syncing = false;
-      }
+      await work();
     });
-    this.#chain = run.catch(() => undefined);
+    const done = run.then(
+      () => this.#settled(true),
+      () => this.#settled(false),
+    );
+    this.#chain = done;
     return run;
+  }
+
+  #settled(ok: boolean): void {
+    this.#work--;
+    // After a failure (the log unreachable) the next live event or reconnect tries again, not a loop here.
+    if (ok && this.#work === 0 && this.#held.length > 0 && !this.#closed) void this.#serial(() => this.#fill());
+  }
+
+  /** The check asked for by `catchUp`: resync when the log lost what was delivered, else keep the held events. */
+  async #checkContinuity(): Promise<void> {
+    const lost = await this.#logLost();
+    this.#checkPending = false;
+    const suspect = this.#suspect;
+    this.#suspect = [];
+    if (lost === undefined) {
+      this.#held.push(...suspect);
+      return;
+    }
+    this.#sink.send({ type: 'resync_required', oldestSeq: lost.oldestSeq, lastSeq: lost.lastSeq });
+    await this.#moveTo(lost.lastSeq);
+  }
+
+  /** Sets the cursor without delivering, and learns the event at it (for the continuity check). */
+  async #moveTo(seq: number): Promise<void> {
+    this.#cursor = seq;
+    this.#anchor = undefined;
+    if (seq <= 0) return;
+    const [event] = await this.#log.read(this.#userId, seq - 1, 1);
+    if (event?.seq === seq && this.#cursor === seq) this.#anchor = event;
+  }
+
+  /**
+   * Whether the log lost what this stream delivered: it ends before the cursor, or holds another event at the
+   * cursor's seq. Returns the new log's bounds then, else `undefined`. A cursor in the pruned part of the log cannot
+   * be checked and counts as kept.
+   */
+  async #logLost(): Promise<LogBounds | undefined> {
+    if (this.#cursor === 0) return undefined;
+    const bounds = await this.#log.bounds(this.#userId);
+    if (bounds.lastSeq < this.#cursor) return bounds;
+    const anchor = this.#anchor;
+    if (anchor === undefined || bounds.oldestSeq > this.#cursor) return undefined;
+    const [atCursor] = await this.#log.read(this.#userId, this.#cursor - 1, 1);
+    const kept = atCursor?.seq === this.#cursor && JSON.stringify(atCursor) === JSON.stringify(anchor);
+    return kept ? undefined : bounds;
   }
 
   /** Delivers held events in order, reading the log for any gap before them. */
   async #fill(forceRead = false): Promise<void> {
+    if (this.#checkPending) await this.#checkContinuity();
     let read = forceRead;
     for (;;) {
       if (this.#closed) return;
@@ -121,7 +198,9 @@ export class EventStream {
         read = false;
         const before = this.#cursor;
         await this.#readLog();
-        if (this.#cursor === before && this.#lowestHeld() > this.#cursor + 1) {
+        // (Only with something held: with nothing held there is nothing to skip to, e.g. a catch-up that found the
+        // log unchanged.)
+        if (this.#cursor === before && this.#held.length > 0 && this.#lowestHeld() > this.#cursor + 1) {
           // The log has nothing at cursor + 1 though later events exist: they were pruned. Skip to what exists.
           this.#cursor = this.#lowestHeld() - 1;
         }
@@ -164,6 +243,7 @@ export class EventStream {
 
   #deliver(event: RunEvent): void {
     this.#cursor = event.seq;
+    this.#anchor = event;
     if (!this.#sink.send(event)) this.close();
   }
 }

@@ -31,7 +31,9 @@ interface Channel {
  * (SSUBSCRIBE/SPUBLISH) is used when the server supports it, classic pub/sub otherwise.
  *
  * After a lost connection the bus resubscribes every channel itself, then calls the `onReconnect` listeners:
- * messages published meanwhile are lost, and connections re-read them from the log by `seq`.
+ * messages published meanwhile are lost, and connections re-read them from the log by `seq`. Messages that arrive
+ * while it resubscribes are held and delivered after those listeners ran, so a listener sees the reconnect before
+ * any message from the server it reconnected to (which may be a restarted one that lost its data).
  */
 export class RedisBus implements Bus {
   readonly #connection: RedisConnection;
@@ -44,6 +46,8 @@ export class RedisBus implements Bus {
   #wasReady: boolean;
   /** Set when the subscriber connection drops after having been ready; cleared once resubscribed. */
   #interrupted = false;
+  /** Messages received while `#interrupted`: delivered after the reconnect listeners. */
+  #backlog: Array<[channel: string, text: string]> = [];
   #closed = false;
 
   constructor(options: RedisBusOptions) {
@@ -96,6 +100,7 @@ export class RedisBus implements Bus {
     this.#subscriber.off('ready', this.#onReady);
     this.#reconnectListeners.clear();
     this.#channels.clear();
+    this.#backlog = [];
     await this.#connection.release();
   }
 
@@ -158,6 +163,11 @@ export class RedisBus implements Bus {
   }
 
   readonly #onMessage = (name: string, text: string): void => {
+    if (this.#interrupted) this.#backlog.push([name, text]);
+    else this.#dispatch(name, text);
+  };
+
+  #dispatch(name: string, text: string): void {
     const channel = this.#channels.get(name);
     if (channel === undefined || channel.listeners.size === 0) return;
     let payload: unknown;
@@ -174,7 +184,7 @@ export class RedisBus implements Bus {
         this.#onError(error);
       }
     }
-  };
+  }
 
   readonly #onClose = (): void => {
     if (this.#wasReady && !this.#closed) this.#interrupted = true;
@@ -205,5 +215,8 @@ export class RedisBus implements Bus {
         this.#onError(error);
       }
     }
+    const backlog = this.#backlog;
+    this.#backlog = [];
+    for (const [name, text] of backlog) this.#dispatch(name, text);
   }
 }
