@@ -61,6 +61,8 @@ export class Checker {
   readonly #pool: FactsWorkerPool;
   #states = new Map<string, FileState>();
   #poolFailed = false;
+  #cacheDirty = false;
+  #checks = 0;
 
   constructor(options: CheckerOptions) {
     this.#options = options;
@@ -86,6 +88,8 @@ export class Checker {
       this.#pool.start(); // many files to parse: boot the workers while this thread reads the files
     }
     const next = new Map<string, FileState>();
+    const stampsBefore = this.#states.size === 0 ? this.#cache.stampCount : this.#states.size;
+    let read = 0;
     const pending: { file: string; mtimeMs: number; size: number; key: string; source: string }[] = [];
     for (const file of files) {
       const stat = statSync(file, { throwIfNoEntry: false });
@@ -95,8 +99,16 @@ export class Checker {
         next.set(file, known);
         continue;
       }
+      const stamp = known === undefined ? this.#cache.stamp(file) : undefined;
+      const stamped =
+        stamp?.mtimeMs === stat.mtimeMs && stamp.size === stat.size ? this.#cache.get(stamp.key) : undefined;
+      if (stamp !== undefined && stamped !== undefined) {
+        next.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, key: stamp.key, facts: stamped });
+        continue;
+      }
       const source = readSource(file);
       if (source === undefined) continue;
+      read++;
       const key = FactsCache.key(file, source);
       const facts = known?.key === key ? known.facts : this.#cache.get(key);
       if (facts !== undefined) next.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, key, facts });
@@ -113,7 +125,10 @@ export class Checker {
     if (fileSetChanged) this.#resolver.clear();
     this.#states = new Map(files.flatMap((file) => (next.has(file) ? [[file, next.get(file) as FileState]] : [])));
     this.#cache.prune(new Set([...this.#states.values()].map((state) => state.key)));
-    if (pending.length > 0) this.#cache.save();
+    // Save when anything had to be read, or files came or went since the stamps were saved: at once after the first
+    // check (a one-shot run), on close after later ones (so a watch re-check never waits for the write).
+    this.#cacheDirty ||= read > 0 || stampsBefore !== this.#states.size;
+    if (this.#checks++ === 0) this.#saveCache();
     const factsDone = performance.now();
 
     const facts = new Map([...this.#states].map(([file, state]) => [file, state.facts]));
@@ -153,9 +168,16 @@ export class Checker {
     return sep === '/' ? path : path.split(sep).join('/');
   }
 
-  /** Stops the worker pool. Idempotent. */
+  /** Saves the facts cache if it changed, and stops the worker pool. Idempotent. */
   async close(): Promise<void> {
+    this.#saveCache();
     await this.#pool.close();
+  }
+
+  #saveCache(): void {
+    if (!this.#cacheDirty) return;
+    this.#cacheDirty = false;
+    this.#cache.save(this.#states);
   }
 
   async #extract(jobs: readonly FactsJob[]): Promise<FileFacts[]> {

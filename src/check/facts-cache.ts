@@ -6,9 +6,17 @@ import type { FileFacts } from './facts.js';
 /** Bumped whenever the facts format or their extraction changes, so stale cache files are ignored. */
 const FACTS_VERSION = 'facts-3';
 
+/** What was known about a path when the cache was saved: if size and mtime still match, its content key holds. */
+export interface FileStamp {
+  readonly mtimeMs: number;
+  readonly size: number;
+  readonly key: string;
+}
+
 interface CacheFile {
   readonly version: string;
   readonly entries: Record<string, FileFacts>;
+  readonly files?: Record<string, FileStamp>;
 }
 
 /**
@@ -20,11 +28,27 @@ export class FactsCache {
   readonly #file: string | undefined;
   readonly #loaded: Map<string, FileFacts>;
   readonly #used = new Map<string, FileFacts>();
+  readonly #stamps: Map<string, FileStamp>;
 
   /** @param file - where the cache lives between runs; absent: memory only. A missing or stale file is ignored. */
   constructor(file?: string) {
     this.#file = file;
-    this.#loaded = new Map(Object.entries(file === undefined ? {} : readCacheFile(file)));
+    const content = file === undefined ? undefined : readCacheFile(file);
+    this.#loaded = new Map(Object.entries(content?.entries ?? {}));
+    this.#stamps = new Map(Object.entries(content?.files ?? {}));
+  }
+
+  /** How many file stamps were loaded and not yet pruned. */
+  get stampCount(): number {
+    return this.#stamps.size;
+  }
+
+  /**
+   * The stamp saved for `path` in the cache file, so a new process can trust an unchanged file (same size and
+   * mtime) without reading it, as a long-lived checker does.
+   */
+  stamp(path: string): FileStamp | undefined {
+    return this.#stamps.get(path);
   }
 
   /** The cache key of a file's content. */
@@ -51,12 +75,16 @@ export class FactsCache {
   prune(keep: ReadonlySet<string>): void {
     for (const key of this.#used.keys()) if (!keep.has(key)) this.#used.delete(key);
     this.#loaded.clear();
+    this.#stamps.clear();
   }
 
-  /** Writes the used entries to the cache file (atomically); does nothing for a memory-only cache. */
-  save(): void {
+  /** Writes the used entries and the files' stamps to the cache file (atomically); nothing for a memory-only cache. */
+  save(files: ReadonlyMap<string, FileStamp>): void {
     if (this.#file === undefined) return;
-    const content: CacheFile = { version: FACTS_VERSION, entries: Object.fromEntries(this.#used) };
+    const stamps = Object.fromEntries(
+      [...files].map(([path, { mtimeMs, size, key }]) => [path, { mtimeMs, size, key }] as const),
+    );
+    const content: CacheFile = { version: FACTS_VERSION, entries: Object.fromEntries(this.#used), files: stamps };
     mkdirSync(dirname(this.#file), { recursive: true });
     const temporary = `${this.#file}.${process.pid}.tmp`;
     writeFileSync(temporary, JSON.stringify(content));
@@ -64,11 +92,11 @@ export class FactsCache {
   }
 }
 
-function readCacheFile(file: string): Record<string, FileFacts> {
+function readCacheFile(file: string): Partial<CacheFile> {
   try {
     const content = JSON.parse(readFileSync(file, 'utf8')) as Partial<CacheFile>;
     return content.version === FACTS_VERSION && typeof content.entries === 'object' && content.entries !== null
-      ? content.entries
+      ? content
       : {};
   } catch {
     return {}; // no cache yet, or a damaged one: start cold

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadCheckConfig } from '../../src/check/check-config.js';
@@ -61,6 +61,34 @@ describe('Checker cache', () => {
       assert.equal(warmResult.parsed, 0);
       assert.deepEqual(warmResult.findings, coldResult.findings);
       assert.deepEqual(warmResult.unresolved, coldResult.unresolved);
+    } finally {
+      tree.remove();
+    }
+  });
+
+  it('trusts unchanged files by size and mtime across processes, and re-parses only edited content', async () => {
+    const tree = copyFixture('routers-before');
+    const cacheFile = join(tree.dir, '.cache', 'facts.json');
+    try {
+      const cold = checkerFor(tree.dir, cacheFile);
+      await cold.check();
+      await cold.close();
+      const router = join(tree.dir, 'src/router.ts');
+      const legacy = join(tree.dir, 'src/legacy-router.ts');
+      const later = new Date(Date.now() + 5000);
+      utimesSync(router, later, later); // touched, same content: found in the cache by content hash
+      writeFileSync(legacy, "/** Kept for old callers. */\nexport { Router as LegacyRouter } from './router.js';\n");
+      const warm = checkerFor(tree.dir, cacheFile);
+      const result = await warm.check();
+      await warm.close();
+      assert.equal(result.parsed, 1);
+      assert.deepEqual(
+        result.findings.map((f) => f.concept),
+        ['CompatRouter'],
+      );
+      const again = checkerFor(tree.dir, cacheFile);
+      assert.equal((await again.check()).parsed, 0);
+      await again.close();
     } finally {
       tree.remove();
     }
