@@ -108,7 +108,7 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
   {
     key: 'jwks',
     flag: '--jwks',
-    value: 'FILE|URL',
+    value: 'FILE_OR_URL',
     env: 'RUNWIRE_JWKS',
     kind: 'string',
     defaultText: '(none)',
