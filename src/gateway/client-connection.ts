@@ -237,6 +237,8 @@ export class ClientConnection {
 
 /** The text of a `ws` message (a Buffer, or fragments). */
 function textOf(data: unknown): string {
+  // ws hands over a Buffer (binaryType 'nodebuffer'); decode it in place rather than copying it first.
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
   return Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
 }
 
