@@ -42,6 +42,14 @@ describe('factory-bypass', () => {
     );
   });
 
+  it('follows export * as ns and export { default as X }, and ends a re-export cycle without a finding', async () => {
+    const { findings } = await checkFixture('reexport-forms');
+    assert.deepEqual(findings, [
+      { rule: 'factory-bypass', concept: 'Widget', file: 'src/use-default-reexport.ts', line: 3 },
+      { rule: 'factory-bypass', concept: 'Gadget', file: 'src/use-namespace-reexport.ts', line: 3 },
+    ]);
+  });
+
   it('resolves tsconfig paths and package exports self-references in JavaScript', async () => {
     const { findings } = await checkFixture('paths');
     assert.deepEqual(findings, [
