@@ -40,7 +40,7 @@ export function formatText(result: CheckResult, options: ReportOptions & { reado
       c.dim(`(${result.score.formula}; a concept is a top-level class, interface, type, enum or function name)`),
   );
   lines.push(
-    `${result.files} files (${result.parsed} parsed), ${result.findings.length} findings` +
+    `${plural(result.files, 'file')} (${result.parsed} parsed), ${plural(result.findings.length, 'finding')}` +
       (baselined > 0 ? ` (${baselined} in baseline ${options.baselineFile ?? ''})`.replace(' )', ')') : '') +
       (options.minScore === undefined ? '' : `, min score ${options.minScore}`) +
       `, ${Math.round(result.timings.total)} ms`,
@@ -65,4 +65,8 @@ function formatFinding(finding: Finding, options: ReportOptions, c: ReturnType<t
   }
   lines.push(`      ${c.green('fix:')} ${finding.fix}`);
   return lines;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
