@@ -6,12 +6,14 @@
  * 1. `ping` → `pong` round trips: throughput and server CPU per round trip.
  * 2. `echo`-agent runs (steps 0..3, delayMs 0): events per second and server CPU per run, against a raw server that
  *    answers each `start_agent` with the same number of frames of the same shape.
- * 3. p50/p99 client-side time from `user_message` to `agent_started` with 100 runs in flight.
+ * 3. p50/p99 client-side time from `start_agent` to `agent_started` with 100 runs in flight (echo runs with varied
+ *    pauses; also with identical pauses and with none, started by `user_message`, for information).
  * 4. Server RSS for 10,000 idle authenticated connections, opened from client child processes.
  *
  * Server CPU is utime + stime of the server child from `/proc/<pid>/stat`, read before and after each round. The bench
  * client runs on the same machine and competes for the CPU, so throughput is lower than a dedicated client would see;
- * CPU per message is the robust number. Run with `npm run build && npm run bench:gateway`. Every phase is bounded by a
+ * CPU per message is the robust number. The machine may be shared: each phase prints how many CPUs other processes
+ * kept busy meanwhile. Run with `npm run build && npm run bench:gateway`. Every phase is bounded by a
  * count and a timeout, the whole run by a deadline; every child is killed on exit or error.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -106,9 +108,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 /** The raw baseline: a plain `WebSocketServer` that parses each frame and answers like the protocol would. */
 const RAW_SERVER = `
-import { randomBytes } from 'node:crypto';
 import { WebSocketServer } from 'ws';
-const id = (prefix) => prefix + randomBytes(16).toString('base64url');
+// Ids as long as the server's, from a counter: the baseline should do as little as it can.
+let counter = 0;
+const id = (prefix) => prefix + (++counter).toString(36).padStart(22, '0');
 const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, clientTracking: false });
 wss.on('connection', (ws) => {
   let seq = 0;
@@ -398,7 +401,10 @@ class BenchSocket {
   }
 }
 
-/** Runs one closed-loop round: `onFrame` returns whether a socket may start its next unit of work. */
+/**
+ * Runs one closed-loop round over `sockets`: `begin` installs each socket's frame handler and sends its first requests;
+ * the round ends with `finish`, or fails with `fail` or after `ROUND_TIMEOUT_MS`.
+ */
 function round<T>(
   what: string,
   sockets: readonly BenchSocket[],
@@ -858,7 +864,7 @@ async function rssPhase(): Promise<Verdict[]> {
       measured:
         rss.count === IDLE.connections
           ? `${fmt(rss.after)} MB`
-          : `${fmt(rss.after)} MB with only ${int(rss.count)} connections (${rss.note})`,
+          : `${fmt(rss.after)} MB with only ${int(rss.count)} connections (${rss.note}); ≈ ${fmt(rss.before + ((rss.after - rss.before) * IDLE.connections) / Math.max(1, rss.count))} MB extrapolated`,
       met: rss.count === IDLE.connections && rss.after < TARGETS.rssMb,
     },
   ];
@@ -940,7 +946,7 @@ async function idleConnectionsRss(): Promise<{ before: number; after: number; co
     notes.push(`3 client processes with ${perChild} sockets each`);
   }
   console.log(
-    `\n4. RSS for ${int(count)} idle authenticated connections (ulimit -n ${limit}: clients in ${childCount} child processes, batches of ${IDLE.batch}, --heartbeat 60s)`,
+    `\n4. RSS for ${int(count)} idle authenticated connections, one user each (ulimit -n ${limit}: clients in ${childCount} child processes, batches of ${IDLE.batch}, --heartbeat 60s)`,
   );
   const tokens = await tokensFor('idle-', count);
   const server = await startFullServer(IDLE_ARGS);
