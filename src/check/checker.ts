@@ -15,6 +15,9 @@ import { safeExtract } from './safe-extract.js';
 import { computeScore } from './score.js';
 import { SymbolGraph } from './symbol-graph.js';
 
+/** Files handed to the workers at a time while the rest are still being read. */
+const EARLY_CHUNK = 64;
+
 /** Below this many files to parse, the worker pool costs more to start than it saves. */
 const POOL_THRESHOLD = 400;
 
@@ -83,10 +86,25 @@ export class Checker {
     const files = discoverFiles(this.#options.paths, this.#options.config);
     const discovered = performance.now();
 
+    // A first check of a large tree with a cold cache: boot the workers now and hand them files in chunks while
+    // this thread is still reading the rest.
     const coldStart = this.#states.size === 0 && this.#cache.size < files.length - POOL_THRESHOLD;
-    if (coldStart && files.length >= POOL_THRESHOLD && this.#options.workers !== 0 && !this.#poolFailed) {
-      this.#pool.start(); // many files to parse: boot the workers while this thread reads the files
-    }
+    const early = coldStart && files.length >= POOL_THRESHOLD && this.#options.workers !== 0 && !this.#poolFailed;
+    if (early) this.#pool.start();
+    const chunks: Promise<FileFacts[]>[] = [];
+    let chunk: FactsJob[] = [];
+    let parsedSoFar = 0;
+    const dispatch = (): void => {
+      let reported = 0;
+      chunks.push(
+        this.#pool.extract(chunk, (done) => {
+          parsedSoFar += done - reported;
+          reported = done;
+          this.#options.onProgress?.(parsedSoFar, files.length);
+        }),
+      );
+      chunk = [];
+    };
     const next = new Map<string, FileState>();
     const stampsBefore = this.#states.size === 0 ? this.#cache.stampCount : this.#states.size;
     let read = 0;
@@ -112,9 +130,15 @@ export class Checker {
       const key = FactsCache.key(file, source);
       const facts = known?.key === key ? known.facts : this.#cache.get(key);
       if (facts !== undefined) next.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, key, facts });
-      else pending.push({ file, mtimeMs: stat.mtimeMs, size: stat.size, key, source });
+      else {
+        const job = { file, mtimeMs: stat.mtimeMs, size: stat.size, key, source };
+        pending.push(job);
+        if (early) chunk.push(job);
+        if (chunk.length >= EARLY_CHUNK) dispatch();
+      }
     }
-    const extracted = await this.#extract(pending);
+    if (chunk.length > 0) dispatch();
+    const extracted = await this.#collect(chunks, pending);
     pending.forEach((job, i) => {
       const facts = extracted[i];
       if (facts === undefined) return;
@@ -178,6 +202,18 @@ export class Checker {
     if (!this.#cacheDirty) return;
     this.#cacheDirty = false;
     this.#cache.save(this.#states);
+  }
+
+  /** The facts of `pending`: from the chunks already on the workers, or extracted now if there are none. */
+  async #collect(chunks: readonly Promise<FileFacts[]>[], pending: readonly FactsJob[]): Promise<FileFacts[]> {
+    if (chunks.length === 0) return this.#extract(pending);
+    try {
+      return (await Promise.all(chunks)).flat();
+    } catch {
+      this.#poolFailed = true; // see #extract: parse here instead
+      await this.#pool.close();
+      return this.#extract(pending);
+    }
   }
 
   async #extract(jobs: readonly FactsJob[]): Promise<FileFacts[]> {

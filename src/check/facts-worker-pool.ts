@@ -26,13 +26,22 @@ const YOUNG_GENERATION_MB = 192;
 /** Jobs per message: large enough to amortise messaging, small enough to balance the workers. */
 const BATCH_SIZE = 32;
 
+/** One worker and the batches it has been sent and not yet answered. */
+interface WorkerSlot {
+  readonly worker: Worker;
+  readonly waiting: Map<number, { resolve: (facts: readonly FileFacts[]) => void; reject: (error: Error) => void }>;
+  /** Jobs sent and not yet answered: new batches go to the least loaded worker. */
+  queued: number;
+}
+
 /**
- * A pool of worker threads that extract facts in parallel. Started lazily on the first {@link extract} call, so a
- * warm re-check that parses a handful of files never pays for it. {@link close} is idempotent.
+ * A pool of worker threads that extract facts in parallel. Started lazily (or early with {@link start}), so a warm
+ * re-check that parses a handful of files never pays for it. Several {@link extract} calls may run at once, so a
+ * caller can hand over files while it is still reading others. {@link close} is idempotent.
  */
 export class FactsWorkerPool {
   readonly #size: number;
-  #workers: Worker[] | undefined;
+  #slots: WorkerSlot[] | undefined;
   #nextId = 0;
   #closed = false;
 
@@ -41,34 +50,24 @@ export class FactsWorkerPool {
     this.#size = Math.max(1, size);
   }
 
-  /** Extracts facts for every job, in job order. `onDone` is called with the number of jobs finished so far. */
+  /** Extracts facts for every job, in job order. `onDone` is called with the number of these jobs finished so far. */
   async extract(jobs: readonly FactsJob[], onDone?: (done: number) => void): Promise<FileFacts[]> {
     if (this.#closed) throw new Error('FactsWorkerPool is closed; create a new pool');
-    const workers = this.#start();
-    const results: FileFacts[] = new Array(jobs.length);
-    let next = 0;
+    const slots = this.#start();
     let done = 0;
-    for (const worker of workers) worker.ref(); // unref'd between runs so an idle pool never keeps the process alive
-    try {
-      await Promise.all(
-        workers.map(async (worker) => {
-          while (next < jobs.length) {
-            const start = next;
-            next += BATCH_SIZE;
-            const batch: FactsBatch = { id: this.#nextId++, jobs: jobs.slice(start, start + BATCH_SIZE) };
-            const answer = await send(worker, batch);
-            answer.facts.forEach((facts, i) => {
-              results[start + i] = facts;
-            });
-            done += answer.facts.length;
-            onDone?.(done);
-          }
+    const batches: Promise<readonly FileFacts[]>[] = [];
+    for (let start = 0; start < jobs.length; start += BATCH_SIZE) {
+      const batch: FactsBatch = { id: this.#nextId++, jobs: jobs.slice(start, start + BATCH_SIZE) };
+      const slot = slots.reduce((least, candidate) => (candidate.queued < least.queued ? candidate : least));
+      batches.push(
+        send(slot, batch).then((facts) => {
+          done += facts.length;
+          onDone?.(done);
+          return facts;
         }),
       );
-    } finally {
-      for (const worker of workers) worker.unref();
     }
-    return results;
+    return (await Promise.all(batches)).flat();
   }
 
   /** Starts the workers now, so they boot while the caller is still reading files. Idempotent. */
@@ -79,21 +78,34 @@ export class FactsWorkerPool {
   /** Stops the workers. */
   async close(): Promise<void> {
     this.#closed = true;
-    const workers = this.#workers ?? [];
-    this.#workers = undefined;
-    await Promise.all(workers.map((worker) => worker.terminate()));
+    const slots = this.#slots ?? [];
+    this.#slots = undefined;
+    await Promise.all(slots.map((slot) => slot.worker.terminate()));
   }
 
-  #start(): Worker[] {
-    if (this.#workers !== undefined) return this.#workers;
-    this.#workers = Array.from({ length: this.#size }, () => {
-      const worker = startWorker();
-      // A worker that fails to start reports it to the batch waiting on it; without a listener it would crash us.
-      worker.on('error', () => {});
-      worker.unref();
-      return worker;
+  #start(): WorkerSlot[] {
+    if (this.#slots !== undefined) return this.#slots;
+    this.#slots = Array.from({ length: this.#size }, () => {
+      const slot: WorkerSlot = { worker: startWorker(), waiting: new Map(), queued: 0 };
+      const failAll = (error: Error): void => {
+        for (const { reject } of slot.waiting.values()) reject(error);
+        slot.waiting.clear();
+        slot.queued = Number.POSITIVE_INFINITY; // never chosen again
+      };
+      slot.worker.on('message', (result: FactsBatchResult) => {
+        const waiter = slot.waiting.get(result.id);
+        if (waiter === undefined) return;
+        slot.waiting.delete(result.id);
+        slot.queued -= result.facts.length;
+        if (slot.waiting.size === 0) slot.worker.unref();
+        waiter.resolve(result.facts);
+      });
+      slot.worker.on('error', failAll);
+      slot.worker.on('exit', (code) => failAll(new Error(`facts worker exited with code ${code}`)));
+      slot.worker.unref(); // an idle pool never keeps the process alive
+      return slot;
     });
-    return this.#workers;
+    return this.#slots;
   }
 }
 
@@ -111,29 +123,12 @@ function startWorker(): Worker {
   return new Worker(bootstrap, { ...options, eval: true });
 }
 
-function send(worker: Worker, batch: FactsBatch): Promise<FactsBatchResult> {
+function send(slot: WorkerSlot, batch: FactsBatch): Promise<readonly FileFacts[]> {
+  if (slot.queued === Number.POSITIVE_INFINITY) return Promise.reject(new Error('facts worker is not running'));
   return new Promise((resolve, reject) => {
-    const onMessage = (result: FactsBatchResult): void => {
-      if (result.id !== batch.id) return;
-      cleanup();
-      resolve(result);
-    };
-    const onError = (error: Error): void => {
-      cleanup();
-      reject(error);
-    };
-    const onExit = (code: number): void => {
-      cleanup();
-      reject(new Error(`facts worker exited with code ${code} while extracting ${batch.jobs[0]?.file ?? 'a batch'}`));
-    };
-    const cleanup = (): void => {
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
-    };
-    worker.on('message', onMessage);
-    worker.on('error', onError);
-    worker.on('exit', onExit);
-    worker.postMessage(batch);
+    slot.waiting.set(batch.id, { resolve, reject });
+    slot.queued += batch.jobs.length;
+    slot.worker.ref(); // keep the process alive while an answer is due
+    slot.worker.postMessage(batch);
   });
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadCheckConfig } from '../../src/check/check-config.js';
@@ -112,6 +113,39 @@ describe('Checker cache', () => {
     } finally {
       await checker.close();
       tree.remove();
+    }
+  });
+
+  it('reports the same on a cold check of a large tree whether files are parsed on workers or on the main thread', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runwire-check-large-'));
+    try {
+      mkdirSync(join(dir, 'src'));
+      writeFileSync(join(dir, 'runwire.config.json'), '{}');
+      for (let i = 0; i < 450; i++) {
+        const body =
+          i % 100 === 1
+            ? `import { C0 } from './m0.js';\n\nexport class C${i} extends C0 {}\n`
+            : `export class C${i} {\n  readonly n = ${i};\n}\n`;
+        writeFileSync(join(dir, 'src', `m${i}.ts`), body);
+      }
+      const run = async (workers: number) => {
+        const checker = new Checker({ paths: [dir], config: loadCheckConfig({ searchFrom: dir }), root: dir, workers });
+        try {
+          return await checker.check();
+        } finally {
+          await checker.close();
+        }
+      };
+      const [onWorkers, onMain] = [await run(2), await run(0)];
+      assert.equal(onWorkers.parsed, 450);
+      assert.deepEqual(
+        onWorkers.findings.map((f) => f.concept),
+        ['C1', 'C101', 'C201', 'C301', 'C401'],
+      );
+      assert.deepEqual(onWorkers.findings, onMain.findings);
+      assert.deepEqual(onWorkers.score, onMain.score);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
