@@ -124,7 +124,7 @@ describe('duplicate-definition and duplicate-shape', () => {
 });
 
 describe('non-canonical-import', () => {
-  it('reports imports through a deprecated re-export, a deprecated alias, and around the configured canonical module', async () => {
+  it('reports imports through a deprecated re-export, a deprecated alias, and around the configured canonical module, not of a deprecated declaration itself', async () => {
     const { result, findings } = await checkFixture('canonical');
     assert.deepEqual(findings, [
       { rule: 'non-canonical-import', concept: 'now', file: 'src/user-a.ts', line: 1 },

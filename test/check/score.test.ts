@@ -58,6 +58,6 @@ describe('score', () => {
         async (name) => (await checkFixture(name)).result.score.value,
       ),
     );
-    assert.deepEqual(scores, [80, 16.67, 66.67, 75]);
+    assert.deepEqual(scores, [80, 16.67, 75, 75]);
   });
 });

@@ -1,12 +1,14 @@
 import { conceptFingerprint } from '../finding.js';
 import { moduleSpecifier } from '../module-specifier.js';
 import type { Rule } from '../rule.js';
+import type { Hop } from '../symbol-graph.js';
 import { traceLocations } from '../trace-locations.js';
 
 /**
  * An import of a symbol from somewhere other than its canonical module: through a re-export or alias marked
  * `@deprecated`, or, for a symbol named under `canonical` in the config, from any module but that one. Re-exports
- * themselves are never findings: they are how a moved concept stays reachable.
+ * themselves are never findings: they are how a moved concept stays reachable. Importing a declaration that is itself
+ * `@deprecated` is a deprecated concept, not a deprecated path, and is left to other tools.
  */
 export const nonCanonicalImport: Rule = {
   id: 'non-canonical-import',
@@ -29,8 +31,14 @@ export const nonCanonicalImport: Rule = {
               : undefined;
         if (concept === undefined || concept === '*' || concept === 'default') continue;
         const canonical = context.config.canonical.get(concept);
-        const deprecated =
-          hops.find((hop) => hop.deprecated && hop.via !== 'export') ?? hops.find((hop) => hop.deprecated);
+        // A deprecated path, not a deprecated concept: the `export` of the declaration itself does not count.
+        const ownExport = (hop: Hop, index: number): boolean =>
+          hop.via === 'export' &&
+          index === hops.length - 1 &&
+          origin.kind === 'declaration' &&
+          origin.file === hop.file;
+        const deprecatedPath = hops.filter((hop, index) => hop.deprecated && !ownExport(hop, index));
+        const deprecated = deprecatedPath.find((hop) => hop.via !== 'export') ?? deprecatedPath[0];
         let reason: string | undefined;
         if (deprecated !== undefined) {
           reason = `through a deprecated ${deprecated.via} (${context.relative(deprecated.file)}:${deprecated.line})`;
