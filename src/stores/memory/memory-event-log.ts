@@ -8,14 +8,30 @@ interface StoredEvent {
   readonly seq: number;
   readonly runId: string;
   readonly body: string;
+  /** When it was appended (for age retention). */
+  readonly at: number;
 }
 
 interface UserLog {
   lastSeq: number;
-  /** Retained events, ascending by seq, contiguous. */
+  /** Events ascending by seq, contiguous; those before `head` are dropped and wait for compaction. */
   events: StoredEvent[];
-  /** Append time of each retained event (parallel to `events`). */
-  times: number[];
+  head: number;
+}
+
+/** Dropped slots are compacted away once there are this many and they are half the array (amortised O(1)). */
+const COMPACT_AFTER = 1024;
+
+function dropOldest(log: UserLog, count: number): void {
+  log.head += count;
+  if (log.head >= COMPACT_AFTER && log.head * 2 >= log.events.length) {
+    log.events = log.events.slice(log.head);
+    log.head = 0;
+  }
+}
+
+function retained(log: UserLog): number {
+  return log.events.length - log.head;
 }
 
 /** An `EventLog` in process memory: for tests and `--store memory`. Lost on exit. */
@@ -32,41 +48,41 @@ export class MemoryEventLog implements EventLog {
   async append(event: UnsequencedRunEvent): Promise<RunEvent> {
     let log = this.#logs.get(event.userId);
     if (log === undefined) {
-      log = { lastSeq: 0, events: [], times: [] };
+      log = { lastSeq: 0, events: [], head: 0 };
       this.#logs.set(event.userId, log);
     }
-    const body = encodeStoredEvent(event);
     log.lastSeq++;
-    log.events.push({ seq: log.lastSeq, runId: event.runId, body });
-    log.times.push(this.#clock.now());
-    if (log.events.length > this.#retention.maxEventsPerUser) {
-      const drop = log.events.length - this.#retention.maxEventsPerUser;
-      log.events.splice(0, drop);
-      log.times.splice(0, drop);
-    }
+    log.events.push({ seq: log.lastSeq, runId: event.runId, body: encodeStoredEvent(event), at: this.#clock.now() });
+    const excess = retained(log) - this.#retention.maxEventsPerUser;
+    if (excess > 0) dropOldest(log, excess);
     return { ...event, seq: log.lastSeq } as RunEvent;
   }
 
   async read(userId: string, afterSeq: number, limit = Number.POSITIVE_INFINITY): Promise<RunEvent[]> {
     const log = this.#logs.get(userId);
-    if (log === undefined || log.events.length === 0) return [];
-    const first = log.events[0]!.seq;
-    const start = Math.max(0, afterSeq + 1 - first);
+    const first = log?.events[log.head];
+    if (log === undefined || first === undefined) return [];
+    const start = log.head + Math.max(0, afterSeq + 1 - first.seq);
     return log.events
       .slice(start, Number.isFinite(limit) ? start + Math.max(0, limit) : undefined)
       .map((e) => decodeStoredEvent(e.body, e.seq));
   }
 
   async readRun(userId: string, runId: string): Promise<RunEvent[]> {
-    return (this.#logs.get(userId)?.events ?? [])
-      .filter((e) => e.runId === runId)
-      .map((e) => decodeStoredEvent(e.body, e.seq));
+    const log = this.#logs.get(userId);
+    if (log === undefined) return [];
+    const out: RunEvent[] = [];
+    for (let i = log.head; i < log.events.length; i++) {
+      const e = log.events[i] as StoredEvent;
+      if (e.runId === runId) out.push(decodeStoredEvent(e.body, e.seq));
+    }
+    return out;
   }
 
   async bounds(userId: string): Promise<LogBounds> {
     const log = this.#logs.get(userId);
     if (log === undefined) return { oldestSeq: 1, lastSeq: 0 };
-    return { oldestSeq: log.events[0]?.seq ?? log.lastSeq + 1, lastSeq: log.lastSeq };
+    return { oldestSeq: log.events[log.head]?.seq ?? log.lastSeq + 1, lastSeq: log.lastSeq };
   }
 
   async prune(now: number): Promise<number> {
@@ -74,10 +90,9 @@ export class MemoryEventLog implements EventLog {
     const cutoff = now - this.#retention.maxAgeMs;
     for (const log of this.#logs.values()) {
       let n = 0;
-      while (n < log.times.length && log.times[n]! < cutoff) n++;
+      while (log.head + n < log.events.length && (log.events[log.head + n] as StoredEvent).at < cutoff) n++;
       if (n > 0) {
-        log.events.splice(0, n);
-        log.times.splice(0, n);
+        dropOldest(log, n);
         dropped += n;
       }
     }
