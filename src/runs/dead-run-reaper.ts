@@ -54,6 +54,7 @@ export class DeadRunReaper {
   #round: Promise<void> | undefined;
   #started = false;
   #closed = false;
+  #closing: Promise<void> | undefined;
 
   constructor(options: DeadRunReaperOptions) {
     this.#o = options;
@@ -89,12 +90,28 @@ export class DeadRunReaper {
     return ended;
   }
 
-  /** Stops the rounds and waits for the one in flight. Idempotent. */
-  async close(): Promise<void> {
-    this.#closed = true;
-    this.#timer?.cancel();
-    this.#timer = undefined;
-    while (this.#round !== undefined) await this.#round;
+  /**
+   * Stops the rounds and waits (at most `waitMs`) for the one in flight, which stops at its next step. A round
+   * waiting on a store that went away is left behind: what it would have claimed stays for the other nodes.
+   * Idempotent.
+   */
+  close(waitMs = 1_000): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#closed = true;
+      this.#timer?.cancel();
+      this.#timer = undefined;
+      const round = this.#round;
+      if (round === undefined) return;
+      let timer: Timer | undefined;
+      await Promise.race([
+        round,
+        new Promise<void>((resolve) => {
+          timer = this.#o.clock.setTimeout(resolve, waitMs);
+        }),
+      ]);
+      timer?.cancel();
+    })();
+    return this.#closing;
   }
 
   #schedule(): void {
@@ -123,8 +140,8 @@ export class DeadRunReaper {
       }
     }
     const ended: RunRecord[] = [];
+    // Claimed runs are ended even when closing: no other node can claim them any more.
     for (const runId of [...this.#claimed]) {
-      if (this.#closed) break;
       try {
         const record = await this.#end(runId);
         this.#claimed.delete(runId);

@@ -50,6 +50,7 @@ export class RunLeaseKeeper {
   #timer: Timer | undefined;
   #renewing = false;
   #closed = false;
+  #closing: Promise<void> | undefined;
 
   constructor(options: RunLeaseKeeperOptions) {
     this.#o = options;
@@ -91,13 +92,28 @@ export class RunLeaseKeeper {
     }
   }
 
-  /** Stops renewing and waits for the lease calls in flight (releases of runs that just ended). Idempotent. */
-  async close(): Promise<void> {
-    this.#closed = true;
-    this.#timer?.cancel();
-    this.#timer = undefined;
-    this.#unsubscribe();
-    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+  /**
+   * Stops renewing and waits (at most `waitMs`) for the lease calls in flight, such as the releases of runs that just
+   * ended. A release that does not make it (the store is away) only means another node claims an ended run later,
+   * which changes nothing. Idempotent.
+   */
+  close(waitMs = 2_000): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#closed = true;
+      this.#timer?.cancel();
+      this.#timer = undefined;
+      this.#unsubscribe();
+      if (this.#pending.size === 0) return;
+      let timer: Timer | undefined;
+      await Promise.race([
+        Promise.allSettled([...this.#pending]),
+        new Promise<void>((resolve) => {
+          timer = this.#o.clock.setTimeout(resolve, waitMs);
+        }),
+      ]);
+      timer?.cancel();
+    })();
+    return this.#closing;
   }
 
   #onChange(change: RunChange): void {

@@ -152,6 +152,24 @@ describe('DeadRunReaper', () => {
     assert.deepEqual(leases.claims, ['run_y'], 'claimed once');
   });
 
+  it('closes after its wait when a round hangs on a store that went away', async () => {
+    await clock.advance(TTL);
+    await reaper.reapNow();
+    await clock.advance(TTL);
+    leases.expiredLeases = () => new Promise<string[]>(() => undefined);
+    const round = reaper.reapNow();
+    let closed = false;
+    const closing = reaper.close(1_000).then(() => {
+      closed = true;
+    });
+    await clock.advance(999);
+    assert.equal(closed, false, 'it waits for the round first');
+    await clock.advance(1);
+    await closing;
+    assert.equal(closed, true);
+    void round;
+  });
+
   it('gives a run whose end its node logged before dying the record the log says, without a second end', async () => {
     const record = lostRun('run_z', clock);
     await runtime.runStore.put(record);
