@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import { RULE_IDS } from '../check/rule-id.js';
 import { type CheckIo, runCheck } from '../check/run-check.js';
 
@@ -6,8 +6,6 @@ import { type CheckIo, runCheck } from '../check/run-check.js';
 export interface CheckCommandIo extends CheckIo {
   /** Receives the exit status of a finished check (0, 1 or 2). */
   setExitCode(code: number): void;
-  /** Ends the process after `--help` (0) or a usage error commander reports itself, e.g. an unknown option (2). */
-  exit(code: number): void;
 }
 
 /**
@@ -22,9 +20,6 @@ function processIo(): CheckCommandIo {
     noColor: (process.env.NO_COLOR ?? '') !== '',
     setExitCode(code) {
       process.exitCode = code;
-    },
-    exit(code) {
-      process.exit(code);
     },
   };
 }
@@ -45,7 +40,8 @@ Examples:
 
 /**
  * Adds `runwire check [paths...]`, the SSOT checker, to `program`. The finished check's exit status goes to
- * `io.setExitCode` (by default `process.exitCode`), so the caller should not overwrite a non-zero exit code.
+ * `io.setExitCode` (by default `process.exitCode`), so the caller should not overwrite a non-zero exit code. Usage
+ * errors commander detects are thrown from `parseAsync` as a `CommanderError` with `exitCode` 2 (0 for `--help`).
  *
  * @example
  * const program = new Command('runwire');
@@ -71,8 +67,8 @@ export function registerCheckCommand(program: Command, io: CheckCommandIo = proc
     .option('--workers <n>', 'worker threads for cold scans, 0 for none (default: number of CPUs)')
     .addHelpText('after', HELP_AFTER)
     .exitOverride((error) => {
-      io.exit(error.exitCode === 0 ? 0 : 2); // 0 after --help; 2 for any usage error commander found
-      throw error;
+      // Usage errors commander finds itself (unknown option, missing value) exit 2 like ours; --help stays 0.
+      throw error.exitCode === 0 ? error : new CommanderError(2, error.code, error.message);
     })
     .action(async (paths: string[], options: Record<string, unknown>) => {
       const code = await runCheck(
