@@ -17,7 +17,8 @@ describe('documentation', () => {
   });
 
   it('gives the two set-up commands: one that serves on the embedded default and one that tests', () => {
-    assert.match(readme, /npm install && npx runwire serve/);
+    assert.match(readme, /\nnpm install && npm start /);
+    assert.match(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'), /"start": "node bin\/runwire.js serve"/);
     assert.match(readme, /\nnpm test /);
   });
 
