@@ -4,17 +4,20 @@
  * is the one place that turns an error into a wire frame.
  */
 
-/** Wire error codes of PROTOCOL.md §5. */
-export type WireErrorCode =
-  | 'bad_json'
-  | 'bad_request'
-  | 'unknown_type'
-  | 'not_found'
-  | 'thread_busy'
-  | 'too_many_runs'
-  | 'rate_limited'
-  | 'unauthenticated'
-  | 'internal';
+/** Wire error codes of PROTOCOL.md §5: the only codes an `error` frame or an HTTP error body carries. */
+export const WIRE_ERROR_CODES = [
+  'bad_json',
+  'bad_request',
+  'unknown_type',
+  'not_found',
+  'thread_busy',
+  'too_many_runs',
+  'rate_limited',
+  'unauthenticated',
+  'internal',
+] as const;
+
+export type WireErrorCode = (typeof WIRE_ERROR_CODES)[number];
 
 /** Error codes that only appear inside the process or in run records (`error.code` of `agent_error`). */
 export type RunErrorCode =

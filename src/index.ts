@@ -35,6 +35,7 @@ export {
   ThreadBusyError,
   ToolCallError,
   TooManyRunsError,
+  WIRE_ERROR_CODES,
 } from './errors.js';
 export type { Bus, BusHealth, ControlMessage, Subscription } from './events/bus.js';
 export type { EventLog, EventRetention, LogBounds } from './events/event-log.js';

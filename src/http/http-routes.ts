@@ -2,14 +2,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requestToken } from '../auth/request-token.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
-import { RunwireError } from '../errors.js';
+import { RunwireError, type WireErrorCode } from '../errors.js';
 import { toErrorFrame } from '../protocol/error-frame.js';
 import { runStatusSchema } from '../protocol/inbound-frames.js';
 import type { Runtime } from '../runtime.js';
 import type { ServerMetrics } from './server-metrics.js';
 
 /** HTTP status of each wire error code (PROTOCOL.md §7). */
-const STATUS: Record<string, number> = {
+const STATUS: Record<WireErrorCode, number> = {
   bad_json: 400,
   bad_request: 400,
   unknown_type: 400,
@@ -31,7 +31,7 @@ const listQuerySchema = z.strictObject({
 /** Sends `{"error":{code,message}}` with the status of its code. */
 function sendError(reply: FastifyReply, error: unknown): FastifyReply {
   const frame = toErrorFrame(error);
-  return reply.code(STATUS[frame.code] ?? 500).send({
+  return reply.code(STATUS[frame.code as WireErrorCode] ?? 500).send({
     error: {
       code: frame.code,
       message: frame.message,

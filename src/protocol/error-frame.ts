@@ -1,17 +1,7 @@
-import { RunwireError, type WireErrorCode } from '../errors.js';
+import { RunwireError, WIRE_ERROR_CODES } from '../errors.js';
 import type { ErrorFrame } from './server-frames.js';
 
-const WIRE_CODES: ReadonlySet<string> = new Set<WireErrorCode>([
-  'bad_json',
-  'bad_request',
-  'unknown_type',
-  'not_found',
-  'thread_busy',
-  'too_many_runs',
-  'rate_limited',
-  'unauthenticated',
-  'internal',
-]);
+const WIRE_CODES: ReadonlySet<string> = new Set(WIRE_ERROR_CODES);
 
 /**
  * The one mapping from an error to its wire frame. Runwire errors with a wire code keep their code, message and

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { SERVER_OPTIONS } from '../../src/config.js';
+import { WIRE_ERROR_CODES } from '../../src/errors.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 /** Table cells without the padding a Markdown formatter adds. */
@@ -18,24 +19,17 @@ describe('documentation', () => {
 
   it('gives the two set-up commands: one that serves on the embedded default and one that tests', () => {
     assert.match(readme, /\nnpm install && npm start /);
-    assert.match(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'), /"start": "node bin\/runwire.js serve"/);
+    assert.match(
+      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+      /"start": "node bin\/runwire.js serve"/,
+    );
     assert.match(readme, /\nnpm test /);
   });
 
   it('documents every close code and error code the server uses', () => {
     for (const code of ['1000', '1001', '1008', '1009', '1011', '1013'])
       assert.ok(protocol.includes(`\`${code}\``), code);
-    for (const code of [
-      'bad_json',
-      'bad_request',
-      'unknown_type',
-      'not_found',
-      'thread_busy',
-      'too_many_runs',
-      'rate_limited',
-      'unauthenticated',
-      'internal',
-    ]) {
+    for (const code of WIRE_ERROR_CODES) {
       assert.ok(protocol.includes(`\`${code}\``), code);
     }
   });
