@@ -62,6 +62,17 @@ export class RunLeaseKeeper {
     return this.#held.has(runId);
   }
 
+  /**
+   * Resolves when the first acquisition of a run's lease is settled: true when this node holds it, false when it was
+   * not taken (unknown run, a store failure, or another node's claim).
+   */
+  async leased(runId: string): Promise<boolean> {
+    const lease = this.#held.get(runId);
+    if (lease === undefined) return false;
+    await lease.taken;
+    return lease.token !== undefined && this.#held.get(runId) === lease;
+  }
+
   /** Number of leases held or being taken. */
   get size(): number {
     return this.#held.size;
