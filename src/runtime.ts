@@ -17,6 +17,7 @@ import { MessageRouter } from './routing/message-router.js';
 import { registerRunHandlers } from './routing/run-handlers.js';
 import { registerSessionHandlers } from './routing/session-handlers.js';
 import { AgentRunner } from './runs/agent-runner.js';
+import { ClusterAdmission } from './runs/cluster-admission.js';
 import { DeadRunReaper } from './runs/dead-run-reaper.js';
 import { EventPublisher } from './runs/event-publisher.js';
 import { endOrphanedRun } from './runs/orphaned-run.js';
@@ -184,13 +185,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     heartbeatIntervalMs: toMs(options.heartbeatInterval ?? 10_000, 'heartbeatInterval'),
     onFault: (error, where) => logger.error({ err: error, where }, 'runner fault'),
   });
-  const scheduler = new RunScheduler({
-    tracker,
-    runner,
-    agents,
-    publisher,
-    limits: { ...DEFAULT_SCHEDULER_LIMITS, ...options.scheduler },
-  });
+  const limits: SchedulerLimits = { ...DEFAULT_SCHEDULER_LIMITS, ...options.scheduler };
   const leaseTtlMs = toMs(options.leaseTtl ?? DEFAULT_LEASE_TTL_MS, 'leaseTtl');
   const renewIntervalMs = toMs(options.leaseRenewInterval ?? Math.round(leaseTtlMs / 3), 'leaseRenewInterval');
   const keeper =
@@ -209,6 +204,26 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       },
       onError: (error, where) => logger.error({ err: error, where }, 'run lease failure'),
     });
+  // With leases, the per-user cap holds across the cluster (user slots tied to the runs' leases).
+  const admission =
+    stores.leases &&
+    keeper &&
+    new ClusterAdmission({
+      leases: stores.leases,
+      limit: limits.maxConcurrentRunsPerUser,
+      leased: (runId) => keeper.leased(runId),
+      clock,
+      onError: (error, runId) =>
+        logger.error({ err: error, runId }, 'cluster concurrency slot unavailable; the node cap alone applies'),
+    });
+  const scheduler = new RunScheduler({
+    tracker,
+    runner,
+    agents,
+    publisher,
+    limits,
+    ...(admission === undefined ? {} : { admission }),
+  });
   const reaper =
     stores.leases &&
     keeper &&
@@ -302,6 +317,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       closed ??= (async () => {
         await reaper?.close();
         scheduler.close();
+        admission?.close();
         if (graceMs > 0) await runner.waitForIdle(graceMs);
         for (const record of tracker.activeRecords()) tracker.cancel(record.runId, 'shutdown');
         tracker.close();

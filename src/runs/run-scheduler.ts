@@ -7,6 +7,7 @@ import type { AgentExecutionTracker, RunChange } from '../tracker/execution-trac
 import type { RunRecord } from '../tracker/run-record.js';
 import { isTerminal } from '../tracker/run-status.js';
 import type { AgentRunner } from './agent-runner.js';
+import type { RunAdmission } from './cluster-admission.js';
 import type { EventPublisher } from './event-publisher.js';
 
 /** What a new run on a busy thread does (PROTOCOL.md §6). */
@@ -51,12 +52,21 @@ interface Waiting {
   readonly record: RunRecord;
   readonly input: unknown;
   announced: boolean;
+  /**
+   * With a `RunAdmission`: `none` (not asked, or refused), `asking` (a slot was asked for), `granted` (it holds a
+   * cluster slot and starts at the next dispatch).
+   */
+  admission: 'none' | 'asking' | 'granted';
 }
 
 interface UserQueue {
   /** Waiting runs in arrival order. */
   readonly waiting: Waiting[];
   readonly running: Set<string>;
+  /** The cluster refused this user a slot: not asked again until a run of the user ends here or a retry fires. */
+  refused: boolean;
+  /** Waiting runs asking for a cluster slot or holding an unused one. */
+  admitting: number;
 }
 
 /**
@@ -70,6 +80,7 @@ export class RunScheduler {
   readonly #agents: NamedRegistry<AgentDefinition>;
   readonly #publisher: EventPublisher;
   readonly #limits: SchedulerLimits;
+  readonly #admission: RunAdmission | undefined;
   readonly #users = new Map<string, UserQueue>();
   /** Non-terminal runs per thread, in arrival order (key: userId + threadId). */
   readonly #threads = new Map<string, string[]>();
@@ -82,10 +93,13 @@ export class RunScheduler {
   readonly #lastServed = new Map<string, number>();
   #serial = 0;
   #running = 0;
+  /** Waiting runs asking for a cluster slot or holding an unused one, all users: they count against the node cap. */
+  #admitting = 0;
   #drainScheduled = false;
   #closed = false;
   readonly #unsubscribe: () => void;
   readonly #unsubscribeCancel: () => void;
+  readonly #unsubscribeRetry: () => void;
 
   constructor(options: {
     tracker: AgentExecutionTracker;
@@ -93,17 +107,28 @@ export class RunScheduler {
     agents: NamedRegistry<AgentDefinition>;
     publisher: EventPublisher;
     limits: SchedulerLimits;
+    /** The cluster-wide per-user cap (stores shared by many nodes); without it the cap is this node's. */
+    admission?: RunAdmission;
   }) {
     this.#tracker = options.tracker;
     this.#runner = options.runner;
     this.#agents = options.agents;
     this.#publisher = options.publisher;
     this.#limits = options.limits;
+    this.#admission = options.admission;
     this.#unsubscribe = this.#tracker.onChange((change) => this.#onChange(change));
     // A run accepted on this turn and stopped on it (by anyone) is started or announced first (rule 1).
     this.#unsubscribeCancel = this.#tracker.beforeCancelPending((runId) => {
-      if (this.#isUnannounced(runId)) this.dispatchNow();
+      if (!this.#isUnannounced(runId)) return;
+      this.dispatchNow();
+      // A run still waiting for the cluster's answer is announced now.
+      this.#announce((w) => w.record.runId === runId);
     });
+    this.#unsubscribeRetry =
+      this.#admission?.onRetry(() => {
+        for (const q of this.#users.values()) q.refused = false;
+        this.#scheduleDrain();
+      }) ?? (() => undefined);
   }
 
   get limits(): SchedulerLimits {
@@ -172,7 +197,7 @@ export class RunScheduler {
     const threadRuns = this.#threads.get(threadKey) ?? [];
     threadRuns.push(record.runId);
     this.#threads.set(threadKey, threadRuns);
-    queue.waiting.push({ record, input: parsed.data, announced: false });
+    queue.waiting.push({ record, input: parsed.data, announced: false, admission: 'none' });
     if (!this.#rotation.includes(userId)) this.#rotation.push(userId);
     this.#scheduleDrain();
     return record;
@@ -183,9 +208,11 @@ export class RunScheduler {
     if (this.#closed) return;
     // Accepted runs start or are announced before shutdown cancels them, so their events begin as rule 1 says.
     this.dispatchNow();
+    this.#announce(() => true);
     this.#closed = true;
     this.#unsubscribe();
     this.#unsubscribeCancel();
+    this.#unsubscribeRetry();
   }
 
   /**
@@ -202,7 +229,7 @@ export class RunScheduler {
   #queueOf(userId: string): UserQueue {
     let q = this.#users.get(userId);
     if (q === undefined) {
-      q = { waiting: [], running: new Set() };
+      q = { waiting: [], running: new Set(), refused: false, admitting: 0 };
       this.#users.set(userId, q);
     }
     return q;
@@ -226,27 +253,74 @@ export class RunScheduler {
   #drain(): void {
     // After close() nothing starts: shutdown cancels what is left (and a cancelled run must not be started).
     if (this.#closed) return;
-    // Round-robin: each pass gives every user with a startable run one start, until nothing more can start.
-    let started = true;
-    while (started && this.#running < this.#limits.maxConcurrentRuns) {
-      started = false;
+    // Runs granted a cluster slot start first: they were counted against both caps when they asked.
+    for (const userId of this.#servingOrder()) {
+      const q = this.#users.get(userId);
+      if (q === undefined) continue;
+      for (const w of q.waiting.filter((x) => x.admission === 'granted')) this.#start(userId, q, w);
+    }
+    // Round-robin: each pass gives every user with a startable run one start (or one slot asked for), until nothing
+    // more can start.
+    let progress = true;
+    while (progress && this.#running + this.#admitting < this.#limits.maxConcurrentRuns) {
+      progress = false;
       for (const userId of this.#servingOrder()) {
-        if (this.#running >= this.#limits.maxConcurrentRuns) break;
+        if (this.#running + this.#admitting >= this.#limits.maxConcurrentRuns) break;
         const q = this.#users.get(userId);
-        if (q === undefined || q.running.size >= this.#limits.maxConcurrentRunsPerUser) continue;
-        const index = q.waiting.findIndex((w) => this.#headOfThread(w));
-        if (index < 0) continue;
-        const [w] = q.waiting.splice(index, 1);
-        if (w === undefined) continue;
-        q.running.add(w.record.runId);
-        this.#running++;
-        started = true;
-        this.#lastServed.set(userId, ++this.#serial);
-        this.#runner.start(w.record, w.input);
+        if (q !== undefined && this.#serveOne(userId, q)) progress = true;
       }
     }
     this.#announceWaiting();
     this.#rotation = this.#rotation.filter((u) => (this.#users.get(u)?.waiting.length ?? 0) > 0);
+  }
+
+  /**
+   * One turn of a user: the first run at the head of its thread starts, or with admission asks the cluster for a slot
+   * (none while the user is refused) and starts at the dispatch after the grant. False when the user has none to
+   * start or is at the cap (runs asking or granted count as running).
+   */
+  #serveOne(userId: string, q: UserQueue): boolean {
+    if (q.running.size + q.admitting >= this.#limits.maxConcurrentRunsPerUser) return false;
+    if (this.#admission !== undefined && q.refused) return false;
+    const w = q.waiting.find((x) => x.admission === 'none' && this.#headOfThread(x));
+    if (w === undefined) return false;
+    if (this.#admission === undefined) this.#start(userId, q, w);
+    else this.#ask(this.#admission, q, w);
+    return true;
+  }
+
+  #start(userId: string, q: UserQueue, w: Waiting): void {
+    q.waiting.splice(q.waiting.indexOf(w), 1);
+    if (w.admission !== 'none') this.#settled(q);
+    q.running.add(w.record.runId);
+    this.#running++;
+    this.#lastServed.set(userId, ++this.#serial);
+    this.#runner.start(w.record, w.input);
+  }
+
+  #ask(admission: RunAdmission, q: UserQueue, w: Waiting): void {
+    w.admission = 'asking';
+    q.admitting++;
+    this.#admitting++;
+    const settle = (granted: boolean): void => {
+      // A run that ended meanwhile is gone (its lease's release frees the slot it may have got).
+      if (!q.waiting.includes(w)) return;
+      if (granted) {
+        w.admission = 'granted';
+      } else {
+        w.admission = 'none';
+        this.#settled(q);
+        q.refused = true;
+      }
+      this.#scheduleDrain();
+    };
+    admission.admit(w.record.userId, w.record.runId).then(settle, () => settle(true));
+  }
+
+  /** A run of `q` no longer asks for or holds an unused slot. */
+  #settled(q: UserQueue): void {
+    q.admitting--;
+    this.#admitting--;
   }
 
   /** Whether the run waits here and has not been announced yet (its dispatch is due on a later turn). */
@@ -261,21 +335,31 @@ export class RunScheduler {
     return [...this.#rotation].sort((a, b) => (this.#lastServed.get(a) ?? 0) - (this.#lastServed.get(b) ?? 0));
   }
 
-  /** Emits `run_queued` once for every run that could not start at once. */
+  /**
+   * Emits `run_queued` once for every run that could not start at once; a run waiting for the cluster's answer is
+   * announced only if refused (under the cap it is granted at once, and its events begin with `agent_started`).
+   */
   #announceWaiting(): void {
+    this.#announce((w) => w.admission === 'none');
     for (const [userId, q] of this.#users) {
+      if (q.waiting.length === 0 && q.running.size === 0) {
+        this.#users.delete(userId);
+        this.#lastServed.delete(userId);
+      }
+    }
+  }
+
+  /** Emits `run_queued` once for each waiting run that `which` selects. */
+  #announce(which: (w: Waiting) => boolean): void {
+    for (const q of this.#users.values()) {
       q.waiting.forEach((w, i) => {
-        if (w.announced) return;
+        if (w.announced || !which(w)) return;
         w.announced = true;
         const reason = this.#headOfThread(w) ? 'user_concurrency' : 'thread_busy';
         void this.#publisher
           .emit(w.record, { type: 'run_queued', status: 'pending', reason, position: i + 1 })
           .catch(() => undefined);
       });
-      if (q.waiting.length === 0 && q.running.size === 0) {
-        this.#users.delete(userId);
-        this.#lastServed.delete(userId);
-      }
     }
   }
 
@@ -292,8 +376,11 @@ export class RunScheduler {
     const q = this.#users.get(record.userId);
     if (q !== undefined) {
       if (q.running.delete(record.runId)) this.#running--;
+      // A slot of the user may be free again.
+      q.refused = false;
       const i = q.waiting.findIndex((w) => w.record.runId === record.runId);
-      if (i >= 0) q.waiting.splice(i, 1);
+      const [gone] = i >= 0 ? q.waiting.splice(i, 1) : [];
+      if (gone !== undefined && gone.admission !== 'none') this.#settled(q);
     }
     this.#scheduleDrain();
   }
