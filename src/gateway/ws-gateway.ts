@@ -105,7 +105,8 @@ export class WsGateway {
       return this.#refuse(socket, 401, 'unauthenticated', (error as Error).message);
     }
     if (socket.destroyed) return;
-    if (offeredProtocols(req.headers).length > 0 && !offeredProtocols(req.headers).includes(PROTOCOL_NAME)) {
+    const offered = offeredProtocols(req.headers);
+    if (offered.length > 0 && !offered.includes(PROTOCOL_NAME)) {
       return this.#refuse(socket, 400, 'bad_request', `Offer the subprotocol '${PROTOCOL_NAME}' with the bearer token`);
     }
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
@@ -120,6 +121,9 @@ export class WsGateway {
     after: number | undefined,
   ): Promise<void> {
     const runtime = this.#runtime;
+    // No inbound frame is handled before connection_established is sent and the stream has started: a `resume` sent
+    // in the client's `onopen` would otherwise race the setup (frames before connection_established, a moved cursor).
+    ws.pause();
     const context = UserExecutionContext.create({ userId: identity.userId, connectionId: newConnectionId() });
     const connection = new ClientConnection({
       socket: ws,
@@ -156,6 +160,7 @@ export class WsGateway {
       });
       if (after === undefined) await connection.stream.start(lastSeq);
       else await connection.stream.resume(after, undefined);
+      if (connection.isOpen) ws.resume();
     } catch (error) {
       runtime.logger.error({ err: error, connectionId: connection.id }, 'connection setup failed');
       connection.close(CLOSE.internal, 'Connection setup failed; retry');
