@@ -132,3 +132,22 @@ export class FakeClock implements Clock {
 export async function settle(rounds = 3): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
+
+/**
+ * Waits for `work`, but at most `ms` on `clock`. Resolves `true` when the work settled in time (whether it succeeded
+ * or failed), `false` when time ran out first. Never rejects.
+ */
+export async function within(clock: Pick<Clock, 'setTimeout'>, work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: Timer | undefined;
+  const settled = await Promise.race([
+    work.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((resolve) => {
+      timer = clock.setTimeout(() => resolve(false), ms);
+    }),
+  ]);
+  timer?.cancel();
+  return settled;
+}

@@ -6,7 +6,7 @@ import type { ToolDefinition } from './agents/tool.js';
 import { calculatorTool } from './agents/tools/calculator-tool.js';
 import { clockTool } from './agents/tools/clock-tool.js';
 import { myRunsTool } from './agents/tools/my-runs-tool.js';
-import { type Clock, systemClock, type Timer } from './clock.js';
+import { type Clock, systemClock, type Timer, within } from './clock.js';
 import { type DurationInput, toMs } from './duration.js';
 import { InvalidArgumentError, RunEndedError } from './errors.js';
 import type { Bus } from './events/bus.js';
@@ -34,6 +34,9 @@ import { type AgentExecutionTracker, constructExecutionTracker } from './tracker
 import { isTerminal } from './tracker/run-status.js';
 import { DEFAULT_TRACKER_OPTIONS } from './tracker/tracker-options.js';
 import type { UserExecutionScope } from './tracker/user-execution-scope.js';
+
+/** How long shutdown waits for the last event and record writes to reach the store. */
+const SHUTDOWN_FLUSH_MS = 5_000;
 
 /** The storage of a runtime: one of each contract. */
 export interface RuntimeStores {
@@ -324,8 +327,12 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
         retentionTimer?.cancel();
         await keeper?.close();
         await controlSubscription?.unsubscribe();
-        await publisher.flush();
-        await writer.flush();
+        // Bounded: with the store unreachable (Redis down) pending writes never settle, and shutdown must not hang.
+        const flushed =
+          (await within(clock, publisher.flush(), SHUTDOWN_FLUSH_MS)) &&
+          (await within(clock, writer.flush(), SHUTDOWN_FLUSH_MS));
+        if (!flushed)
+          logger.error({ waitedMs: SHUTDOWN_FLUSH_MS }, 'store did not accept the last writes before shutdown');
         runner.close();
         writer.close();
         await stores.bus.close();

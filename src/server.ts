@@ -91,7 +91,7 @@ export async function startServer(options: StartServerOptions): Promise<RunwireS
   readyTimer.unref();
 
   const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: config.maxFrameBytes });
-  registerHttpRoutes(app, { runtime, verifier, metrics, readiness });
+  registerHttpRoutes(app, { runtime, verifier, metrics, readiness, isServing: () => accepting && lastReady });
   const gateway = new WsGateway({
     runtime,
     verifier,

@@ -35,6 +35,18 @@ export interface ConnectionLimits {
   readonly abuseWindowMs: number;
 }
 
+/** The JSON text of frames sent to several connections (a user's event goes to each of its sockets), made once. */
+const texts = new WeakMap<object, string>();
+
+function serialized(frame: object): string {
+  let text = texts.get(frame);
+  if (text === undefined) {
+    text = JSON.stringify(frame);
+    texts.set(frame, text);
+  }
+  return text;
+}
+
 /** Error codes that count as a bad frame for abuse detection. */
 const BAD_FRAME_CODES = new Set(['bad_json', 'bad_request', 'unknown_type', 'rate_limited']);
 
@@ -93,8 +105,16 @@ export class ClientConnection {
     this.#socket.on('pong', () => {
       this.alive = true;
     });
-    const ttl = options.expiresAt - options.clock.now();
-    this.#expiry = options.clock.setTimeout(() => this.#expire(), Math.max(0, Math.min(ttl, 2 ** 31 - 1)));
+    this.#expiresAt = options.expiresAt;
+    this.#armExpiry();
+  }
+
+  readonly #expiresAt: number;
+
+  /** Timers take at most 2^31 - 1 ms (24.8 days); a longer-lived token re-arms until it really expires. */
+  #armExpiry(): void {
+    const ttl = this.#expiresAt - this.#clock.now();
+    this.#expiry = this.#clock.setTimeout(() => this.#expire(), Math.max(0, Math.min(ttl, 2 ** 31 - 1)));
   }
 
   get userId(): string {
@@ -122,7 +142,7 @@ export class ClientConnection {
       this.#transport.cork();
       process.nextTick(this.#uncork);
     }
-    this.#socket.send(JSON.stringify(frame));
+    this.#socket.send(serialized(frame));
     this.#metrics.framesSent.inc({ type: frame.type });
     return true;
   }
@@ -177,6 +197,10 @@ export class ClientConnection {
   }
 
   #expire(): void {
+    if (this.#clock.now() < this.#expiresAt) {
+      this.#armExpiry();
+      return;
+    }
     this.send({ type: 'error', code: 'unauthenticated', message: 'Your token has expired; reconnect with a new one' });
     this.close(CLOSE.policy, 'Token expired');
   }

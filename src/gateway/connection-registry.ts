@@ -37,11 +37,6 @@ export class ConnectionRegistry {
     return n;
   }
 
-  /** Users with at least one connection here. */
-  get userCount(): number {
-    return this.#users.size;
-  }
-
   /** Adds a connection; resolves once this node receives the user's events. */
   async add(connection: ClientConnection): Promise<void> {
     let entry = this.#users.get(connection.userId);

@@ -52,6 +52,8 @@ export function registerHttpRoutes(
     metrics: ServerMetrics;
     /** Readiness of stores/bus plus the server's own state. */
     readiness: () => Promise<{ ready: boolean; checks: Record<string, boolean> }>;
+    /** The last known readiness, without I/O: `/api` checks it on every request, before authentication. */
+    isServing: () => boolean;
   },
 ): void {
   const { runtime, verifier, metrics } = deps;
@@ -89,8 +91,7 @@ export function registerHttpRoutes(
 
   app.addHook('onRequest', async (req, reply) => {
     if (!req.url.startsWith('/api/')) return;
-    const { ready } = await deps.readiness();
-    if (!ready) {
+    if (!deps.isServing()) {
       return reply.code(503).send({ error: { code: 'internal', message: 'The server is not ready; retry shortly' } });
     }
   });

@@ -1,8 +1,8 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { RunEvent } from '../protocol/run-events.js';
+import { type RunEvent, TERMINAL_EVENT_TYPES } from '../protocol/run-events.js';
 import type { Runtime } from '../runtime.js';
 import { blockedTrackerConstructions } from '../tracker/execution-tracker.js';
-import { RUN_STATUSES } from '../tracker/run-status.js';
+import { isTerminal, RUN_STATUSES } from '../tracker/run-status.js';
 
 /**
  * The server's Prometheus metrics, in a registry of its own (several servers in one process never share counters).
@@ -130,23 +130,28 @@ export class ServerMetrics {
       if (record.outcome !== 'ok') this.frameErrors.inc({ code: record.outcome });
     });
     runtime.publisher.onPublished((event) => this.#onEvent(event, runtime));
+    // A run whose terminal event is never logged here (refused by the log's fence, or failed) still leaves the set.
+    runtime.tracker.onChange(({ record }) => {
+      if (isTerminal(record.status)) this.#queued.delete(record.runId);
+    });
   }
 
-  /** Runs whose first event was seen and whose terminal event was not yet. */
-  readonly #started = new Set<string>();
+  /** Runs announced with `run_queued` that have not started or ended yet (their first event is already timed). */
+  readonly #queued = new Set<string>();
 
+  /** Times the first event of each run (`run_queued`, or `agent_started` of a run that never queued: rule 1). */
   #onEvent(event: RunEvent, runtime: Runtime): void {
     this.events.inc({ type: event.type });
-    const terminal =
-      event.type === 'agent_completed' || event.type === 'agent_error' || event.type === 'agent_cancelled';
-    if (!this.#started.has(event.runId)) {
+    const first = event.type === 'run_queued' || (event.type === 'agent_started' && !this.#queued.delete(event.runId));
+    if (first) {
       const record = runtime.tracker.get(event.runId);
-      if (record !== undefined)
+      if (record !== undefined) {
         this.timeToFirstEvent.observe(Math.max(0, Date.parse(event.ts) - record.createdAt) / 1000);
-      if (!terminal) this.#started.add(event.runId);
+      }
+      if (event.type === 'run_queued') this.#queued.add(event.runId);
     }
-    if (terminal) {
-      this.#started.delete(event.runId);
+    if (TERMINAL_EVENT_TYPES.has(event.type) && 'durationMs' in event && 'status' in event) {
+      this.#queued.delete(event.runId);
       this.runDuration.observe({ status: event.status }, event.durationMs / 1000);
     }
   }

@@ -20,8 +20,3 @@ export function toErrorFrame(error: unknown, id?: string): ErrorFrame {
   }
   return { type: 'error', ...idField, code: 'internal', message: 'Internal server error' };
 }
-
-/** Whether an error is an expected, user-facing one (not worth a stack trace in the logs). */
-export function isClientError(error: unknown): boolean {
-  return error instanceof RunwireError && WIRE_CODES.has(error.code) && error.code !== 'internal';
-}

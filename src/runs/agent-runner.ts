@@ -55,11 +55,6 @@ export class AgentRunner {
     this.#unsubscribe = options.tracker.onChange((change) => this.#onChange(change));
   }
 
-  /** Runs on this node that are still executing. */
-  get activeCount(): number {
-    return this.#active.size;
-  }
-
   isActive(runId: string): boolean {
     return this.#active.has(runId);
   }

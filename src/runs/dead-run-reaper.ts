@@ -1,4 +1,4 @@
-import type { Clock, Timer } from '../clock.js';
+import { type Clock, type Timer, within } from '../clock.js';
 import type { EventLog } from '../events/event-log.js';
 import type { RunLeases } from '../stores/run-leases.js';
 import type { RunStore } from '../stores/run-store.js';
@@ -102,14 +102,7 @@ export class DeadRunReaper {
       this.#timer = undefined;
       const round = this.#round;
       if (round === undefined) return;
-      let timer: Timer | undefined;
-      await Promise.race([
-        round,
-        new Promise<void>((resolve) => {
-          timer = this.#o.clock.setTimeout(resolve, waitMs);
-        }),
-      ]);
-      timer?.cancel();
+      await within(this.#o.clock, round, waitMs);
     })();
     return this.#closing;
   }

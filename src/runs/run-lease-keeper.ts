@@ -1,4 +1,4 @@
-import type { Clock, Timer } from '../clock.js';
+import { type Clock, type Timer, within } from '../clock.js';
 import { LeaseConflictError } from '../errors.js';
 import type { RunLeases } from '../stores/run-leases.js';
 import type { AgentExecutionTracker, RunChange } from '../tracker/execution-tracker.js';
@@ -115,14 +115,7 @@ export class RunLeaseKeeper {
       this.#timer = undefined;
       this.#unsubscribe();
       if (this.#pending.size === 0) return;
-      let timer: Timer | undefined;
-      await Promise.race([
-        Promise.allSettled([...this.#pending]),
-        new Promise<void>((resolve) => {
-          timer = this.#o.clock.setTimeout(resolve, waitMs);
-        }),
-      ]);
-      timer?.cancel();
+      await within(this.#o.clock, Promise.allSettled([...this.#pending]), waitMs);
     })();
     return this.#closing;
   }

@@ -1,7 +1,7 @@
 import type { Timer } from '../clock.js';
 import { FactoryOnlyError, InvalidArgumentError, InvalidTransitionError, RunNotFoundError } from '../errors.js';
 import { describeValue, idProblem, newRunId, type RunId, type ThreadId, type UserId } from '../ids.js';
-import { copyRunRecord, type RunError, type RunRecord, type RunSnapshot, toRunSnapshot } from './run-record.js';
+import { copyRunRecord, type RunError, type RunRecord } from './run-record.js';
 import { type CancelReason, canTransition, isTerminal, RUN_STATUSES, type RunStatus } from './run-status.js';
 import type { TrackerOptions } from './tracker-options.js';
 import { UserExecutionScope } from './user-execution-scope.js';
@@ -122,7 +122,8 @@ export class AgentExecutionTracker {
   }
 
   /**
-   * The scope of one user: the same object for the same user. Prefer `getExecutionTracker({ userId })`.
+   * The scope of one user: the same object for the same user while the tracker holds records of that user (or
+   * until `cleanupUserData`). Prefer `getExecutionTracker({ userId })`.
    * @throws InvalidArgumentError for a missing, placeholder or malformed user id.
    */
   forUser(userId: UserId | string): UserExecutionScope {
@@ -166,13 +167,7 @@ export class AgentExecutionTracker {
       nodeId: this.#options.nodeId,
       ...(input.metadata === undefined ? {} : { metadata: Object.freeze(structuredClone(input.metadata)) }),
     };
-    this.#runs.set(record.runId, record);
-    let ids = this.#byUser.get(record.userId);
-    if (ids === undefined) {
-      ids = new Set();
-      this.#byUser.set(record.userId, ids);
-    }
-    ids.add(record.runId);
+    this.#hold(record);
     this.#emit(record, undefined);
     return copyRunRecord(record);
   }
@@ -184,13 +179,7 @@ export class AgentExecutionTracker {
   adopt(record: RunRecord): void {
     if (this.#runs.has(record.runId)) return;
     const copy = copyRunRecord(record);
-    this.#runs.set(copy.runId, copy);
-    let ids = this.#byUser.get(copy.userId);
-    if (ids === undefined) {
-      ids = new Set();
-      this.#byUser.set(copy.userId, ids);
-    }
-    ids.add(copy.runId);
+    this.#hold(copy);
     if (isTerminal(copy.status)) this.#finished.set(copy.runId, copy.endedAt ?? this.#options.clock.now());
   }
 
@@ -198,12 +187,6 @@ export class AgentExecutionTracker {
   get(runId: RunId | string): RunRecord | undefined {
     const record = this.#runs.get(runId as RunId);
     return record === undefined ? undefined : copyRunRecord(record);
-  }
-
-  /** The snapshot of a run, or `undefined`. */
-  snapshot(runId: RunId | string): RunSnapshot | undefined {
-    const record = this.#runs.get(runId as RunId);
-    return record === undefined ? undefined : toRunSnapshot(record);
   }
 
   /** Whether the tracker holds the run. */
@@ -373,6 +356,17 @@ export class AgentExecutionTracker {
     return this.#runs.size;
   }
 
+  /** Holds a record and indexes it under its user. */
+  #hold(record: RunRecord): void {
+    this.#runs.set(record.runId, record);
+    let ids = this.#byUser.get(record.userId);
+    if (ids === undefined) {
+      ids = new Set();
+      this.#byUser.set(record.userId, ids);
+    }
+    ids.add(record.runId);
+  }
+
   #remove(runId: RunId): void {
     const record = this.#runs.get(runId);
     if (record === undefined) return;
@@ -380,7 +374,12 @@ export class AgentExecutionTracker {
     this.#finished.delete(runId);
     const ids = this.#byUser.get(record.userId);
     ids?.delete(runId);
-    if (ids !== undefined && ids.size === 0) this.#byUser.delete(record.userId);
+    if (ids !== undefined && ids.size === 0) {
+      // The user's last record is gone: so is the cached scope (it keeps working for whoever holds it), so that
+      // every user who ever ran does not stay in memory for the life of the process.
+      this.#byUser.delete(record.userId);
+      this.#scopes.delete(record.userId);
+    }
   }
 
   #enforceRetention(now: number): void {

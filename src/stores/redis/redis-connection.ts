@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { systemClock, within } from '../../clock.js';
 import { detectPubSubMode, type PubSubMode, type PubSubPreference } from './pubsub-mode.js';
 import { RedisKeys } from './redis-keys.js';
 import { type ScriptedRedis, withRunwireScripts } from './redis-scripts.js';
@@ -131,20 +132,10 @@ export class RedisConnection {
 async function closeClient(client: Redis): Promise<void> {
   if (client.status === 'end') return;
   const ended = new Promise<void>((resolve) => client.once('end', resolve));
-  if (client.status === 'ready')
-    await within(
-      client.quit().catch(() => undefined),
-      1_000,
-    );
+  if (client.status === 'ready') await within(systemClock, client.quit(), 1_000);
   client.disconnect();
   // Between reconnect attempts there is no socket to close, so `disconnect` alone would leave the client (and the
   // commands waiting in its queue) hanging; a last connect attempt on a closing client ends it and fails them.
   if (client.status === 'reconnecting' || client.status === 'close') await client.connect().catch(() => undefined);
-  await within(ended, 2_000);
-}
-
-async function within(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
+  await within(systemClock, ended, 2_000);
 }
