@@ -173,7 +173,7 @@ export class RunScheduler {
     }
     const threadId = (request.threadId ?? newThreadId()) as ThreadId;
     const userId = ctx.userId;
-    const threadKey = `${userId}\u0000${threadId}`;
+    const threadKey = threadKeyOf(userId, threadId);
     const busy = (this.#threads.get(threadKey) ?? []).length > 0;
     const policy = request.policy ?? this.#limits.threadPolicy;
     if (busy && policy === 'reject') throw new ThreadBusyError(threadId);
@@ -246,7 +246,7 @@ export class RunScheduler {
 
   /** Whether `w` is the oldest non-terminal run of its thread. */
   #headOfThread(w: Waiting): boolean {
-    const runs = this.#threads.get(`${w.record.userId}\u0000${w.record.threadId}`);
+    const runs = this.#threads.get(threadKeyOf(w.record.userId, w.record.threadId));
     return runs?.[0] === w.record.runId;
   }
 
@@ -366,7 +366,7 @@ export class RunScheduler {
   #onChange(change: RunChange): void {
     const { record } = change;
     if (change.previous === undefined || !isTerminal(record.status)) return;
-    const threadKey = `${record.userId}\u0000${record.threadId}`;
+    const threadKey = threadKeyOf(record.userId, record.threadId);
     const runs = this.#threads.get(threadKey);
     if (runs !== undefined) {
       const rest = runs.filter((id) => id !== record.runId);
@@ -384,4 +384,9 @@ export class RunScheduler {
     }
     this.#scheduleDrain();
   }
+}
+
+/** Key of a thread in the scheduler's maps: threads are per user, so the same thread id of two users never meets. */
+function threadKeyOf(userId: string, threadId: string): string {
+  return `${userId}\u0000${threadId}`;
 }
