@@ -21,9 +21,19 @@ export interface RunPage {
 /**
  * Durable run records: the history behind `get_run`, `list_runs` and the REST API, and what recovery reads at
  * start. The tracker writes every change through to it. Every implementation passes the shared conformance suite.
+ *
+ * A terminal record is final (the store's mirror of the tracker's transition table, for a store written by several
+ * nodes): once the stored record of a run is terminal (`isTerminal`: completed, failed, timeout, dead, cancelled), a
+ * later `put` of that run changes nothing. So a node that paused past its lease, whose run another node meanwhile
+ * ended as `dead`, cannot overwrite that ending with its own late one: the record keeps saying what the log told
+ * the client.
  */
 export interface RunStore {
-  /** Inserts or replaces a record. */
+  /**
+   * Inserts a record, or replaces the stored record of the run when that one is not terminal (every field of
+   * `record` wins; fields absent from it are gone). When the stored record is terminal, changes nothing and still
+   * resolves: a late write of a run that already ended is not an error. Check and write are one atomic step.
+   */
   put(record: RunRecord): Promise<void>;
   get(runId: string): Promise<RunRecord | undefined>;
   /** One user's runs, newest first, filtered and paged. */

@@ -125,10 +125,40 @@ export function runStoreConformance(name: string, make: () => Promise<RunStoreHa
       });
 
       it('replaces a record on a second put: its fields win and fields absent from it are gone', async () => {
-        await store.put(fullRecord('run_1'));
+        await store.put({ ...fullRecord('run_1'), status: 'completing' });
         const replacement = runRecord({ runId: 'run_1', userId: 'user_full', status: 'running', startedAt: T0 + 5 });
         await store.put(replacement);
         assert.deepEqual(await store.get('run_1'), replacement);
+      });
+
+      it('keeps a terminal record: a later put of the same run changes nothing', async () => {
+        const dead = runRecord({
+          runId: 'run_1',
+          status: 'dead',
+          startedAt: T0 + 1,
+          endedAt: T0 + 50,
+          error: { code: 'node_lost', message: 'lost with its node' },
+          nodeId: 'node_b',
+        });
+        await store.put(runRecord({ runId: 'run_1', status: 'running', startedAt: T0 + 1 }));
+        await store.put(dead);
+        // A late write of another ending (the paused node's agent finished) and one of an earlier state.
+        await store.put(
+          runRecord({
+            runId: 'run_1',
+            status: 'completed',
+            startedAt: T0 + 1,
+            endedAt: T0 + 60,
+            finalResponse: 'late',
+          }),
+        );
+        assert.deepEqual(await store.get('run_1'), dead);
+        await store.put(runRecord({ runId: 'run_1', status: 'running', startedAt: T0 + 1 }));
+        assert.deepEqual(await store.get('run_1'), dead);
+        assert.deepEqual(await store.listActive(), [], 'not active again');
+        assert.deepEqual(ids((await store.list('user_a', { status: 'dead', limit: 10 })).runs), ['run_1']);
+        assert.deepEqual((await store.list('user_a', { status: 'completed', limit: 10 })).runs, []);
+        assert.equal(await store.prune(T0 + 51), 1, 'pruned by the end time it kept');
       });
 
       it('keeps the last of several puts of one run issued without waiting', async () => {

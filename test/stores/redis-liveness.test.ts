@@ -214,6 +214,51 @@ describe('node liveness on Redis (run leases, reaper, fencing)', () => {
     });
   });
 
+  it('keeps the dead record another node stored when the paused node’s agent finishes late', async () => {
+    await withCluster(async (cluster) => {
+      const a = await cluster.node('node_a');
+      const b = await cluster.node('node_b');
+      const runId = start(a.runtime, 'alice', 'gate', { key: 'late' });
+      await eventually(async () => (await cluster.redis.exists(cluster.keys.lease(runId))) === 1, 'the lease');
+      await cluster.advanceUntil(
+        async () => (await b.runtime.runStore.get(runId))?.status === 'dead',
+        [b],
+        'the run to be dead',
+      );
+      const endedByB = await cluster.runEvents(b.runtime, 'alice', runId);
+      // node_a's store writes of this run, to know when its late one has landed.
+      const writes: Array<Promise<void>> = [];
+      const statuses: string[] = [];
+      const store = a.runtime.runStore;
+      const put = store.put.bind(store);
+      store.put = (record) => {
+        const write = put(record);
+        if (record.runId === runId) {
+          writes.push(write);
+          statuses.push(record.status);
+        }
+        return write;
+      };
+
+      // node_a was only paused, and its agent finishes before it learns that the run was taken.
+      cluster.gates.open('late');
+      await eventually(() => a.runtime.tracker.get(runId)?.status === 'completed', 'node_a to complete the run');
+      await eventually(() => statuses.includes('completed'), 'node_a to write the completed record');
+      await Promise.all(writes);
+      await a.runtime.publisher.flush();
+
+      // The log refused node_a's agent_completed, and the store refused its record: both still say dead.
+      assert.deepEqual(await cluster.runEvents(b.runtime, 'alice', runId), endedByB);
+      const record = await b.runtime.runStore.get(runId);
+      assert.deepEqual([record?.status, record?.error?.code, record?.finalResponse], ['dead', 'node_lost', undefined]);
+      const listed = await b.runtime.runStore.list('alice', { limit: 10 });
+      assert.deepEqual(
+        listed.runs.map((r) => [r.runId, r.status]),
+        [[runId, 'dead']],
+      );
+    });
+  });
+
   it('takes a lease back and rewrites the run when the store lost both (a Redis that restarted empty)', async () => {
     await withCluster(async (cluster) => {
       const a = await cluster.node('node_a');

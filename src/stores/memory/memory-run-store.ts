@@ -14,7 +14,10 @@ export class MemoryRunStore implements RunStore {
   readonly #runs = new Map<string, RunRecord>();
   readonly #byUser = new Map<string, Set<string>>();
 
+  /** Inserts or replaces a record, unless the stored one is terminal (then nothing changes). */
   async put(record: RunRecord): Promise<void> {
+    const stored = this.#runs.get(record.runId);
+    if (stored !== undefined && isTerminal(stored.status)) return;
     this.#runs.set(record.runId, copyRunRecord(record));
     let ids = this.#byUser.get(record.userId);
     if (ids === undefined) {

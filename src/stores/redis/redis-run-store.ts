@@ -39,20 +39,24 @@ export class RedisRunStore implements RunStore, RunLeases {
     this.#claimedTtlMs = options.claimedLeaseTtlMs ?? 86_400_000;
   }
 
+  /**
+   * Stores the record with its index entries in one script, which refuses (changing nothing) when the stored record
+   * is terminal: a node that paused past its lease cannot overwrite the ending another node stored meanwhile.
+   */
   async put(record: RunRecord): Promise<void> {
     const keys = this.#connection.keys;
-    const tx = this.#connection.writes
-      .multi()
-      .set(keys.run(record.runId), JSON.stringify(record))
-      .zadd(keys.userRuns(record.userId), 0, runIndexMember(record));
-    if (isTerminal(record.status)) {
-      tx.srem(keys.active, record.runId).srem(keys.nodeActive(record.nodeId), record.runId);
-    } else {
-      tx.sadd(keys.active, record.runId).sadd(keys.nodeActive(record.nodeId), record.runId);
-    }
-    if (record.endedAt === undefined) tx.zrem(keys.ended, record.runId);
-    else tx.zadd(keys.ended, record.endedAt, record.runId);
-    await tx.exec();
+    await this.#connection.writes.runwirePutRun(
+      keys.run(record.runId),
+      keys.userRuns(record.userId),
+      keys.active,
+      keys.nodeActive(record.nodeId),
+      keys.ended,
+      JSON.stringify(record),
+      runIndexMember(record),
+      record.runId,
+      isTerminal(record.status) ? '1' : '',
+      record.endedAt === undefined ? '' : String(record.endedAt),
+    );
   }
 
   async get(runId: string): Promise<RunRecord | undefined> {

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { isTerminal, RUN_STATUSES } from '../../tracker/run-status.js';
 
 type Arg = string | number;
 
@@ -20,6 +21,12 @@ export interface RunwireScriptCommands {
    * events; returns how many events. KEYS: stream, writers, closed runs.
    */
   runwirePruneLog(...args: Arg[]): Promise<number>;
+  /**
+   * Stores a run record unless the stored one is terminal (a terminal record is final, whichever node writes);
+   * returns 1 when written, 0 when refused. KEYS: run, user's run index, active runs, node's active runs, ended runs.
+   * ARGV: record JSON, index member, run id, `1` when the record is terminal, end time (ms; empty: none).
+   */
+  runwirePutRun(...args: Arg[]): Promise<number>;
   /** KEYS: lease, leases, fence. ARGV: run id, node id, now, ttl. Returns `[token]`, `[0, 'claimed']` or `[0, 'held', nodeId]`. */
   runwireAcquireLease(...args: Arg[]): Promise<[number, string?, string?]>;
   /** KEYS: leases. ARGV: prefix, node id, now, ttl, run ids… Returns the run ids not renewed. */
@@ -111,6 +118,34 @@ end
 return dropped
 `;
 
+// The stored status is read with cjson (a record's metadata may hold a "status" key of its own); a record that does
+// not decode is replaced.
+const PUT_RUN = `
+local terminal = {${RUN_STATUSES.filter(isTerminal)
+  .map((status) => `${status} = true`)
+  .join(', ')}}
+local cur = redis.call('GET', KEYS[1])
+if cur then
+  local ok, stored = pcall(cjson.decode, cur)
+  if ok and type(stored) == 'table' and terminal[stored.status] then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[2], 0, ARGV[2])
+if ARGV[4] == '1' then
+  redis.call('SREM', KEYS[3], ARGV[3])
+  redis.call('SREM', KEYS[4], ARGV[3])
+else
+  redis.call('SADD', KEYS[3], ARGV[3])
+  redis.call('SADD', KEYS[4], ARGV[3])
+end
+if ARGV[5] == '' then
+  redis.call('ZREM', KEYS[5], ARGV[3])
+else
+  redis.call('ZADD', KEYS[5], ARGV[5], ARGV[3])
+end
+return 1
+`;
+
 const ACQUIRE_LEASE = `
 local cur = redis.call('HMGET', KEYS[1], 'node', 'exp', 'claimed')
 if cur[3] then return {0, 'claimed'} end
@@ -192,6 +227,7 @@ return count
 const SCRIPTS: ReadonlyArray<[keyof RunwireScriptCommands, number, string]> = [
   ['runwireAppend', 4, APPEND],
   ['runwirePruneLog', 3, PRUNE_LOG],
+  ['runwirePutRun', 5, PUT_RUN],
   ['runwireAcquireLease', 3, ACQUIRE_LEASE],
   ['runwireRenewLeases', 1, RENEW_LEASES],
   ['runwireReleaseLease', 2, RELEASE_LEASE],

@@ -31,6 +31,10 @@ const COLUMNS = [
 type RunRow = { readonly [K in (typeof COLUMNS)[number]]: string | number | null };
 
 const ACTIVE_STATUSES = RUN_STATUSES.filter((status) => !isTerminal(status));
+/** The terminal statuses as an SQL list of literals (constants of ours, not input). */
+const TERMINAL_SQL = RUN_STATUSES.filter(isTerminal)
+  .map((status) => `'${status}'`)
+  .join(', ');
 /** Finished runs deleted per transaction by `prune`. */
 const PRUNE_CHUNK = 1000;
 
@@ -53,7 +57,7 @@ export class SqliteRunStore implements RunStore {
     const updates = COLUMNS.slice(1).map((c) => `${c} = excluded.${c}`);
     this.#upsert = db.prepare(
       `INSERT INTO runs (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
-       ON CONFLICT (run_id) DO UPDATE SET ${updates.join(', ')}`,
+       ON CONFLICT (run_id) DO UPDATE SET ${updates.join(', ')} WHERE runs.status NOT IN (${TERMINAL_SQL})`,
     );
     this.#get = db.prepare('SELECT * FROM runs WHERE run_id = ?');
     const active = `status IN (${ACTIVE_STATUSES.map(() => '?').join(', ')})`;
@@ -65,6 +69,7 @@ export class SqliteRunStore implements RunStore {
     db.retain();
   }
 
+  /** Inserts or replaces a record, unless the stored one is terminal (the upsert's `WHERE` then updates nothing). */
   async put(record: RunRecord): Promise<void> {
     this.#assertOpen();
     const row = toRow(record);
