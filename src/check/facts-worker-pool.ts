@@ -23,21 +23,33 @@ export interface FactsBatchResult {
 /** Jobs per message: large enough to amortise messaging, small enough to balance the workers. */
 const BATCH_SIZE = 32;
 
+/** Batches sent to one worker and not yet answered: two, so a worker never waits for its next batch to arrive. */
+const MAX_IN_FLIGHT = 2;
+
+/** A batch waiting for its answer. */
+interface PendingBatch {
+  readonly batch: FactsBatch;
+  readonly resolve: (facts: readonly FileFacts[]) => void;
+  readonly reject: (error: Error) => void;
+}
+
 /** One worker and the batches it has been sent and not yet answered. */
 interface WorkerSlot {
   readonly worker: Worker;
-  readonly waiting: Map<number, { resolve: (facts: readonly FileFacts[]) => void; reject: (error: Error) => void }>;
-  /** Jobs sent and not yet answered: new batches go to the least loaded worker. */
-  queued: number;
+  readonly waiting: Map<number, PendingBatch>;
+  alive: boolean;
 }
 
 /**
  * A pool of worker threads that extract facts in parallel. Started lazily (or early with {@link start}), so a warm
  * re-check that parses a handful of files never pays for it. Several {@link extract} calls may run at once, so a
- * caller can hand over files while it is still reading others. {@link close} is idempotent.
+ * caller can hand over files while it is still reading others. Batches wait in one queue and go to whichever worker
+ * has fewest in flight as answers come back, so a worker that drew larger files never holds up the others.
+ * {@link close} is idempotent.
  */
 export class FactsWorkerPool {
   readonly #size: number;
+  readonly #queue: PendingBatch[] = [];
   #slots: WorkerSlot[] | undefined;
   #nextId = 0;
   #closed = false;
@@ -50,20 +62,22 @@ export class FactsWorkerPool {
   /** Extracts facts for every job, in job order. `onDone` is called with the number of these jobs finished so far. */
   async extract(jobs: readonly FactsJob[], onDone?: (done: number) => void): Promise<FileFacts[]> {
     if (this.#closed) throw new Error('FactsWorkerPool is closed; create a new pool');
-    const slots = this.#start();
+    this.#start();
     let done = 0;
     const batches: Promise<readonly FileFacts[]>[] = [];
     for (let start = 0; start < jobs.length; start += BATCH_SIZE) {
       const batch: FactsBatch = { id: this.#nextId++, jobs: jobs.slice(start, start + BATCH_SIZE) };
-      const slot = slots.reduce((least, candidate) => (candidate.queued < least.queued ? candidate : least));
       batches.push(
-        send(slot, batch).then((facts) => {
-          done += facts.length;
-          onDone?.(done);
-          return facts;
-        }),
+        new Promise<readonly FileFacts[]>((resolve, reject) => this.#queue.push({ batch, resolve, reject })).then(
+          (facts) => {
+            done += facts.length;
+            onDone?.(done);
+            return facts;
+          },
+        ),
       );
     }
+    this.#pump();
     return (await Promise.all(batches)).flat();
   }
 
@@ -80,22 +94,43 @@ export class FactsWorkerPool {
     await Promise.all(slots.map((slot) => slot.worker.terminate()));
   }
 
+  /** Sends queued batches to the live workers with fewest in flight; fails them all when no worker is left. */
+  #pump(): void {
+    const live = (this.#slots ?? []).filter((slot) => slot.alive);
+    if (live.length === 0) {
+      const error = new Error('facts worker is not running');
+      for (const pending of this.#queue.splice(0)) pending.reject(error);
+      return;
+    }
+    for (;;) {
+      const pending = this.#queue[0];
+      if (pending === undefined) return;
+      const slot = live.reduce((least, candidate) => (candidate.waiting.size < least.waiting.size ? candidate : least));
+      if (slot.waiting.size >= MAX_IN_FLIGHT) return;
+      this.#queue.shift();
+      slot.waiting.set(pending.batch.id, pending);
+      slot.worker.ref(); // keep the process alive while an answer is due
+      slot.worker.postMessage(pending.batch);
+    }
+  }
+
   #start(): WorkerSlot[] {
     if (this.#slots !== undefined) return this.#slots;
     this.#slots = Array.from({ length: this.#size }, () => {
-      const slot: WorkerSlot = { worker: startWorker(), waiting: new Map(), queued: 0 };
+      const slot: WorkerSlot = { worker: startWorker(), waiting: new Map(), alive: true };
       const failAll = (error: Error): void => {
+        slot.alive = false; // never chosen again
         for (const { reject } of slot.waiting.values()) reject(error);
         slot.waiting.clear();
-        slot.queued = Number.POSITIVE_INFINITY; // never chosen again
+        if (!this.#closed) this.#pump();
       };
       slot.worker.on('message', (result: FactsBatchResult) => {
-        const waiter = slot.waiting.get(result.id);
-        if (waiter === undefined) return;
+        const pending = slot.waiting.get(result.id);
+        if (pending === undefined) return;
         slot.waiting.delete(result.id);
-        slot.queued -= result.facts.length;
+        if (!this.#closed) this.#pump();
         if (slot.waiting.size === 0) slot.worker.unref();
-        waiter.resolve(result.facts);
+        pending.resolve(result.facts);
       });
       slot.worker.on('error', failAll);
       slot.worker.on('exit', (code) => failAll(new Error(`facts worker exited with code ${code}`)));
@@ -116,14 +151,4 @@ function startWorker(): Worker {
   const entry = new URL('./facts-worker.ts', import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
   return new Worker(bootstrap, { eval: true });
-}
-
-function send(slot: WorkerSlot, batch: FactsBatch): Promise<readonly FileFacts[]> {
-  if (slot.queued === Number.POSITIVE_INFINITY) return Promise.reject(new Error('facts worker is not running'));
-  return new Promise((resolve, reject) => {
-    slot.waiting.set(batch.id, { resolve, reject });
-    slot.queued += batch.jobs.length;
-    slot.worker.ref(); // keep the process alive while an answer is due
-    slot.worker.postMessage(batch);
-  });
 }
