@@ -15,8 +15,8 @@ import { LineIndex } from './line-index.js';
 import { shapeFingerprint } from './shape-fingerprint.js';
 import { walkNodes } from './walk-nodes.js';
 
-/** Files without the keyword cannot have `new` sites: skip the full-tree walk. */
-const NEW_KEYWORD = /\bnew\b/;
+/** Where `new` may be a keyword: a `new` site starts at one of these, so subtrees without one are skipped. */
+const NEW_KEYWORD = /\bnew\b/g;
 
 /** Functions and classes smaller than this many syntax nodes are not compared by shape. */
 const MIN_SHAPE_NODES = 40;
@@ -34,8 +34,8 @@ export function extractFacts(fileName: string, source: string): FileFacts {
   const docs = new DocComments(source, result.comments);
   const declarations: DeclarationFact[] = [];
   const aliases: AliasFact[] = [];
-  const newSites = NEW_KEYWORD.test(source) ? new NewSiteCollector(source, lines) : undefined;
-  const onNode = newSites?.onNode;
+  const newOffsets = Array.from(source.matchAll(NEW_KEYWORD), (match) => match.index);
+  const newSites = newOffsets.length > 0 ? new NewSiteCollector(source, lines, newOffsets) : undefined;
 
   const addDeclaration = (node: AstNode, exported: boolean, statementStart: number): void => {
     if (node.declare === true) return; // ambient: describes a value defined elsewhere
@@ -45,13 +45,13 @@ export function extractFacts(fileName: string, source: string): FileFacts {
     switch (node.type) {
       case 'ClassDeclaration':
       case 'ClassExpression':
-        declarations.push(classFact(node, name, exported, at, docs.tag(statementStart, '@factoryOnly'), onNode));
+        declarations.push(classFact(node, name, exported, at, docs.tag(statementStart, '@factoryOnly')));
         return;
       case 'FunctionDeclaration':
       case 'FunctionExpression':
       case 'ArrowFunctionExpression':
         if (childNode(node, 'body') === undefined) return; // an overload signature
-        declarations.push({ name, kind: 'function', exported, ...at, ...functionShape(node, onNode) });
+        declarations.push({ name, kind: 'function', exported, ...at, ...functionShape(node) });
         return;
       case 'TSInterfaceDeclaration':
         declarations.push({ name, kind: 'interface', exported, ...at });
@@ -77,9 +77,9 @@ export function extractFacts(fileName: string, source: string): FileFacts {
       if (name === undefined || id === undefined || init === undefined) continue;
       const at = lines.position(id.start);
       if (init.type === 'ArrowFunctionExpression' || init.type === 'FunctionExpression') {
-        declarations.push({ name, kind: 'function', exported, ...at, ...functionShape(init, onNode) });
+        declarations.push({ name, kind: 'function', exported, ...at, ...functionShape(init) });
       } else if (init.type === 'ClassExpression') {
-        declarations.push(classFact(init, name, exported, at, docs.tag(statementStart, '@factoryOnly'), onNode));
+        declarations.push(classFact(init, name, exported, at, docs.tag(statementStart, '@factoryOnly')));
       } else if (node.kind === 'const') {
         const target = nameRef(init);
         if (target !== undefined) {
@@ -140,8 +140,8 @@ function typeAliasTarget(type: AstNode | undefined): NameRef | undefined {
   return object === undefined || member === undefined ? undefined : { name: object, member };
 }
 
-function functionShape(node: AstNode, onNode: ((node: AstNode) => void) | undefined): { shape?: string } {
-  const shape = shapeFingerprint([...childNodes(node, 'params'), childNode(node, 'body')], MIN_SHAPE_NODES, onNode);
+function functionShape(node: AstNode): { shape?: string } {
+  const shape = shapeFingerprint([...childNodes(node, 'params'), childNode(node, 'body')], MIN_SHAPE_NODES);
   return shape === undefined ? {} : { shape };
 }
 
@@ -151,13 +151,12 @@ function classFact(
   exported: boolean,
   at: { line: number; column: number },
   factoryOnlyTag: string | undefined,
-  onNode: ((node: AstNode) => void) | undefined,
 ): DeclarationFact {
   const members = childNodes(childNode(node, 'body') ?? node, 'body');
   const superClass = nameRef(childNode(node, 'superClass'));
   const ctor = members.find((member) => member.type === 'MethodDefinition' && member.kind === 'constructor');
   const factoryOnly = factoryOnlyFact(ctor, factoryOnlyTag);
-  const bodyShape = shapeFingerprint([childNode(node, 'body')], MIN_SHAPE_NODES, onNode);
+  const bodyShape = shapeFingerprint([childNode(node, 'body')], MIN_SHAPE_NODES);
   const shape = members.length >= 2 ? bodyShape : undefined; // one member is too little to call two classes alike
   return {
     name,
@@ -256,39 +255,56 @@ function exportFacts(
 }
 
 /**
- * Collects `new` sites. The shape walks of top-level functions and classes report the nodes they see (most code lives
- * there); {@link NewSiteCollector.finish} then walks the rest of the program once, skipping what was seen.
+ * Collects `new` sites in one walk of the program that enters only nodes spanning an offset where the source has
+ * the word `new`: most of a file is skipped, and every `new` expression (which starts at its keyword) is reached.
  */
 class NewSiteCollector {
   readonly #source: string;
   readonly #lines: LineIndex;
-  readonly #seen = new Set<AstNode>();
+  /** Offsets of the word `new`, ascending. */
+  readonly #offsets: readonly number[];
   readonly #sites: NewSiteFact[] = [];
 
-  constructor(source: string, lines: LineIndex) {
+  constructor(source: string, lines: LineIndex, offsets: readonly number[]) {
     this.#source = source;
     this.#lines = lines;
+    this.#offsets = offsets;
   }
 
-  /** Records `node` as walked, and as a site if it is a `new` expression. */
-  readonly onNode = (node: AstNode): void => {
-    this.#seen.add(node);
-    if (node.type !== 'NewExpression') return;
+  /** Every site in the program, in source order. */
+  finish(program: AstNode): NewSiteFact[] {
+    walkNodes(program, (node) => {
+      if (node !== program && !this.#mayHoldNew(node)) return false;
+      if (node.type === 'NewExpression') this.#add(node);
+      return true;
+    });
+    return this.#sites.sort((a, b) => a.line - b.line || a.column - b.column);
+  }
+
+  /**
+   * True when the node's text holds a `new`. Decorated nodes and export declarations are always entered: their
+   * decorators may lie outside their range.
+   */
+  #mayHoldNew(node: AstNode): boolean {
+    if (node.type === 'ExportNamedDeclaration' || node.type === 'ExportDefaultDeclaration') return true;
+    if (Array.isArray(node.decorators) && node.decorators.length > 0) return true;
+    const offsets = this.#offsets;
+    let low = 0;
+    let high = offsets.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if ((offsets[mid] ?? 0) < node.start) low = mid + 1;
+      else high = mid;
+    }
+    return low < offsets.length && (offsets[low] ?? 0) < node.end;
+  }
+
+  #add(node: AstNode): void {
     const callee = childNode(node, 'callee');
     if (callee === undefined) return;
     const ref = nameRef(callee);
     const written = this.#source.slice(callee.start, callee.end).replace(/\s+/g, ' ');
     const text = written.length > 60 ? `${written.slice(0, 57)}...` : written;
     this.#sites.push({ ...(ref === undefined ? {} : { callee: ref }), text, ...this.#lines.position(node.start) });
-  };
-
-  /** Walks what the shape walks did not, and returns every site in source order. */
-  finish(program: AstNode): NewSiteFact[] {
-    walkNodes(program, (node) => {
-      if (this.#seen.has(node)) return false;
-      if (node.type === 'NewExpression') this.onNode(node);
-      return true;
-    });
-    return this.#sites.sort((a, b) => a.line - b.line || a.column - b.column);
   }
 }

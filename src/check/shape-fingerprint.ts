@@ -23,19 +23,13 @@ const MEANINGFUL_FIELDS = ['operator', 'kind', 'static', 'async', 'generator', '
  * under other names. Returns undefined for bodies smaller than `minNodes`, which are too small to call a copy.
  *
  * @param parts - the nodes that make up the shape (e.g. params and body), in order
- * @param onNode - called with every node walked, so callers can collect facts without walking the tree again
  */
-export function shapeFingerprint(
-  parts: readonly (AstNode | undefined)[],
-  minNodes: number,
-  onNode?: (node: AstNode) => void,
-): string | undefined {
+export function shapeFingerprint(parts: readonly (AstNode | undefined)[], minNodes: number): string | undefined {
   const names = new Map<string, number>();
   const tokens: string[] = [];
   let nodeCount = 0;
   const visit = (node: AstNode): void => {
     nodeCount++;
-    onNode?.(node);
     tokens.push(node.type);
     if (node.type === 'Identifier' || node.type === 'PrivateIdentifier') {
       const name = String(node.name);
