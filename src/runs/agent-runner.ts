@@ -5,6 +5,7 @@ import type { Clock, Timer } from '../clock.js';
 import { UserExecutionContext } from '../context/user-execution-context.js';
 import { assertNever, errorMessage, RunEndedError, RunwireError, ToolCallError } from '../errors.js';
 import { newToolCallId, type ToolCallId } from '../ids.js';
+import type { RunEventBody } from '../protocol/run-events.js';
 import type { AgentExecutionTracker, RunChange } from '../tracker/execution-tracker.js';
 import { type RunRecord, runDurationMs } from '../tracker/run-record.js';
 import { isTerminal } from '../tracker/run-status.js';
@@ -36,7 +37,7 @@ export interface AgentRunnerOptions {
   readonly clock: Clock;
   /** Interval of automatic heartbeats for agents with `heartbeat: 'auto'`. @default 10_000 */
   readonly heartbeatIntervalMs: number;
-  /** Called with a fault that is not the agent's (a failed event write, a listener that threw). */
+  /** Called with a fault that is not the agent's (the tracker refused the run's end, e.g. it had already ended). */
   readonly onFault: (error: unknown, where: string) => void;
 }
 
@@ -81,7 +82,7 @@ export class AgentRunner {
     this.#active.set(record.runId, run);
     tracker.transition(record.runId, 'starting');
     tracker.transition(record.runId, 'running');
-    void publisher.emit(record, { type: 'agent_started', status: 'running' }).catch(() => undefined);
+    void publisher.emit(record, { type: 'agent_started', status: 'running' });
     if (agent === undefined) {
       this.#fail(run, new RunwireError('agent_failed', `Agent '${record.agent}' is not registered on this node`));
       return;
@@ -158,51 +159,15 @@ export class AgentRunner {
     const now = this.#o.clock.now();
     for (const call of run.openTools.values()) {
       const why = `The run ended (${record.status}) before the tool finished`;
-      void this.#o.publisher.emit(record, abandonedToolCall(call, now - call.startedAt, why)).catch(() => undefined);
+      void this.#o.publisher.emit(record, abandonedToolCall(call, now - call.startedAt, why));
     }
     run.openTools.clear();
   }
 
   #emitTerminal(record: RunRecord): void {
-    const durationMs = runDurationMs(record, record.endedAt ?? this.#o.clock.now());
-    const status = record.status;
-    let emitted: Promise<unknown>;
-    switch (status) {
-      case 'completed':
-        emitted = this.#o.publisher.emit(record, {
-          type: 'agent_completed',
-          status,
-          finalResponse: record.finalResponse ?? '',
-          durationMs,
-        });
-        break;
-      case 'failed':
-      case 'timeout':
-      case 'dead':
-        emitted = this.#o.publisher.emit(record, {
-          type: 'agent_error',
-          status,
-          error: record.error ?? { code: 'agent_failed', message: `Run '${record.runId}' ended as '${status}'` },
-          durationMs,
-        });
-        break;
-      case 'cancelled':
-        emitted = this.#o.publisher.emit(record, {
-          type: 'agent_cancelled',
-          status,
-          reason: record.cancelReason ?? 'user',
-          durationMs,
-        });
-        break;
-      case 'pending':
-      case 'starting':
-      case 'running':
-      case 'completing':
-        return;
-      default:
-        assertNever(status, 'run status');
-    }
-    emitted.catch((error: unknown) => this.#o.onFault(error, 'terminal event'));
+    const body = terminalEventOf(record, runDurationMs(record, record.endedAt ?? this.#o.clock.now()));
+    // A failed write is reported once, by the publisher's onError.
+    if (body !== undefined) void this.#o.publisher.emit(record, body);
   }
 
   #guard(run: ActiveRun): void {
@@ -316,4 +281,31 @@ function toJson(value: unknown): JsonValue {
 function toJsonObject(value: Record<string, unknown>): Record<string, JsonValue> {
   const json = toJson(value);
   return json !== null && typeof json === 'object' && !Array.isArray(json) ? json : {};
+}
+
+/** The one terminal event of a run that has reached a terminal state (`undefined` while it has not). */
+function terminalEventOf(record: RunRecord, durationMs: number): RunEventBody | undefined {
+  const status = record.status;
+  switch (status) {
+    case 'completed':
+      return { type: 'agent_completed', status, finalResponse: record.finalResponse ?? '', durationMs };
+    case 'failed':
+    case 'timeout':
+    case 'dead':
+      return {
+        type: 'agent_error',
+        status,
+        error: record.error ?? { code: 'agent_failed', message: `Run '${record.runId}' ended as '${status}'` },
+        durationMs,
+      };
+    case 'cancelled':
+      return { type: 'agent_cancelled', status, reason: record.cancelReason ?? 'user', durationMs };
+    case 'pending':
+    case 'starting':
+    case 'running':
+    case 'completing':
+      return undefined;
+    default:
+      return assertNever(status, 'run status');
+  }
 }

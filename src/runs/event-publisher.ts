@@ -40,7 +40,11 @@ export class EventPublisher {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Logs and delivers one event of a run. Resolves with the event and its `seq` once it is in the log. */
+  /**
+   * Logs and delivers one event of a run. Resolves with the event and its `seq` once it is in the log. A failure is
+   * reported to `onError`; the returned promise rejects then, but never as an unhandled rejection, so callers that
+   * do not need the seq may ignore it (`void publisher.emit(…)`).
+   */
   emit(run: RunIdentity, body: RunEventBody): Promise<RunEvent> {
     const event = {
       ...body,

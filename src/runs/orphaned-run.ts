@@ -49,7 +49,7 @@ export async function endOrphanedRun(
   const now = deps.clock.now();
   for (const call of open.values()) {
     const why = `The run ended (dead) before the tool finished: ${error.message}`;
-    void deps.publisher.emit(record, abandonedToolCall(call, now - Date.parse(call.ts), why)).catch(() => undefined);
+    void deps.publisher.emit(record, abandonedToolCall(call, now - Date.parse(call.ts), why));
   }
   deps.tracker.transition(record.runId, 'dead', { error });
   return 'ended';

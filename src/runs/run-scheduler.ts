@@ -356,9 +356,7 @@ export class RunScheduler {
         if (w.announced || !which(w)) return;
         w.announced = true;
         const reason = this.#headOfThread(w) ? 'user_concurrency' : 'thread_busy';
-        void this.#publisher
-          .emit(w.record, { type: 'run_queued', status: 'pending', reason, position: i + 1 })
-          .catch(() => undefined);
+        void this.#publisher.emit(w.record, { type: 'run_queued', status: 'pending', reason, position: i + 1 });
       });
     }
   }
