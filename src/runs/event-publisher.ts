@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Bus } from '../events/bus.js';
 import type { EventLog } from '../events/event-log.js';
+import { KeyedQueue } from '../keyed-queue.js';
 import type { RunEvent, RunEventBody, UnsequencedRunEvent } from '../protocol/run-events.js';
 import type { AgentExecutionTracker } from '../tracker/execution-tracker.js';
 import type { RunRecord } from '../tracker/run-record.js';
@@ -17,7 +18,8 @@ export class EventPublisher {
   readonly #tracker: AgentExecutionTracker;
   readonly #clock: Clock;
   readonly #onError: (error: unknown, event: UnsequencedRunEvent) => void;
-  readonly #chains = new Map<string, Promise<unknown>>();
+  /** Per user: what follows each append (notes, listeners, publish), in seq order. */
+  readonly #queue = new KeyedQueue();
   readonly #listeners = new Set<(event: RunEvent) => void>();
 
   constructor(options: {
@@ -59,19 +61,12 @@ export class EventPublisher {
     const appended = this.#log.append(event);
     // Handled below, possibly after earlier events: mark it handled now so a failure is not an unhandled rejection.
     appended.catch(() => undefined);
-    const previous = this.#chains.get(run.userId) ?? Promise.resolve();
-    const next = previous.then(() => this.#afterAppend(appended, event));
-    const tail = next.catch(() => undefined);
-    this.#chains.set(run.userId, tail);
-    void tail.then(() => {
-      if (this.#chains.get(run.userId) === tail) this.#chains.delete(run.userId);
-    });
-    return next;
+    return this.#queue.run(run.userId, () => this.#afterAppend(appended, event));
   }
 
   /** Resolves when every event emitted so far is logged and published. */
-  async flush(): Promise<void> {
-    while (this.#chains.size > 0) await Promise.all([...this.#chains.values()]);
+  flush(): Promise<void> {
+    return this.#queue.drain();
   }
 
   async #afterAppend(appended: Promise<RunEvent>, event: UnsequencedRunEvent): Promise<RunEvent> {

@@ -1,3 +1,4 @@
+import { KeyedQueue } from '../keyed-queue.js';
 import type { AgentExecutionTracker } from '../tracker/execution-tracker.js';
 import type { RunRecord } from '../tracker/run-record.js';
 import type { RunStore } from './run-store.js';
@@ -8,7 +9,8 @@ import type { RunStore } from './run-store.js';
  */
 export class RunStoreWriter {
   readonly #store: RunStore;
-  readonly #chains = new Map<string, Promise<void>>();
+  /** Per run: its record writes, in order. */
+  readonly #queue = new KeyedQueue();
   readonly #onError: (error: unknown, record: RunRecord) => void;
   readonly #unsubscribe: () => void;
 
@@ -20,18 +22,14 @@ export class RunStoreWriter {
 
   /** Queues one record write after the earlier writes of the same run. */
   write(record: RunRecord): Promise<void> {
-    const previous = this.#chains.get(record.runId) ?? Promise.resolve();
-    const next = previous.then(() => this.#store.put(record)).catch((error: unknown) => this.#onError(error, record));
-    this.#chains.set(record.runId, next);
-    void next.then(() => {
-      if (this.#chains.get(record.runId) === next) this.#chains.delete(record.runId);
-    });
-    return next;
+    return this.#queue.run(record.runId, () =>
+      this.#store.put(record).catch((error: unknown) => this.#onError(error, record)),
+    );
   }
 
   /** Resolves when every queued write is done. */
-  async flush(): Promise<void> {
-    while (this.#chains.size > 0) await Promise.all([...this.#chains.values()]);
+  flush(): Promise<void> {
+    return this.#queue.drain();
   }
 
   close(): void {
