@@ -158,8 +158,31 @@ export class RedisBus implements Bus {
   async #command(name: string, action: 'subscribe' | 'unsubscribe'): Promise<void> {
     const mode: PubSubMode = await this.#connection.pubSubMode();
     const subscriber = this.#subscriber;
+    await this.#subscriberReady();
     if (action === 'subscribe') await (mode === 'sharded' ? subscriber.ssubscribe(name) : subscriber.subscribe(name));
     else await (mode === 'sharded' ? subscriber.sunsubscribe(name) : subscriber.unsubscribe(name));
+  }
+
+  /**
+   * Waits until the subscriber connection is ready. A (S)SUBSCRIBE queued while it connects can go out before
+   * ioredis's own set-up commands (CLIENT SETNAME, the INFO ready check), which the server then refuses in
+   * subscriber mode: the connection drops and, seen only under load, the subscription is silently lost.
+   */
+  async #subscriberReady(): Promise<void> {
+    const subscriber = this.#subscriber;
+    if (subscriber.status === 'ready') return;
+    await new Promise<void>((resolve, reject) => {
+      const onReady = (): void => {
+        subscriber.off('end', onEnd);
+        resolve();
+      };
+      const onEnd = (): void => {
+        subscriber.off('ready', onReady);
+        reject(new Error('The Redis subscriber connection ended before it was ready'));
+      };
+      subscriber.once('ready', onReady);
+      subscriber.once('end', onEnd);
+    });
   }
 
   readonly #onMessage = (name: string, text: string): void => {
