@@ -176,6 +176,20 @@ export class RunEndedError extends RunwireError {
   constructor(runId: string, status: string) {
     super('run_ended', `Run '${runId}' has ended (it is '${status}'); stop working on it`);
   }
+
+  /**
+   * The reason a run's abort signal carries once the run has ended: made without a stack trace, which would only show
+   * the tracker's internals and cost more than the rest of ending a run (every run ends with one).
+   */
+  static abortReason(runId: string, status: string): RunEndedError {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return new RunEndedError(runId, status);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  }
 }
 
 /**

@@ -149,7 +149,7 @@ export class AgentRunner {
       this.#active.delete(record.runId);
       this.#closeOpenTools(run, record);
       if (!run.controller.signal.aborted) {
-        run.controller.abort(new RunEndedError(record.runId, record.status));
+        run.controller.abort(RunEndedError.abortReason(record.runId, record.status));
       }
     }
     this.#emitTerminal(record);

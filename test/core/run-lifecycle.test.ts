@@ -10,6 +10,7 @@ import {
   defineAgent,
   MessageRouter,
   RUN_STATUSES,
+  RunEndedError,
   type RunEvent,
   type RuntimeOptions,
   ThreadBusyError,
@@ -186,6 +187,39 @@ describe('run lifecycle on a fake clock', () => {
     assert.deepEqual(typesOf(events), ['agent_started', 'agent_cancelled']);
     assert.equal(eventOf(events, 'agent_cancelled').reason, 'shutdown');
     assertRunEventRules(h.events(ALICE), { firstSeq: 1 });
+  });
+
+  it('rejects the pending sleep of a stopped run with RunEndedError, made without a stack trace', async (t) => {
+    let seen: unknown;
+    const h = await harness(t, {
+      agents: [
+        defineAgent({
+          name: 'sleeper',
+          description: 'Test: sleeps for a minute and keeps what the sleep rejected with',
+          input: z.strictObject({}),
+          async run(_input, ctx) {
+            try {
+              await ctx.sleep(60_000);
+            } catch (error) {
+              seen = error;
+              throw error;
+            }
+            return 'woke';
+          },
+        }),
+      ],
+    });
+    const stackTraceLimit = Error.stackTraceLimit;
+    const runId = ackedRunId(await h.send(ALICE, { type: 'start_agent', agent: 'sleeper', input: {} }));
+    await h.idle();
+    await h.send(ALICE, { type: 'stop_agent', runId });
+    await h.idle();
+    assert.ok(seen instanceof RunEndedError, `expected a RunEndedError, got ${String(seen)}`);
+    assert.equal(seen.code, 'run_ended');
+    assert.equal(seen.message, `Run '${runId}' has ended (it is 'cancelled'); stop working on it`);
+    assert.equal(seen.stack, `RunEndedError: ${seen.message}`);
+    assert.equal(Error.stackTraceLimit, stackTraceLimit);
+    assert.deepEqual(typesOf(h.runEvents(ALICE, runId)), ['agent_started', 'agent_cancelled']);
   });
 
   it("answers another user's stop_agent and get_run with not_found and leaves the run alone", async (t) => {
