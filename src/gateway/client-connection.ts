@@ -143,7 +143,7 @@ export class ClientConnection {
       process.nextTick(this.#uncork);
     }
     this.#socket.send(serialized(frame));
-    this.#metrics.framesSent.inc({ type: frame.type });
+    this.#metrics.framesSent.inc(frame.type);
     return true;
   }
 

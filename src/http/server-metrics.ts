@@ -3,6 +3,7 @@ import { type RunEvent, TERMINAL_EVENT_TYPES } from '../protocol/run-events.js';
 import type { Runtime } from '../runtime.js';
 import { blockedTrackerConstructions } from '../tracker/execution-tracker.js';
 import { isTerminal, RUN_STATUSES } from '../tracker/run-status.js';
+import { LabelCounter } from './label-counter.js';
 
 /**
  * The server's Prometheus metrics, in a registry of its own (several servers in one process never share counters).
@@ -32,17 +33,17 @@ export class ServerMetrics {
     labelNames: ['code'],
     registers: [this.registry],
   });
-  readonly framesReceived = new Counter({
+  readonly framesReceived = new LabelCounter({
     name: 'runwire_frames_received_total',
     help: 'Inbound frames, by type (invalid: not parseable or unknown type)',
-    labelNames: ['type'],
-    registers: [this.registry],
+    label: 'type',
+    registry: this.registry,
   });
-  readonly framesSent = new Counter({
+  readonly framesSent = new LabelCounter({
     name: 'runwire_frames_sent_total',
     help: 'Outbound frames, by type',
-    labelNames: ['type'],
-    registers: [this.registry],
+    label: 'type',
+    registry: this.registry,
   });
   readonly frameErrors = new Counter({
     name: 'runwire_frame_errors_total',
@@ -75,11 +76,11 @@ export class ServerMetrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
     registers: [this.registry],
   });
-  readonly events = new Counter({
+  readonly events = new LabelCounter({
     name: 'runwire_events_total',
     help: 'Run events logged, by type',
-    labelNames: ['type'],
-    registers: [this.registry],
+    label: 'type',
+    registry: this.registry,
   });
 
   /** Samples the runtime at scrape time (runs by state, tracker counters). */
@@ -125,7 +126,7 @@ export class ServerMetrics {
       },
     });
     runtime.router.onDispatch((record) => {
-      this.framesReceived.inc({ type: record.type });
+      this.framesReceived.inc(record.type);
       this.dispatchSeconds.observe({ type: record.type }, record.durationMs / 1000);
       if (record.outcome !== 'ok') this.frameErrors.inc({ code: record.outcome });
     });
@@ -141,7 +142,7 @@ export class ServerMetrics {
 
   /** Times the first event of each run (`run_queued`, or `agent_started` of a run that never queued: rule 1). */
   #onEvent(event: RunEvent, runtime: Runtime): void {
-    this.events.inc({ type: event.type });
+    this.events.inc(event.type);
     const first = event.type === 'run_queued' || (event.type === 'agent_started' && !this.#queued.delete(event.runId));
     if (first) {
       const record = runtime.tracker.get(event.runId);
