@@ -3,11 +3,15 @@ import { DEFAULT_EVENT_RETENTION, type EventLog, type EventRetention, type LogBo
 import { decodeStoredEvent, encodeStoredEvent } from '../../events/stored-event.js';
 import type { RunEvent, UnsequencedRunEvent } from '../../protocol/run-events.js';
 
-/** A retained event: kept as JSON text, like the durable logs, so no caller can change it through a reference. */
+/**
+ * A retained event: kept as JSON, like the durable logs, so no caller can change it through a reference. The JSON is
+ * held as UTF-8 bytes: a string from `JSON.stringify` is a rope of several pieces that would stay that way until read,
+ * and a log holds tens of thousands of them, which the garbage collector would have to walk on every full collection.
+ */
 interface StoredEvent {
   readonly seq: number;
   readonly runId: string;
-  readonly body: string;
+  readonly body: Buffer;
   /** When it was appended (for age retention). */
   readonly at: number;
 }
@@ -52,7 +56,12 @@ export class MemoryEventLog implements EventLog {
       this.#logs.set(event.userId, log);
     }
     log.lastSeq++;
-    log.events.push({ seq: log.lastSeq, runId: event.runId, body: encodeStoredEvent(event), at: this.#clock.now() });
+    log.events.push({
+      seq: log.lastSeq,
+      runId: event.runId,
+      body: Buffer.from(encodeStoredEvent(event)),
+      at: this.#clock.now(),
+    });
     const excess = retained(log) - this.#retention.maxEventsPerUser;
     if (excess > 0) dropOldest(log, excess);
     return { ...event, seq: log.lastSeq } as RunEvent;
@@ -65,7 +74,7 @@ export class MemoryEventLog implements EventLog {
     const start = log.head + Math.max(0, afterSeq + 1 - first.seq);
     return log.events
       .slice(start, Number.isFinite(limit) ? start + Math.max(0, limit) : undefined)
-      .map((e) => decodeStoredEvent(e.body, e.seq));
+      .map((e) => decodeStoredEvent(e.body.toString(), e.seq));
   }
 
   async readRun(userId: string, runId: string): Promise<RunEvent[]> {
@@ -74,7 +83,7 @@ export class MemoryEventLog implements EventLog {
     const out: RunEvent[] = [];
     for (let i = log.head; i < log.events.length; i++) {
       const e = log.events[i] as StoredEvent;
-      if (e.runId === runId) out.push(decodeStoredEvent(e.body, e.seq));
+      if (e.runId === runId) out.push(decodeStoredEvent(e.body.toString(), e.seq));
     }
     return out;
   }
