@@ -7,7 +7,10 @@
  * 2. `echo`-agent runs (steps 0..3, delayMs 0): events per second and server CPU per run, against a raw server that
  *    answers each `start_agent` with the same number of frames of the same shape.
  * 3. p50/p99 client-side time from `start_agent` to `agent_started` with 100 runs in flight (echo runs with varied
- *    pauses; also with identical pauses and with none, started by `user_message`, for information).
+ *    pauses; also with identical pauses and with none, started by `user_message`, for information). Each case is one
+ *    closed loop: a warm-up long enough for the server to reach its steady state, then the measured rounds back to back, so every
+ *    request meets the same steady state (a loop restarted per round would time a burst of 100 simultaneous starts
+ *    from idle instead; that burst is printed once, for information).
  * 4. Server RSS for 10,000 idle authenticated connections, opened from client child processes.
  *
  * Server CPU is utime + stime of the server child from `/proc/<pid>/stat`, read before and after each round. The bench
@@ -34,6 +37,8 @@ const PING = { clients: 10, inFlight: 10, roundTrips: 50_000, warmup: 10_000 };
 const ECHO = { clients: 10, inFlight: 10, runs: 4_000, warmup: 800 };
 /**
  * 25 users × 4 runs each = 100 runs in flight (4 is also the default per-user cap, so nothing queues), closed loop.
+ * The warm-up of `live` is 1,500 runs: after only 200, the first measured round still cost the server nearly twice
+ * the CPU of the later ones (70-80% against about 40%), so it was not yet in its steady state.
  * `live` (the target): echo runs that last, 3 steps with pauses drawn from 25..75 ms (fixed seed), like agents that
  * think for varying times. `lockstep`: every pause exactly 50 ms; the closed loop then moves in bursts (runs that
  * started together end together and are replaced together), so a request waits for its burst. `flood`: no pauses,
@@ -43,7 +48,7 @@ const LATENCY = {
   users: 25,
   perUser: 4,
   steps: 3,
-  live: { runs: 1_000, warmup: 200, rounds: PAIRS, minDelayMs: 25, maxDelayMs: 75 },
+  live: { runs: 1_000, warmup: 1_500, rounds: PAIRS, minDelayMs: 25, maxDelayMs: 75 },
   lockstep: { runs: 1_000, rounds: 3, delayMs: 50 },
   flood: { runs: 2_000, warmup: 400, rounds: 3 },
 };
@@ -502,27 +507,46 @@ function echoRound(sockets: readonly BenchSocket[], total: number, inFlight: num
   });
 }
 
+/** How a closed loop of runs is cut into measured windows: `warmup` runs first (not measured), then `count` × `size`. */
+interface Windows {
+  readonly warmup: number;
+  readonly size: number;
+  readonly count: number;
+  /** Called as the first request of window `index` is sent, and with `index === count` when the last run ends. */
+  readonly onBoundary?: (index: number) => void;
+}
+
 /**
- * `total` runs started with `request(id)`, each socket keeping `inFlight` going; resolves with the client-side ms from
- * sending each request to receiving its `agent_started` (matched through the `ack`'s runId).
+ * One closed loop of runs started with `request(id)`, each socket keeping `inFlight` going and starting the next run
+ * as soon as one completes, so the number in flight stays constant from the warm-up through the last window. Resolves
+ * with, per window, the client-side ms from sending each request to receiving its `agent_started` (matched through
+ * the `ack`'s runId); a request belongs to the window in which it was sent.
  */
-function latencyRound(
+function latencyLoop(
   sockets: readonly BenchSocket[],
-  total: number,
+  windows: Windows,
   inFlight: number,
   request: (id: string) => string,
-): Promise<{ latencies: number[]; queued: number }> {
+): Promise<{ latencies: number[][]; queued: number }> {
+  const { warmup, size, count, onBoundary } = windows;
+  const total = warmup + size * count;
   let started = 0;
   let completed = 0;
   let queued = 0;
-  const latencies: number[] = [];
-  return round<{ latencies: number[]; queued: number }>('latency round', sockets, (socket, fail, finish) => {
-    const sentAt = new Map<string, number>();
-    const runSentAt = new Map<string, number>();
+  const latencies: number[][] = Array.from({ length: count }, () => []);
+  const record = (index: number, ms: number): void => {
+    if (index >= warmup) latencies[Math.floor((index - warmup) / size)]?.push(ms);
+  };
+  return round<{ latencies: number[][]; queued: number }>('latency loop', sockets, (socket, fail, finish) => {
+    /** Per request id: its index in the loop and when it was sent. */
+    const sent = new Map<string, { index: number; at: number }>();
+    const runSent = new Map<string, { index: number; at: number }>();
     const startedAt = new Map<string, number>();
     const startRun = (): void => {
-      const id = `m${started++}`;
-      sentAt.set(id, performance.now());
+      const index = started++;
+      if (index >= warmup && (index - warmup) % size === 0) onBoundary?.((index - warmup) / size);
+      const id = `m${index}`;
+      sent.set(id, { index, at: performance.now() });
       socket.send(request(id));
     };
     socket.onFrame = (frame) => {
@@ -530,23 +554,23 @@ function latencyRound(
       const runId = frame.runId ?? '';
       switch (frame.type) {
         case 'ack': {
-          const t0 = sentAt.get(frame.id ?? '');
-          if (t0 === undefined) return fail(new Error(`ack for an unknown request ${frame.id}`));
-          sentAt.delete(frame.id ?? '');
+          const request = sent.get(frame.id ?? '');
+          if (request === undefined) return fail(new Error(`ack for an unknown request ${frame.id}`));
+          sent.delete(frame.id ?? '');
           const t1 = startedAt.get(runId);
-          if (t1 === undefined) runSentAt.set(runId, t0);
+          if (t1 === undefined) runSent.set(runId, request);
           else {
             startedAt.delete(runId);
-            latencies.push(t1 - t0);
+            record(request.index, t1 - request.at);
           }
           return;
         }
         case 'agent_started': {
-          const t0 = runSentAt.get(runId);
-          if (t0 === undefined) startedAt.set(runId, now);
+          const request = runSent.get(runId);
+          if (request === undefined) startedAt.set(runId, now);
           else {
-            runSentAt.delete(runId);
-            latencies.push(now - t0);
+            runSent.delete(runId);
+            record(request.index, now - request.at);
           }
           return;
         }
@@ -555,8 +579,10 @@ function latencyRound(
           return;
         case 'agent_completed':
           completed++;
-          if (completed === total) finish({ latencies, queued });
-          else if (started < total) startRun();
+          if (completed === total) {
+            onBoundary?.(count);
+            finish({ latencies, queued });
+          } else if (started < total) startRun();
           return;
         case 'error':
         case 'agent_error':
@@ -752,64 +778,84 @@ async function latencyPhase({ full, fullPid }: Servers): Promise<Verdict[]> {
   const fixed = startAgent(() => lockstep.delayMs);
   const userMessage = (id: string): string => `{"type":"user_message","id":"${id}","agent":"echo","content":"bench"}`;
 
+  /**
+   * `count` measured windows of `runs` runs each, after `warmup` runs, all in one closed loop (so the server is in the
+   * same steady state throughout, with no ramp-up between windows). Per window: throughput, server CPU, time waited for
+   * a CPU, other load and latency percentiles, printed when the loop ends.
+   */
   const rounds = async (
+    warmup: number,
     runs: number,
     count: number,
     request: (id: string) => string,
   ): Promise<{ pooled: number[]; roundP99: number[]; others: number[] }> => {
-    const pooled: number[] = [];
-    const roundP99: number[] = [];
+    interface Snapshot {
+      readonly at: number;
+      readonly cpu: number;
+      readonly wait: number;
+      readonly clientWait: number;
+      readonly others: OtherLoad;
+    }
+    const snapshots: Snapshot[] = [];
     const otherCores: number[] = [];
-    let queued = 0;
-    for (let i = 0; i < count; i++) {
-      const cpuBefore = cpuMs(fullPid);
-      const waitBefore = runQueueWaitMs(fullPid);
-      const clientWaitBefore = runQueueWaitMs(process.pid);
-      const others = new OtherLoad([fullPid]);
-      const began = performance.now();
-      const r = await latencyRound(sockets, runs, LATENCY.perUser, request);
-      const wall = performance.now() - began;
-      const busy = (cpuMs(fullPid) - cpuBefore) / wall;
-      const waited = (runQueueWaitMs(fullPid) - waitBefore) / wall;
-      const clientWaited = (runQueueWaitMs(process.pid) - clientWaitBefore) / wall;
-      queued += r.queued;
-      pooled.push(...r.latencies);
-      roundP99.push(percentile(r.latencies, 99));
-      otherCores.push(others.cores());
+    const onBoundary = (index: number): void => {
+      const at = performance.now();
+      if (index > 0) otherCores.push((snapshots[index - 1] as Snapshot).others.cores());
+      snapshots.push({
+        at,
+        cpu: cpuMs(fullPid),
+        wait: runQueueWaitMs(fullPid),
+        clientWait: runQueueWaitMs(process.pid),
+        others: new OtherLoad([fullPid]),
+      });
+    };
+    const r = await latencyLoop(sockets, { warmup, size: runs, count, onBoundary }, LATENCY.perUser, request);
+    const roundP99: number[] = [];
+    r.latencies.forEach((latencies, i) => {
+      const [before, after] = [snapshots[i], snapshots[i + 1]] as [Snapshot, Snapshot];
+      const wall = after.at - before.at;
+      const busy = (after.cpu - before.cpu) / wall;
+      const waited = (after.wait - before.wait) / wall;
+      const clientWaited = (after.clientWait - before.clientWait) / wall;
+      roundP99.push(percentile(latencies, 99));
       const ms = (n: number): string => fmt(n, 2).padStart(6);
       console.log(
-        `    round ${i + 1}  ${int((runs * 1000) / wall).padStart(5)} runs/s  server CPU ${int(busy * 100).padStart(3)}% (waited ${int(waited * 100).padStart(2)}%)  client waited ${int(clientWaited * 100).padStart(2)}%  others ${fmt(others.cores())} CPUs  p50 ${ms(percentile(r.latencies, 50))}  p99 ${ms(percentile(r.latencies, 99))}  max ${ms(Math.max(...r.latencies))} ms`,
+        `    round ${i + 1}  ${int((runs * 1000) / wall).padStart(5)} runs/s  server CPU ${int(busy * 100).padStart(3)}% (waited ${int(waited * 100).padStart(2)}%)  client waited ${int(clientWaited * 100).padStart(2)}%  others ${fmt(otherCores[i] ?? 0)} CPUs  p50 ${ms(percentile(latencies, 50))}  p99 ${ms(percentile(latencies, 99))}  max ${ms(Math.max(...latencies))} ms`,
       );
-    }
+    });
+    const pooled = r.latencies.flat();
     console.log(
       `    all      n=${pooled.length}  p50 ${fmt(percentile(pooled, 50), 2)} ms  p99 ${fmt(percentile(pooled, 99), 2)} ms  (round p99s: best ${fmt(Math.min(...roundP99), 2)}, median ${fmt(median(roundP99), 2)} ms)`,
     );
-    if (queued > 0) console.log(`    note: ${queued} runs were queued by the server`);
+    if (r.queued > 0) console.log(`    note: ${r.queued} runs were queued by the server`);
     return { pooled, roundP99, others: otherCores };
   };
 
-  await latencyRound(sockets, live.warmup, LATENCY.perUser, varied);
   console.log(
-    `\n3. request → agent_started, client-side, ${LATENCY.users} users × ${LATENCY.perUser} = ${inFlight} runs in flight (closed loop)`,
+    `\n3. request → agent_started, client-side, ${LATENCY.users} users × ${LATENCY.perUser} = ${inFlight} runs in flight (one closed loop per case: a warm-up, then the measured rounds back to back)`,
   );
   console.log(
-    `  a) start_agent echo, ${steps} steps, delayMs ${live.minDelayMs}..${live.maxDelayMs} (runs that last, varied like real agents): ${int(live.runs)} runs per round`,
+    `  a) start_agent echo, ${steps} steps, delayMs ${live.minDelayMs}..${live.maxDelayMs} (runs that last, varied like real agents): ${int(live.warmup)} warm-up runs, then ${int(live.runs)} runs per round`,
   );
   const histogramBefore = await firstEventHistogram(full.url);
-  const target = await rounds(live.runs, live.rounds, varied);
+  const target = await rounds(live.warmup, live.runs, live.rounds, varied);
   const server = bucketPercentiles(histogramBefore, await firstEventHistogram(full.url));
   console.log(
-    `    server-side (runwire_time_to_first_event_seconds, from accepting the run; ms clock): p50 ≤ ${server.p50} ms, p99 ≤ ${server.p99} ms`,
+    `    server-side (runwire_time_to_first_event_seconds, from accepting the run, warm-up included; ms clock): p50 ≤ ${server.p50} ms, p99 ≤ ${server.p99} ms`,
+  );
+  const burst = await latencyLoop(sockets, { warmup: 0, size: inFlight, count: 1 }, LATENCY.perUser, varied);
+  const burstLatencies = burst.latencies.flat();
+  console.log(
+    `    for information, a burst from idle (all ${inFlight} start_agent sent at once): p50 ${fmt(percentile(burstLatencies, 50), 2)} ms  p99 ${fmt(percentile(burstLatencies, 99), 2)} ms`,
   );
   console.log(
     `  b) the same with every delayMs ${lockstep.delayMs} (lockstep bursts; for information): ${int(lockstep.runs)} runs per round`,
   );
-  await rounds(lockstep.runs, lockstep.rounds, fixed);
-  await latencyRound(sockets, flood.warmup, LATENCY.perUser, userMessage);
+  await rounds(0, lockstep.runs, lockstep.rounds, fixed);
   console.log(
-    `  c) user_message echo, no pauses (a flood: the server saturates, so this is queueing; for information): ${int(flood.runs)} runs per round`,
+    `  c) user_message echo, no pauses (a flood: the server saturates, so this is queueing; for information): ${int(flood.warmup)} warm-up runs, then ${int(flood.runs)} runs per round`,
   );
-  await rounds(flood.runs, flood.rounds, userMessage);
+  await rounds(flood.warmup, flood.runs, flood.rounds, userMessage);
   closeAll(sockets);
   const p99 = percentile(target.pooled, 99);
   return [

@@ -31,9 +31,4 @@ export class LabelCounter {
   inc(value: string, count = 1): void {
     this.#counts.set(value, (this.#counts.get(value) ?? 0) + count);
   }
-
-  /** The total counted so far for `value`. */
-  get(value: string): number {
-    return this.#counts.get(value) ?? 0;
-  }
 }
