@@ -21,6 +21,12 @@ const NEW_KEYWORD = /\bnew\b/g;
 /** Functions and classes smaller than this many syntax nodes are not compared by shape. */
 const MIN_SHAPE_NODES = 40;
 
+/** `.d.ts`, `.d.mts`, `.d.cts`: declaration files, which only describe code that lives elsewhere. */
+const DECLARATION_FILE = /\.d\.[cm]?ts$/;
+
+/** The concepts a declaration file can define: types. Its classes, functions, enums and variables are all ambient. */
+const DECLARATION_FILE_KINDS: ReadonlySet<string> = new Set(['TSInterfaceDeclaration', 'TSTypeAliasDeclaration']);
+
 /**
  * Parses one TypeScript or JavaScript file and keeps only its facts: top-level declarations with shape
  * fingerprints, aliases, imports, exports and `new` sites. The language is taken from the file name's extension.
@@ -29,7 +35,10 @@ const MIN_SHAPE_NODES = 40;
  * extractFacts('src/a.ts', 'export class A {}').declarations[0]?.name; // 'A'
  */
 export function extractFacts(fileName: string, source: string): FileFacts {
-  const result = parseSync(fileName, source, { preserveParens: false });
+  // A declaration file yields only interfaces and type aliases, which the JS-shaped AST keeps whole; it leaves out the
+  // TypeScript-only fields of JavaScript nodes (annotations, modifiers) and is a fifth smaller to read.
+  const declarationFile = DECLARATION_FILE.test(fileName);
+  const result = parseSync(fileName, source, { preserveParens: false, ...(declarationFile ? { astType: 'js' } : {}) });
   const lines = new LineIndex(source);
   const docs = new DocComments(source, result.comments);
   const declarations: DeclarationFact[] = [];
@@ -39,6 +48,7 @@ export function extractFacts(fileName: string, source: string): FileFacts {
 
   const addDeclaration = (node: AstNode, exported: boolean, statementStart: number): void => {
     if (node.declare === true) return; // ambient: describes a value defined elsewhere
+    if (declarationFile && !DECLARATION_FILE_KINDS.has(node.type)) return; // ambient without the keyword
     const name = identifierName(childNode(node, 'id'));
     if (name === undefined) return;
     const at = lines.position(childNode(node, 'id')?.start ?? node.start);
@@ -69,7 +79,7 @@ export function extractFacts(fileName: string, source: string): FileFacts {
   };
 
   const addVariables = (node: AstNode, exported: boolean, statementStart: number): void => {
-    if (node.declare === true) return;
+    if (node.declare === true || declarationFile) return;
     for (const declarator of childNodes(node, 'declarations')) {
       const id = childNode(declarator, 'id');
       const name = identifierName(id);
@@ -156,8 +166,8 @@ function classFact(
   const superClass = nameRef(childNode(node, 'superClass'));
   const ctor = members.find((member) => member.type === 'MethodDefinition' && member.kind === 'constructor');
   const factoryOnly = factoryOnlyFact(ctor, factoryOnlyTag);
-  const bodyShape = shapeFingerprint([childNode(node, 'body')], MIN_SHAPE_NODES);
-  const shape = members.length >= 2 ? bodyShape : undefined; // one member is too little to call two classes alike
+  // One member is too little to call two classes alike.
+  const shape = members.length >= 2 ? shapeFingerprint([childNode(node, 'body')], MIN_SHAPE_NODES) : undefined;
   return {
     name,
     kind: 'class',

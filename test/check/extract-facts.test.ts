@@ -45,6 +45,40 @@ describe('extractFacts', () => {
     );
   });
 
+  it('keeps only the types of a declaration file: its classes, functions, enums and variables are ambient', () => {
+    const source = [
+      'export class C { private constructor(); m(): void; }',
+      'export function f(a: string): void;',
+      'export enum E { A }',
+      'export const v: number;',
+      'export interface I { a: string }',
+      '/** @deprecated use I */',
+      'export type J = I;',
+      'export type K = { k: number };',
+    ].join('\n');
+    for (const fileName of ['types.d.ts', 'types.d.mts', 'types.d.cts']) {
+      const facts = extractFacts(fileName, source);
+      assert.deepEqual(
+        facts.declarations.map((d) => [d.name, d.kind, d.line]),
+        [
+          ['I', 'interface', 5],
+          ['K', 'type', 8],
+        ],
+        fileName,
+      );
+      assert.deepEqual(
+        facts.aliases.map((a) => [a.name, a.target, a.deprecated]),
+        [['J', { name: 'I' }, true]],
+      );
+      assert.deepEqual(facts.parseErrors, []);
+    }
+    // The same text in a .ts file defines the class and the enum (the bodiless function is an overload signature).
+    assert.deepEqual(
+      extractFacts('types.ts', source.replace('export const v: number;', '')).declarations.map((d) => d.name),
+      ['C', 'E', 'I', 'K'],
+    );
+  });
+
   it('marks private, protected and @factoryOnly classes with their allowed modules', () => {
     const facts = extractFacts(
       'a.ts',
