@@ -35,8 +35,8 @@ const DECLARATION_FILE_KINDS: ReadonlySet<string> = new Set(['TSInterfaceDeclara
  * extractFacts('src/a.ts', 'export class A {}').declarations[0]?.name; // 'A'
  */
 export function extractFacts(fileName: string, source: string): FileFacts {
-  // A declaration file yields only interfaces and type aliases, which the JS-shaped AST keeps whole; it leaves out the
-  // TypeScript-only fields of JavaScript nodes (annotations, modifiers) and is a fifth smaller to read.
+  // A declaration file yields only interfaces and type aliases, which the JS-shaped AST keeps whole; that AST leaves
+  // out the TypeScript-only fields of JavaScript nodes (annotations, modifiers), so there is less JSON to read.
   const declarationFile = DECLARATION_FILE.test(fileName);
   const result = parseSync(fileName, source, { preserveParens: false, ...(declarationFile ? { astType: 'js' } : {}) });
   const lines = new LineIndex(source);
