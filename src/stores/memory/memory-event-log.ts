@@ -4,38 +4,47 @@ import { decodeStoredEvent, encodeStoredEvent } from '../../events/stored-event.
 import type { RunEvent, UnsequencedRunEvent } from '../../protocol/run-events.js';
 
 /**
- * A retained event: kept as JSON, like the durable logs, so no caller can change it through a reference. The JSON is
- * held as UTF-8 bytes: a string from `JSON.stringify` is a rope of several pieces that would stay that way until read,
- * and a log holds tens of thousands of them, which the garbage collector would have to walk on every full collection.
+ * One user's retained events, oldest first and contiguous by seq, in parallel arrays (index `i` of each is one
+ * event), so that a log of tens of thousands of events is not tens of thousands of objects for the garbage collector
+ * to walk on every full collection. Slots before `head` are dropped and wait for compaction.
  */
-interface StoredEvent {
-  readonly seq: number;
-  readonly runId: string;
-  readonly body: Buffer;
-  /** When it was appended (for age retention). */
-  readonly at: number;
-}
-
 interface UserLog {
   lastSeq: number;
-  /** Events ascending by seq, contiguous; those before `head` are dropped and wait for compaction. */
-  events: StoredEvent[];
   head: number;
+  runIds: string[];
+  /**
+   * Each event's JSON, like the durable logs keep it, so no caller can change it through a reference; as UTF-8 bytes,
+   * because a string from `JSON.stringify` is a rope of several pieces that would stay that way until read.
+   */
+  bodies: Buffer[];
+  /** When each was appended (for age retention); an array of numbers holds them unboxed. */
+  appendedAt: number[];
 }
 
-/** Dropped slots are compacted away once there are this many and they are half the array (amortised O(1)). */
+/** Dropped slots are compacted away once there are this many and they are half the arrays (amortised O(1)). */
 const COMPACT_AFTER = 1024;
 
 function dropOldest(log: UserLog, count: number): void {
   log.head += count;
-  if (log.head >= COMPACT_AFTER && log.head * 2 >= log.events.length) {
-    log.events = log.events.slice(log.head);
+  if (log.head >= COMPACT_AFTER && log.head * 2 >= log.runIds.length) {
+    log.runIds = log.runIds.slice(log.head);
+    log.bodies = log.bodies.slice(log.head);
+    log.appendedAt = log.appendedAt.slice(log.head);
     log.head = 0;
   }
 }
 
 function retained(log: UserLog): number {
-  return log.events.length - log.head;
+  return log.runIds.length - log.head;
+}
+
+/** The seq of the event at `index`. */
+function seqAt(log: UserLog, index: number): number {
+  return log.lastSeq - (log.runIds.length - 1 - index);
+}
+
+function eventAt(log: UserLog, index: number): RunEvent {
+  return decodeStoredEvent((log.bodies[index] as Buffer).toString(), seqAt(log, index));
 }
 
 /** An `EventLog` in process memory: for tests and `--store memory`. Lost on exit. */
@@ -52,16 +61,13 @@ export class MemoryEventLog implements EventLog {
   async append(event: UnsequencedRunEvent): Promise<RunEvent> {
     let log = this.#logs.get(event.userId);
     if (log === undefined) {
-      log = { lastSeq: 0, events: [], head: 0 };
+      log = { lastSeq: 0, head: 0, runIds: [], bodies: [], appendedAt: [] };
       this.#logs.set(event.userId, log);
     }
     log.lastSeq++;
-    log.events.push({
-      seq: log.lastSeq,
-      runId: event.runId,
-      body: Buffer.from(encodeStoredEvent(event)),
-      at: this.#clock.now(),
-    });
+    log.runIds.push(event.runId);
+    log.bodies.push(Buffer.from(encodeStoredEvent(event)));
+    log.appendedAt.push(this.#clock.now());
     const excess = retained(log) - this.#retention.maxEventsPerUser;
     if (excess > 0) dropOldest(log, excess);
     return { ...event, seq: log.lastSeq } as RunEvent;
@@ -69,21 +75,20 @@ export class MemoryEventLog implements EventLog {
 
   async read(userId: string, afterSeq: number, limit = Number.POSITIVE_INFINITY): Promise<RunEvent[]> {
     const log = this.#logs.get(userId);
-    const first = log?.events[log.head];
-    if (log === undefined || first === undefined) return [];
-    const start = log.head + Math.max(0, afterSeq + 1 - first.seq);
-    return log.events
-      .slice(start, Number.isFinite(limit) ? start + Math.max(0, limit) : undefined)
-      .map((e) => decodeStoredEvent(e.body.toString(), e.seq));
+    if (log === undefined || retained(log) === 0) return [];
+    const start = log.head + Math.max(0, afterSeq + 1 - seqAt(log, log.head));
+    const end = Number.isFinite(limit) ? Math.min(log.runIds.length, start + Math.max(0, limit)) : log.runIds.length;
+    const out: RunEvent[] = [];
+    for (let i = start; i < end; i++) out.push(eventAt(log, i));
+    return out;
   }
 
   async readRun(userId: string, runId: string): Promise<RunEvent[]> {
     const log = this.#logs.get(userId);
     if (log === undefined) return [];
     const out: RunEvent[] = [];
-    for (let i = log.head; i < log.events.length; i++) {
-      const e = log.events[i] as StoredEvent;
-      if (e.runId === runId) out.push(decodeStoredEvent(e.body.toString(), e.seq));
+    for (let i = log.head; i < log.runIds.length; i++) {
+      if (log.runIds[i] === runId) out.push(eventAt(log, i));
     }
     return out;
   }
@@ -91,7 +96,7 @@ export class MemoryEventLog implements EventLog {
   async bounds(userId: string): Promise<LogBounds> {
     const log = this.#logs.get(userId);
     if (log === undefined) return { oldestSeq: 1, lastSeq: 0 };
-    return { oldestSeq: log.events[log.head]?.seq ?? log.lastSeq + 1, lastSeq: log.lastSeq };
+    return { oldestSeq: log.lastSeq - retained(log) + 1, lastSeq: log.lastSeq };
   }
 
   async prune(now: number): Promise<number> {
@@ -99,7 +104,7 @@ export class MemoryEventLog implements EventLog {
     const cutoff = now - this.#retention.maxAgeMs;
     for (const log of this.#logs.values()) {
       let n = 0;
-      while (log.head + n < log.events.length && (log.events[log.head + n] as StoredEvent).at < cutoff) n++;
+      while (log.head + n < log.appendedAt.length && (log.appendedAt[log.head + n] as number) < cutoff) n++;
       if (n > 0) {
         dropOldest(log, n);
         dropped += n;
