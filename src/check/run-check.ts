@@ -113,6 +113,9 @@ export async function runCheck(options: RunCheckOptions, io: CheckIo): Promise<0
       options.color !== false && !io.noColor && (options.output === undefined ? io.stdout.isTTY === true : false);
 
     let result = await checker.check();
+    // A one-shot check needs no more workers: they stop (about 50 ms) while the report is made.
+    const closing = options.watch === true ? undefined : checker.close();
+    closing?.catch(() => undefined); // awaited below; handled here too in case the report fails first
     bar.clear();
     if (writingBaseline && baselineFile !== undefined) {
       writeBaseline(baselineFile, result.findings, relative);
@@ -138,6 +141,7 @@ export async function runCheck(options: RunCheckOptions, io: CheckIo): Promise<0
         { ...reportOptions, color },
       );
     }
+    await closing;
     return exitCodeFor(result, minScore);
   } catch (error) {
     if (error instanceof CheckError) {
