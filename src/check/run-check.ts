@@ -72,6 +72,8 @@ export interface CheckIo {
  */
 export async function runCheck(options: RunCheckOptions, io: CheckIo): Promise<0 | 1 | 2> {
   let checker: Checker | undefined;
+  /** A one-shot check's workers, stopping (about 50 ms) while the report is made. */
+  let closing: Promise<void> | undefined;
   try {
     const format = parseFormat(options.format);
     const minScore = parseNumber(options.minScore, '--min-score', 0, 100);
@@ -113,9 +115,7 @@ export async function runCheck(options: RunCheckOptions, io: CheckIo): Promise<0
       options.color !== false && !io.noColor && (options.output === undefined ? io.stdout.isTTY === true : false);
 
     let result = await checker.check();
-    // A one-shot check needs no more workers: they stop (about 50 ms) while the report is made.
-    const closing = options.watch === true ? undefined : checker.close();
-    closing?.catch(() => undefined); // awaited below; handled here too in case the report fails first
+    if (options.watch !== true) closing = checker.close();
     bar.clear();
     if (writingBaseline && baselineFile !== undefined) {
       writeBaseline(baselineFile, result.findings, relative);
@@ -141,7 +141,6 @@ export async function runCheck(options: RunCheckOptions, io: CheckIo): Promise<0
         { ...reportOptions, color },
       );
     }
-    await closing;
     return exitCodeFor(result, minScore);
   } catch (error) {
     if (error instanceof CheckError) {
@@ -150,7 +149,7 @@ export async function runCheck(options: RunCheckOptions, io: CheckIo): Promise<0
     }
     throw error;
   } finally {
-    await checker?.close();
+    await (closing ?? checker?.close());
   }
 }
 
