@@ -8,9 +8,9 @@
  *    answers each `start_agent` with the same number of frames of the same shape.
  * 3. p50/p99 client-side time from `start_agent` to `agent_started` with 100 runs in flight (echo runs with varied
  *    pauses; also with identical pauses and with none, started by `user_message`, for information). Each case is one
- *    closed loop: a warm-up long enough for the server to reach its steady state, then the measured rounds back to back, so every
- *    request meets the same steady state (a loop restarted per round would time a burst of 100 simultaneous starts
- *    from idle instead; that burst is printed once, for information).
+ *    closed loop: a warm-up long enough for the server to reach its steady state, then the measured rounds back to
+ *    back, so every request meets the same steady state (a loop restarted per round would time a burst of 100
+ *    simultaneous starts from idle instead; that burst is printed once, for information).
  * 4. Server RSS for 10,000 idle authenticated connections, opened from client child processes.
  *
  * Server CPU is utime + stime of the server child from `/proc/<pid>/stat`, read before and after each round. The bench

@@ -38,7 +38,7 @@ function retained(log: UserLog): number {
   return log.runIds.length - log.head;
 }
 
-/** The seq of the event at `index`. */
+/** The seq of the event at `index` (at `head`: the oldest retained, or `lastSeq + 1` when none is). */
 function seqAt(log: UserLog, index: number): number {
   return log.lastSeq - (log.runIds.length - 1 - index);
 }
@@ -96,7 +96,7 @@ export class MemoryEventLog implements EventLog {
   async bounds(userId: string): Promise<LogBounds> {
     const log = this.#logs.get(userId);
     if (log === undefined) return { oldestSeq: 1, lastSeq: 0 };
-    return { oldestSeq: log.lastSeq - retained(log) + 1, lastSeq: log.lastSeq };
+    return { oldestSeq: seqAt(log, log.head), lastSeq: log.lastSeq };
   }
 
   async prune(now: number): Promise<number> {
