@@ -3,7 +3,7 @@ import { relative, resolve, sep } from 'node:path';
 import type { CheckConfig } from './check-config.js';
 import type { CheckResult, ParseProblem, UnresolvedSite } from './check-result.js';
 import { discoverFiles } from './discover-files.js';
-import type { FileFacts } from './facts.js';
+import type { DeclarationFact, FileFacts } from './facts.js';
 import { FactsCache } from './facts-cache.js';
 import { type FactsJob, FactsWorkerPool } from './facts-worker-pool.js';
 import type { Finding } from './finding.js';
@@ -13,6 +13,7 @@ import { RULE_IDS } from './rule-id.js';
 import { ALL_RULES } from './rules/all-rules.js';
 import { safeExtract } from './safe-extract.js';
 import { computeScore } from './score.js';
+import { ShapeComparer } from './shape-comparer.js';
 import { SymbolGraph } from './symbol-graph.js';
 
 /** Files handed to the workers at a time while the rest are still being read. */
@@ -62,6 +63,7 @@ export class Checker {
   readonly #cache: FactsCache;
   readonly #resolver: ModuleResolver;
   readonly #pool: FactsWorkerPool;
+  readonly #shapes = new ShapeComparer();
   #states = new Map<string, FileState>();
   #poolFailed = false;
   #cacheDirty = false;
@@ -156,7 +158,7 @@ export class Checker {
     const factsDone = performance.now();
 
     const facts = new Map([...this.#states].map(([file, state]) => [file, state.facts]));
-    const findings = this.#runRules(facts);
+    const findings = this.#runRules(facts, await this.#shapes.compare(this.#states));
     const rulesDone = performance.now();
 
     const unresolved: UnresolvedSite[] = [];
@@ -237,11 +239,12 @@ export class Checker {
     });
   }
 
-  #runRules(files: ReadonlyMap<string, FileFacts>): Finding[] {
+  #runRules(files: ReadonlyMap<string, FileFacts>, shapes: ReadonlyMap<DeclarationFact, string>): Finding[] {
     const { config, baseline } = this.#options;
     const context: RuleContext = {
       files,
       graph: new SymbolGraph(files, this.#resolver),
+      shapes,
       config,
       relative: (file) => this.relative(file),
     };

@@ -1,5 +1,6 @@
 import { parseSync } from 'oxc-parser';
 import { type AstNode, childNode, childNodes, identifierName, unwrapExpression } from './ast-node.js';
+import { blankBlocks } from './blank-blocks.js';
 import { DocComments } from './doc-comments.js';
 import type {
   AliasFact,
@@ -12,14 +13,14 @@ import type {
   NewSiteFact,
 } from './facts.js';
 import { LineIndex } from './line-index.js';
-import { shapeFingerprint } from './shape-fingerprint.js';
+import { shapeSketch } from './shape-sketch.js';
 import { walkNodes } from './walk-nodes.js';
 
 /** Where `new` may be a keyword: a `new` site starts at one of these, so subtrees without one are skipped. */
 const NEW_KEYWORD = /\bnew\b/g;
 
-/** Functions and classes smaller than this many syntax nodes are not compared by shape. */
-const MIN_SHAPE_NODES = 40;
+/** JSX files: the block blanking does not know JSX text, so they are parsed whole. */
+const JSX_FILE = /\.[jt]sx$/;
 
 /** `.d.ts`, `.d.mts`, `.d.cts`: declaration files, which only describe code that lives elsewhere. */
 const DECLARATION_FILE = /\.d\.[cm]?ts$/;
@@ -38,7 +39,15 @@ export function extractFacts(fileName: string, source: string): FileFacts {
   // A declaration file yields only interfaces and type aliases, which the JS-shaped AST keeps whole; that AST leaves
   // out the TypeScript-only fields of JavaScript nodes (annotations, modifiers), so there is less JSON to read.
   const declarationFile = DECLARATION_FILE.test(fileName);
-  const result = parseSync(fileName, source, { preserveParens: false, ...(declarationFile ? { astType: 'js' } : {}) });
+  const options = { preserveParens: false, ...(declarationFile ? { astType: 'js' as const } : {}) };
+  // The facts never look inside function bodies (shapes are sketched from the text), so the parser gets the source
+  // with those blanked: a fraction of the AST to build and transfer. Should the blanked text not parse cleanly (the
+  // scan misread something, or the file has an error), the whole source is parsed, so its errors are the real ones.
+  const skeleton = JSX_FILE.test(fileName) ? undefined : blankBlocks(source);
+  let result = parseSync(fileName, skeleton ?? source, options);
+  if (skeleton !== undefined && skeleton !== source && result.errors.length > 0) {
+    result = parseSync(fileName, source, options);
+  }
   const lines = new LineIndex(source);
   const docs = new DocComments(source, result.comments);
   const declarations: DeclarationFact[] = [];
@@ -55,13 +64,13 @@ export function extractFacts(fileName: string, source: string): FileFacts {
     switch (node.type) {
       case 'ClassDeclaration':
       case 'ClassExpression':
-        declarations.push(classFact(node, name, exported, at, docs.tag(statementStart, '@factoryOnly')));
+        declarations.push(classFact(source, node, name, exported, at, docs.tag(statementStart, '@factoryOnly')));
         return;
       case 'FunctionDeclaration':
       case 'FunctionExpression':
       case 'ArrowFunctionExpression':
         if (childNode(node, 'body') === undefined) return; // an overload signature
-        declarations.push({ name, kind: 'function', exported, ...at, ...functionShape(node) });
+        declarations.push({ name, kind: 'function', exported, ...at, ...functionSketch(source, node, false) });
         return;
       case 'TSInterfaceDeclaration':
         declarations.push({ name, kind: 'interface', exported, ...at });
@@ -87,9 +96,9 @@ export function extractFacts(fileName: string, source: string): FileFacts {
       if (name === undefined || id === undefined || init === undefined) continue;
       const at = lines.position(id.start);
       if (init.type === 'ArrowFunctionExpression' || init.type === 'FunctionExpression') {
-        declarations.push({ name, kind: 'function', exported, ...at, ...functionShape(init) });
+        declarations.push({ name, kind: 'function', exported, ...at, ...functionSketch(source, init, true) });
       } else if (init.type === 'ClassExpression') {
-        declarations.push(classFact(init, name, exported, at, docs.tag(statementStart, '@factoryOnly')));
+        declarations.push(classFact(source, init, name, exported, at, docs.tag(statementStart, '@factoryOnly')));
       } else if (node.kind === 'const') {
         const target = nameRef(init);
         if (target !== undefined) {
@@ -150,12 +159,24 @@ function typeAliasTarget(type: AstNode | undefined): NameRef | undefined {
   return object === undefined || member === undefined ? undefined : { name: object, member };
 }
 
-function functionShape(node: AstNode): { shape?: string } {
-  const shape = shapeFingerprint([...childNodes(node, 'params'), childNode(node, 'body')], MIN_SHAPE_NODES);
-  return shape === undefined ? {} : { shape };
+/** The sketch of a function's parameters and body, and where its text is for the exact shape. */
+function functionSketch(
+  source: string,
+  node: AstNode,
+  expression: boolean,
+): Pick<DeclarationFact, 'sketch' | 'shapeSource'> {
+  const parts = [...childNodes(node, 'params'), childNode(node, 'body')];
+  return {
+    sketch: shapeSketch(
+      source,
+      parts.map((part) => (part === undefined ? [0, 0] : [part.start, part.end])),
+    ),
+    shapeSource: { start: node.start, end: node.end, expression },
+  };
 }
 
 function classFact(
+  source: string,
   node: AstNode,
   name: string,
   exported: boolean,
@@ -167,13 +188,16 @@ function classFact(
   const ctor = members.find((member) => member.type === 'MethodDefinition' && member.kind === 'constructor');
   const factoryOnly = factoryOnlyFact(ctor, factoryOnlyTag);
   // One member is too little to call two classes alike.
-  const shape = members.length >= 2 ? shapeFingerprint([childNode(node, 'body')], MIN_SHAPE_NODES) : undefined;
+  const body = childNode(node, 'body');
+  const sketch = members.length >= 2 && body !== undefined ? shapeSketch(source, [[body.start, body.end]]) : undefined;
   return {
     name,
     kind: 'class',
     exported,
     ...at,
-    ...(shape === undefined ? {} : { shape }),
+    ...(sketch === undefined
+      ? {}
+      : { sketch, shapeSource: { start: node.start, end: node.end, expression: node.type === 'ClassExpression' } }),
     ...(superClass === undefined ? {} : { extends: superClass }),
     ...(superClass !== undefined && addsNothing(node, members) ? { addsNothing: true } : {}),
     ...(factoryOnly === undefined ? {} : { factoryOnly }),

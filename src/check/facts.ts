@@ -37,13 +37,27 @@ export interface FactoryOnlyFact {
   readonly allowedModules: readonly string[];
 }
 
+/** The text of a declaration compared by shape: offsets in its file, and whether it is an expression. */
+export interface ShapeSource {
+  readonly start: number;
+  readonly end: number;
+  /** An arrow function, function expression or class expression (`const f = …`): parsed in parentheses. */
+  readonly expression: boolean;
+}
+
 /** One top-level declaration: a candidate concept. */
 export interface DeclarationFact extends Position {
   readonly name: string;
   readonly kind: DeclarationKind;
   readonly exported: boolean;
-  /** Fingerprint of the normalised body (identifiers renamed by first use); absent when too small to compare. */
-  readonly shape?: string;
+  /**
+   * A coarse fingerprint of a function's parameters and body or a class's members, read from the text: equal for
+   * copies under other names, and rarely for anything else (see `shapeSketch`). Absent for declarations that are
+   * not compared by shape (overloads, classes with fewer than two members, interfaces, types, enums).
+   */
+  readonly sketch?: string;
+  /** Where the code compared by shape is, for its exact shape when its sketch is shared. Present with `sketch`. */
+  readonly shapeSource?: ShapeSource;
   /** The `extends` clause of a class, when it is a plain name or `ns.Name`. */
   readonly extends?: NameRef;
   /** True for a class that extends another and adds nothing (empty body or a pass-through constructor). */

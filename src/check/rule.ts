@@ -1,5 +1,5 @@
 import type { CheckConfig } from './check-config.js';
-import type { FileFacts } from './facts.js';
+import type { DeclarationFact, FileFacts } from './facts.js';
 import type { RuleFinding } from './finding.js';
 import type { RuleId } from './rule-id.js';
 import type { SymbolGraph } from './symbol-graph.js';
@@ -9,6 +9,8 @@ export interface RuleContext {
   /** Facts by absolute file path, in path order. */
   readonly files: ReadonlyMap<string, FileFacts>;
   readonly graph: SymbolGraph;
+  /** Exact shapes of the declarations whose sketch is shared with another file (see `ShapeComparer`). */
+  readonly shapes: ReadonlyMap<DeclarationFact, string>;
   readonly config: CheckConfig;
   /** The path of `file` as reports show it and fingerprints key on it: relative to the project root, with `/`. */
   relative(file: string): string;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { exactShape } from '../../src/check/exact-shape.js';
 import { extractFacts } from '../../src/check/extract-facts.js';
 
 describe('extractFacts', () => {
@@ -148,9 +149,64 @@ describe('extractFacts', () => {
     const [one] = extractFacts('a.ts', body('x', 'y', '+')).declarations;
     const [two] = extractFacts('b.ts', body('values', 'limit', '+')).declarations;
     const [three] = extractFacts('c.ts', body('x', 'y', '*')).declarations;
-    assert.ok(one?.shape !== undefined);
-    assert.equal(one?.shape, two?.shape);
-    assert.notEqual(one?.shape, three?.shape);
+    assert.ok(one?.sketch !== undefined);
+    assert.equal(one?.sketch, two?.sketch);
+    assert.notEqual(one?.sketch, three?.sketch);
+    const exact = (file: string, source: string) => {
+      const [declaration] = extractFacts(file, source).declarations;
+      assert.ok(declaration?.shapeSource !== undefined);
+      return exactShape(file, source, declaration.kind, declaration.shapeSource);
+    };
+    const shapeOne = exact('a.ts', body('x', 'y', '+'));
+    assert.ok(shapeOne !== undefined);
+    assert.equal(shapeOne, exact('b.ts', body('values', 'limit', '+')));
+    assert.notEqual(shapeOne, exact('c.ts', body('x', 'y', '*')));
+    // An arrow function in a const is parsed from its own text too; `async` is not part of the shape.
+    const arrow = `export const g = async ${body('x', 'y', '+').slice('export function fx'.length).replace(') {', ') => {')};`;
+    assert.equal(exact('d.ts', arrow), shapeOne);
+    assert.equal(exact('e.ts', 'export function tiny(a: number) { return a + 1; }'), undefined); // under 40 nodes
+  });
+
+  it('sketches from the text, so a function body is never parsed into the AST, and keeps what the facts read', () => {
+    const facts = extractFacts(
+      'a.ts',
+      [
+        'export class A extends B { constructor(a: number) { super(a); } }',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the source under test holds a template literal
+        'export class C { m() { const re = /}{/; return `${re}}`; } n() { return new D(); } }',
+        'export function f() { if (x) { return { a: 1 }; } return new (cond ? E : F)(); }',
+        "import G, { h } from './g.js';",
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      facts.declarations.map((d) => [d.name, d.kind, d.addsNothing ?? false, d.sketch !== undefined]),
+      [
+        ['A', 'class', true, false],
+        ['C', 'class', false, true],
+        ['f', 'function', false, true],
+      ],
+    );
+    assert.deepEqual(
+      facts.newSites.map((site) => [site.text, site.line]),
+      [
+        ['D', 2],
+        ['cond ? E : F', 3],
+      ],
+    );
+    assert.deepEqual(
+      facts.imports.map((i) => i.local),
+      ['G', 'h'],
+    );
+    assert.deepEqual(facts.parseErrors, []);
+  });
+
+  it('reports syntax errors in the structure it reads, and in a body when the text cannot be scanned', () => {
+    const inMembers = extractFacts('a.ts', 'export class A {\n  x = ;\n  m() { return 1; }\n}\n');
+    assert.equal(inMembers.parseErrors.length, 1);
+    assert.match(inMembers.parseErrors[0] ?? '', /^2:/);
+    const unterminated = extractFacts('b.ts', "export function f() {\n  return 'a;\n}\n");
+    assert.ok(unterminated.parseErrors.length > 0);
+    assert.match(unterminated.parseErrors[0] ?? '', /^2:/);
   });
 
   it('records imports, exports and re-exports with default, namespace, renamed and star forms', () => {

@@ -14,8 +14,9 @@ export const duplicateShape: Rule = {
     const byShape = new Map<string, { file: string; declaration: DeclarationFact }[]>();
     for (const [file, facts] of context.files) {
       for (const declaration of facts.declarations) {
-        if (declaration.shape === undefined) continue;
-        const key = `${declaration.kind}:${declaration.shape}`;
+        const shape = context.shapes.get(declaration);
+        if (shape === undefined) continue;
+        const key = `${declaration.kind}:${shape}`;
         const group = byShape.get(key) ?? [];
         byShape.set(key, group);
         group.push({ file, declaration });

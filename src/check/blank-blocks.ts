@@ -1,0 +1,232 @@
+/** Keywords after which a `/` starts a regular expression rather than a division. */
+const REGEX_AFTER_WORD: ReadonlySet<string> = new Set([
+  'return',
+  'typeof',
+  'instanceof',
+  'in',
+  'of',
+  'new',
+  'delete',
+  'void',
+  'throw',
+  'case',
+  'do',
+  'else',
+  'yield',
+  'await',
+  'extends',
+]);
+
+/** Words that keep a block whole: the facts read `new` sites and a constructor's `super(…)` call from the AST. */
+const KEPT_WORDS: ReadonlySet<string> = new Set(['new', 'super']);
+
+/** Words after which a `{` opens the braces of an import or export, whose names the module record needs. */
+const NAMES_AFTER_WORD: ReadonlySet<string> = new Set(['import', 'export', 'type']);
+
+/** One open `{`, or the `${` of a template. */
+interface OpenBrace {
+  readonly start: number;
+  /** A template's `${`: its `}` resumes the template. */
+  readonly template: boolean;
+  /** A class body, import or export braces, or a template substitution: kept, blocks inside may be blanked. */
+  readonly container: boolean;
+  /** A `new` or `super` was seen inside: the block stays, blocks inside without one may be blanked. */
+  keep: boolean;
+}
+
+/**
+ * Returns `source` with the inside of blocks the facts do not read replaced by spaces, so every offset still
+ * points at the same code while the parser has far less to build: function bodies, object literals,
+ * interface and enum bodies become `{ }`. Kept: class bodies (their members are facts; member bodies are blanked)
+ * and every block holding `new` or `super`, so the AST still has every `new` expression and every constructor's
+ * `super(…)` call. Returns undefined when the text cannot be scanned with confidence (unbalanced braces, an
+ * unterminated literal); the caller then parses the whole source.
+ *
+ * The scan knows comments, strings, templates and regular expressions (a `/` starts one where an operand may
+ * start); it does not know JSX, so JSX files must not be passed.
+ *
+ * @example
+ * blankBlocks('function f() { return 1; }'); // 'function f() {           }'
+ */
+export function blankBlocks(source: string): string | undefined {
+  const length = source.length;
+  const stack: OpenBrace[] = [];
+  /** Ranges [from, to) to blank, as flat pairs, ascending and disjoint. */
+  const blanks: number[] = [];
+  /** The last token could end an operand (identifier, literal, `)`, `]`): a `/` after it divides. */
+  let afterOperand = false;
+  let lastWord = '';
+  let lastChar = 0;
+  /** Set by `class`: the next `{` after a name, `>` or `)` opens its body. */
+  let pendingClass = false;
+  /** Between a top-level `import` and its `from`: a `{` after a `,` holds imported names (`import D, { a }`). */
+  let importClause = false;
+  let i = source.startsWith('#!') ? source.indexOf('\n') : 0;
+  if (i < 0) return source;
+  while (i < length) {
+    const c = source.charCodeAt(i);
+    if (c === 32 || c === 10 || c === 13 || c === 9) {
+      i++;
+      continue;
+    }
+    if (c === 47 /* / */) {
+      const next = source.charCodeAt(i + 1);
+      if (next === 47) {
+        const end = source.indexOf('\n', i + 2);
+        i = end < 0 ? length : end;
+        continue;
+      }
+      if (next === 42) {
+        const end = source.indexOf('*/', i + 2);
+        if (end < 0) return undefined;
+        i = end + 2;
+        continue;
+      }
+      if (!afterOperand || REGEX_AFTER_WORD.has(lastWord)) {
+        i = skipRegex(source, i);
+        if (i < 0) return undefined;
+        afterOperand = true;
+      } else {
+        i++;
+        afterOperand = false;
+      }
+    } else if (c === 39 || c === 34 /* ' " */) {
+      i = skipString(source, i, c);
+      if (i < 0) return undefined;
+      afterOperand = true;
+    } else if (c === 96 /* ` */) {
+      i = skipTemplate(source, i + 1, stack);
+      if (i < 0) return undefined;
+      afterOperand = source.charCodeAt(i - 1) === 96;
+    } else if (c === 123 /* { */) {
+      const classBody = pendingClass && (afterOperand || lastChar === 62) /* > */;
+      if (classBody) pendingClass = false;
+      const names = NAMES_AFTER_WORD.has(lastWord) || (importClause && lastChar === 44) /* , */;
+      stack.push({ start: i, template: false, container: classBody || names, keep: false });
+      i++;
+      afterOperand = false;
+    } else if (c === 125 /* } */) {
+      const open = stack.pop();
+      if (open === undefined) return undefined;
+      const parent = stack[stack.length - 1];
+      if (open.keep && parent !== undefined) parent.keep = true;
+      if (open.template) {
+        i = skipTemplate(source, i + 1, stack);
+        if (i < 0) return undefined;
+        afterOperand = source.charCodeAt(i - 1) === 96;
+      } else {
+        if (!open.keep && !open.container && i > open.start + 1) {
+          // This block takes the place of any blocks inside it marked before.
+          while (blanks.length > 0 && (blanks[blanks.length - 2] ?? 0) > open.start) blanks.length -= 2;
+          blanks.push(open.start + 1, i);
+        }
+        i++;
+        // `}` ends a block (an expression may follow) more often than an object literal (an operand).
+        afterOperand = false;
+      }
+    } else if (isWordStart(c)) {
+      const start = i;
+      i++;
+      while (i < length && isWordPart(source.charCodeAt(i))) i++;
+      const word = source.slice(start, i);
+      if (KEPT_WORDS.has(word)) {
+        const open = stack[stack.length - 1];
+        if (open !== undefined) open.keep = true;
+      } else if (word === 'class' && lastChar !== 46 /* . */) {
+        pendingClass = true;
+      } else if (word === 'import' && stack.length === 0) {
+        importClause = true;
+      } else if (word === 'from' || word === 'require') {
+        importClause = false;
+      }
+      afterOperand = true;
+      lastWord = word;
+      lastChar = 0;
+      continue;
+    } else if (c >= 48 && c <= 57 /* 0-9 */) {
+      i++;
+      while (i < length && (isWordPart(source.charCodeAt(i)) || source.charCodeAt(i) === 46)) i++;
+      afterOperand = true;
+    } else {
+      // A punctuator: `)` and `]` end an operand, every other one lets an operand start.
+      afterOperand = c === 41 || c === 93;
+      if (c === 59 /* ; */ || c === 40 /* ( */) importClause = false;
+      i++;
+    }
+    lastWord = '';
+    lastChar = c;
+  }
+  if (stack.length > 0) return undefined;
+  return blanks.length === 0 ? source : applyBlanks(source, blanks);
+}
+
+/** Spaces to cut blanks from (a slice of a flat string is cheap); longer blanks repeat it. */
+const SPACES = ' '.repeat(4096);
+
+/** The source with each range replaced by as many spaces, so every offset outside them is unchanged. */
+function applyBlanks(source: string, blanks: readonly number[]): string {
+  let result = '';
+  let from = 0;
+  for (let k = 0; k < blanks.length; k += 2) {
+    const start = blanks[k] ?? 0;
+    const end = blanks[k + 1] ?? 0;
+    const width = end - start;
+    result += source.slice(from, start) + (width <= SPACES.length ? SPACES.slice(0, width) : ' '.repeat(width));
+    from = end;
+  }
+  return result + source.slice(from);
+}
+
+function isWordStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || c === 35 || c > 127;
+}
+
+function isWordPart(c: number): boolean {
+  return isWordStart(c) || (c >= 48 && c <= 57);
+}
+
+/** Index after the string starting at `start`, or -1 when it is not closed on its line. */
+function skipString(source: string, start: number, quote: number): number {
+  for (let i = start + 1; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c === quote) return i + 1;
+    if (c === 92) i++;
+    else if (c === 10) return -1;
+  }
+  return -1;
+}
+
+/**
+ * Scans template text from `from` to its closing backtick (returns the index after it) or to a `${` (pushes the
+ * substitution on `stack` and returns the index after its `{`); -1 when the template is not closed.
+ */
+function skipTemplate(source: string, from: number, stack: OpenBrace[]): number {
+  for (let i = from; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 96) return i + 1;
+    if (c === 92) i++;
+    else if (c === 36 && source.charCodeAt(i + 1) === 123) {
+      stack.push({ start: i + 1, template: true, container: true, keep: false });
+      return i + 2;
+    }
+  }
+  return -1;
+}
+
+/** Index after the regular expression starting at `start`, or -1 when it is not closed on its line. */
+function skipRegex(source: string, start: number): number {
+  let inClass = false;
+  for (let i = start + 1; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 92) i++;
+    else if (c === 10) return -1;
+    else if (c === 91) inClass = true;
+    else if (c === 93) inClass = false;
+    else if (c === 47 && !inClass) {
+      i++;
+      while (i < source.length && isWordPart(source.charCodeAt(i))) i++;
+      return i;
+    }
+  }
+  return -1;
+}

@@ -1,0 +1,34 @@
+import { parseSync } from 'oxc-parser';
+import { type AstNode, childNode, childNodes, unwrapExpression } from './ast-node.js';
+import type { DeclarationKind, ShapeSource } from './facts.js';
+import { shapeFingerprint } from './shape-fingerprint.js';
+
+/** Functions and classes smaller than this many syntax nodes are not compared by shape. */
+const MIN_SHAPE_NODES = 40;
+
+/**
+ * The exact shape of one declaration (see `shapeFingerprint`), parsed from its own text: the parameters and body
+ * of a function, the body of a class. Undefined when it is smaller than 40 syntax nodes, or when the text no longer
+ * parses as the declaration it was.
+ *
+ * @param fileName - the declaring file: its extension picks the language
+ */
+export function exactShape(
+  fileName: string,
+  source: string,
+  kind: DeclarationKind,
+  at: ShapeSource,
+): string | undefined {
+  const text = source.slice(at.start, at.end);
+  const result = parseSync(fileName, at.expression ? `(${text})` : text, { preserveParens: false });
+  if (result.errors.length > 0) return undefined;
+  const [statement] = childNodes(result.program as unknown as AstNode, 'body');
+  const node = at.expression ? unwrapExpression(statement && childNode(statement, 'expression')) : statement;
+  if (node === undefined) return undefined;
+  if (kind === 'class') {
+    if (node.type !== 'ClassDeclaration' && node.type !== 'ClassExpression') return undefined;
+    return shapeFingerprint([childNode(node, 'body')], MIN_SHAPE_NODES);
+  }
+  if (!/^(?:FunctionDeclaration|FunctionExpression|ArrowFunctionExpression)$/.test(node.type)) return undefined;
+  return shapeFingerprint([...childNodes(node, 'params'), childNode(node, 'body')], MIN_SHAPE_NODES);
+}
