@@ -17,8 +17,11 @@ const REGEX_AFTER_WORD: ReadonlySet<string> = new Set([
   'extends',
 ]);
 
-/** Words that keep a block whole: the facts read `new` sites and a constructor's `super(…)` call from the AST. */
-const KEPT_WORDS: ReadonlySet<string> = new Set(['new', 'super']);
+/** Words after `new` that start a callee the text cannot delimit (a class, a function, another `new`). */
+const NOT_A_NAME: ReadonlySet<string> = new Set(['class', 'function', 'new']);
+
+/** Words after which a top-level `{` opens a destructuring pattern, whose names may be exported. */
+const DECLARING_WORDS: ReadonlySet<string> = new Set(['const', 'let', 'var']);
 
 /** Words after which a `{` opens the braces of an import or export, whose names the module record needs. */
 const NAMES_AFTER_WORD: ReadonlySet<string> = new Set(['import', 'export', 'type']);
@@ -30,25 +33,55 @@ interface OpenBrace {
   readonly template: boolean;
   /** A class body, import or export braces, or a template substitution: kept, blocks inside may be blanked. */
   readonly container: boolean;
-  /** A `new` or `super` was seen inside: the block stays, blocks inside without one may be blanked. */
+  /** The AST is needed inside (a `super` call, a `new` whose callee the text cannot delimit): the block stays. */
   keep: boolean;
 }
 
+/** A `new` expression found in the text: the offset of `new` and of its callee `[calleeStart, calleeEnd)`. */
+export interface TextNewSite {
+  readonly at: number;
+  readonly calleeStart: number;
+  readonly calleeEnd: number;
+}
+
+/** The source as the parser should see it, and the `new` expressions already found in the text. */
+export interface Skeleton {
+  /** The source with blocks blanked; every offset is the same as in the source. */
+  readonly text: string;
+  /** `new` whose callee is a name or a chain of `.name` (`new A`, `new ns.A(…)`, `new this.a.b()`). */
+  readonly newSites: readonly TextNewSite[];
+  /** Offsets of the other `new` expressions (`new (c ? A : B)()`, `new class {}`): their blocks are kept. */
+  readonly astNewOffsets: readonly number[];
+}
+
+/** How a file is blanked. */
+export interface BlankOptions {
+  /**
+   * A declaration file: nothing inside any block is a fact (its classes are ambient and it has no `new` sites), so
+   * every block is blanked but the braces of imports and exports.
+   */
+  readonly ambient?: boolean;
+}
+
 /**
- * Returns `source` with the inside of blocks the facts do not read replaced by spaces, so every offset still
- * points at the same code while the parser has far less to build: function bodies, object literals,
- * interface and enum bodies become `{ }`. Kept: class bodies (their members are facts; member bodies are blanked)
- * and every block holding `new` or `super`, so the AST still has every `new` expression and every constructor's
- * `super(…)` call. Returns undefined when the text cannot be scanned with confidence (unbalanced braces, an
- * unterminated literal); the caller then parses the whole source.
+ * Blanks the inside of the blocks the facts do not read (replaced by spaces, so every offset still points at the
+ * same code) and finds the `new` expressions on the way, so the parser has far less to build: function bodies,
+ * object literals, interface and enum bodies become `{ }`. Kept: class bodies (their members are facts; member
+ * bodies are blanked), the braces of imports and exports, blocks holding `super` (a constructor's `super(…)` call
+ * is a fact) and blocks holding a `new` whose callee is more than a dotted name. Returns undefined when the text
+ * cannot be scanned with confidence (unbalanced braces, an unterminated literal); the caller then parses the whole
+ * source.
  *
  * The scan knows comments, strings, templates and regular expressions (a `/` starts one where an operand may
  * start); it does not know JSX, so JSX files must not be passed.
  *
  * @example
- * blankBlocks('function f() { return 1; }'); // 'function f() {           }'
+ * blankBlocks('function f() { return new A(); }')?.text; // 'function f() {                 }'
  */
-export function blankBlocks(source: string): string | undefined {
+export function blankBlocks(source: string, options: BlankOptions = {}): Skeleton | undefined {
+  const ambient = options.ambient === true;
+  const newSites: TextNewSite[] = [];
+  const astNewOffsets: number[] = [];
   const length = source.length;
   const stack: OpenBrace[] = [];
   /** Ranges [from, to) to blank, as flat pairs, ascending and disjoint. */
@@ -57,12 +90,16 @@ export function blankBlocks(source: string): string | undefined {
   let afterOperand = false;
   let lastWord = '';
   let lastChar = 0;
+  /** Where `lastChar` is. */
+  let lastCharAt = -1;
   /** Set by `class`: the next `{` after a name, `>` or `)` opens its body. */
   let pendingClass = false;
+  /** Inside a top-level destructuring pattern: nothing is blanked. */
+  let pattern = false;
   /** Between a top-level `import` and its `from`: a `{` after a `,` holds imported names (`import D, { a }`). */
   let importClause = false;
   let i = source.startsWith('#!') ? source.indexOf('\n') : 0;
-  if (i < 0) return source;
+  if (i < 0) return { text: source, newSites, astNewOffsets };
   while (i < length) {
     const c = source.charCodeAt(i);
     if (c === 32 || c === 10 || c === 13 || c === 9) {
@@ -99,10 +136,12 @@ export function blankBlocks(source: string): string | undefined {
       if (i < 0) return undefined;
       afterOperand = source.charCodeAt(i - 1) === 96;
     } else if (c === 123 /* { */) {
-      const classBody = pendingClass && (afterOperand || lastChar === 62) /* > */;
+      const classBody = pendingClass && !ambient && (afterOperand || lastChar === 62) /* > */;
       if (classBody) pendingClass = false;
       const names = NAMES_AFTER_WORD.has(lastWord) || (importClause && lastChar === 44) /* , */;
-      stack.push({ start: i, template: false, container: classBody || names, keep: false });
+      // `export const { a, b: { c } } = x` exports a, c: a top-level pattern is kept whole.
+      if (stack.length === 0 && DECLARING_WORDS.has(lastWord)) pattern = true;
+      stack.push({ start: i, template: false, container: classBody || names || pattern, keep: pattern });
       i++;
       afterOperand = false;
     } else if (c === 125 /* } */) {
@@ -115,7 +154,8 @@ export function blankBlocks(source: string): string | undefined {
         if (i < 0) return undefined;
         afterOperand = source.charCodeAt(i - 1) === 96;
       } else {
-        if (!open.keep && !open.container && i > open.start + 1) {
+        if (stack.length === 0) pattern = false;
+        if (!open.keep && !open.container && !pattern && i > open.start + 1) {
           // This block takes the place of any blocks inside it marked before.
           while (blanks.length > 0 && (blanks[blanks.length - 2] ?? 0) > open.start) blanks.length -= 2;
           blanks.push(open.start + 1, i);
@@ -129,10 +169,21 @@ export function blankBlocks(source: string): string | undefined {
       i++;
       while (i < length && isWordPart(source.charCodeAt(i))) i++;
       const word = source.slice(start, i);
-      if (KEPT_WORDS.has(word)) {
+      // After a single `.` (not the `...` of a spread) a word is a member name.
+      const memberName = lastChar === 46 /* . */ && source.charCodeAt(lastCharAt - 1) !== 46;
+      if (word === 'new' && !ambient && !memberName) {
+        const callee = newCallee(source, i);
+        if (callee === 'ast') {
+          astNewOffsets.push(start);
+          const open = stack[stack.length - 1];
+          if (open !== undefined) open.keep = true;
+        } else if (callee !== undefined) {
+          newSites.push({ at: start, calleeStart: callee[0], calleeEnd: callee[1] });
+        }
+      } else if (word === 'super' && !ambient) {
         const open = stack[stack.length - 1];
         if (open !== undefined) open.keep = true;
-      } else if (word === 'class' && lastChar !== 46 /* . */) {
+      } else if (word === 'class' && !memberName) {
         pendingClass = true;
       } else if (word === 'import' && stack.length === 0) {
         importClause = true;
@@ -155,9 +206,50 @@ export function blankBlocks(source: string): string | undefined {
     }
     lastWord = '';
     lastChar = c;
+    lastCharAt = i - 1;
   }
   if (stack.length > 0) return undefined;
-  return blanks.length === 0 ? source : applyBlanks(source, blanks);
+  return { text: blanks.length === 0 ? source : applyBlanks(source, blanks), newSites, astNewOffsets };
+}
+
+/**
+ * What follows the keyword `new` ending at `from`: the callee's range when it is a name or a chain of `.name`;
+ * `'ast'` when it is an expression the text cannot delimit (parenthesised, a class, computed, after a comment);
+ * undefined when this `new` is no `new` expression (`new.target`, a member named `new` as in `{ new: 1 }`).
+ */
+function newCallee(source: string, from: number): readonly [number, number] | 'ast' | undefined {
+  let i = skipSpace(source, from);
+  const first = source.charCodeAt(i);
+  // `new.target`, and `new` as a member name: followed by `. : ? , ; = } ) ]`
+  if (first === 46 || first === 58 || first === 63 || first === 44 || first === 59 || first === 61) return undefined;
+  if (first === 125 || first === 41 || first === 93) return undefined;
+  if (!isWordStart(first) || first === 35 /* # */) return 'ast';
+  const start = i;
+  for (;;) {
+    const wordStart = i;
+    while (i < source.length && isWordPart(source.charCodeAt(i))) i++;
+    if (wordStart === start && NOT_A_NAME.has(source.slice(wordStart, i))) return 'ast';
+    const end = i;
+    i = skipSpace(source, i);
+    const c = source.charCodeAt(i);
+    // `[…]` (computed), `!`, a tagged template or a comment: the text cannot tell where the callee ends.
+    if (c === 91 || c === 33 || c === 96 || c === 47) return 'ast';
+    if (c === 63 /* ? */ && source.charCodeAt(i + 1) === 46) return 'ast';
+    if (c !== 46 /* . */) return [start, end];
+    i = skipSpace(source, i + 1);
+    const next = source.charCodeAt(i);
+    if (!isWordStart(next) || next === 35) return 'ast';
+  }
+}
+
+/** Index of the first character at or after `from` that is not a space, tab or line break. */
+function skipSpace(source: string, from: number): number {
+  let i = from;
+  for (;;) {
+    const c = source.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return i;
+    i++;
+  }
 }
 
 /** Spaces to cut blanks from (a slice of a flat string is cheap); longer blanks repeat it. */

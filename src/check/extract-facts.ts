@@ -1,6 +1,6 @@
 import { parseSync } from 'oxc-parser';
 import { type AstNode, childNode, childNodes, identifierName, unwrapExpression } from './ast-node.js';
-import { blankBlocks } from './blank-blocks.js';
+import { blankBlocks, type Skeleton, type TextNewSite } from './blank-blocks.js';
 import { DocComments } from './doc-comments.js';
 import type {
   AliasFact,
@@ -18,6 +18,9 @@ import { walkNodes } from './walk-nodes.js';
 
 /** Where `new` may be a keyword: a `new` site starts at one of these, so subtrees without one are skipped. */
 const NEW_KEYWORD = /\bnew\b/g;
+
+/** Words that start a `new` callee without being a name: `new this.Kind()` constructs no class named `this`. */
+const NOT_A_BINDING: ReadonlySet<string> = new Set(['this', 'super', 'null', 'true', 'false', 'import', 'void']);
 
 /** JSX files: the block blanking does not know JSX text, so they are parsed whole. */
 const JSX_FILE = /\.[jt]sx$/;
@@ -40,20 +43,26 @@ export function extractFacts(fileName: string, source: string): FileFacts {
   // out the TypeScript-only fields of JavaScript nodes (annotations, modifiers), so there is less JSON to read.
   const declarationFile = DECLARATION_FILE.test(fileName);
   const options = { preserveParens: false, ...(declarationFile ? { astType: 'js' as const } : {}) };
-  // The facts never look inside function bodies (shapes are sketched from the text), so the parser gets the source
-  // with those blanked: a fraction of the AST to build and transfer. Should the blanked text not parse cleanly (the
-  // scan misread something, or the file has an error), the whole source is parsed, so its errors are the real ones.
-  const skeleton = JSX_FILE.test(fileName) ? undefined : blankBlocks(source);
-  let result = parseSync(fileName, skeleton ?? source, options);
-  if (skeleton !== undefined && skeleton !== source && result.errors.length > 0) {
+  // The facts never look inside function bodies (shapes are sketched from the text, `new` sites found in it), so
+  // the parser gets the source with those blanked: a fraction of the AST to build and transfer. Should the blanked
+  // text not parse cleanly (the scan misread something, or the file has an error), the whole source is parsed, so
+  // its errors are the real ones.
+  let skeleton: Skeleton | undefined = JSX_FILE.test(fileName)
+    ? undefined
+    : blankBlocks(source, { ambient: declarationFile });
+  let result = parseSync(fileName, skeleton?.text ?? source, options);
+  if (skeleton !== undefined && skeleton.text !== source && result.errors.length > 0) {
     result = parseSync(fileName, source, options);
+    skeleton = undefined;
   }
   const lines = new LineIndex(source);
   const docs = new DocComments(source, result.comments);
   const declarations: DeclarationFact[] = [];
   const aliases: AliasFact[] = [];
-  const newOffsets = Array.from(source.matchAll(NEW_KEYWORD), (match) => match.index);
-  const newSites = newOffsets.length > 0 ? new NewSiteCollector(source, lines, newOffsets) : undefined;
+  // `new` sites the scan delimited come from the text; the rest (all of them for a whole parse) from the AST.
+  const astNewOffsets = skeleton?.astNewOffsets ?? Array.from(source.matchAll(NEW_KEYWORD), (match) => match.index);
+  const newSites = astNewOffsets.length > 0 ? new NewSiteCollector(source, lines, astNewOffsets) : undefined;
+  const textNewSites = (skeleton?.newSites ?? []).map((site) => textNewSiteFact(source, lines, site));
 
   const addDeclaration = (node: AstNode, exported: boolean, statementStart: number): void => {
     if (node.declare === true) return; // ambient: describes a value defined elsewhere
@@ -125,13 +134,47 @@ export function extractFacts(fileName: string, source: string): FileFacts {
     aliases,
     imports: importFacts(result.module.staticImports, lines),
     exports: exportFacts(result.module.staticExports, lines, docs),
-    newSites: newSites?.finish(result.program as unknown as AstNode) ?? [],
+    newSites: [...textNewSites, ...(newSites?.finish(result.program as unknown as AstNode) ?? [])].sort(
+      (a, b) => a.line - b.line || a.column - b.column,
+    ),
     parseErrors: result.errors.map((error) => {
       const label = error.labels[0];
       const at = label === undefined ? { line: 1, column: 1 } : lines.position(label.start);
       return `${at.line}:${at.column} ${error.message}`;
     }),
   };
+}
+
+/** A `new` site the scan delimited: its callee is a name or a chain of `.name`, as written. */
+function textNewSiteFact(source: string, lines: LineIndex, site: TextNewSite): NewSiteFact {
+  const parts = source
+    .slice(site.calleeStart, site.calleeEnd)
+    .split('.')
+    .map((part) => part.trim());
+  const [name, member] = parts;
+  const named = name !== undefined && !NOT_A_BINDING.has(name) && parts.length <= 2;
+  return newSiteFact(
+    source,
+    lines,
+    site.at,
+    site.calleeStart,
+    site.calleeEnd,
+    named ? { name, ...(member === undefined ? {} : { member }) } : undefined,
+  );
+}
+
+/** A `new` site at offset `at` whose callee spans `[calleeStart, calleeEnd)`. */
+function newSiteFact(
+  source: string,
+  lines: LineIndex,
+  at: number,
+  calleeStart: number,
+  calleeEnd: number,
+  callee: NameRef | undefined,
+): NewSiteFact {
+  const written = source.slice(calleeStart, calleeEnd).replace(/\s+/g, ' ');
+  const text = written.length > 60 ? `${written.slice(0, 57)}...` : written;
+  return { ...(callee === undefined ? {} : { callee }), text, ...lines.position(at) };
 }
 
 /** `X` or `ns.X` as a name reference; anything else (calls, conditionals, `this.X`) has none. */
@@ -289,13 +332,14 @@ function exportFacts(
 }
 
 /**
- * Collects `new` sites in one walk of the program that enters only nodes spanning an offset where the source has
- * the word `new`: most of a file is skipped, and every `new` expression (which starts at its keyword) is reached.
+ * Collects the `new` sites that start at given offsets (where the source has the word `new`) in one walk of the
+ * program that enters only nodes spanning one of them: most of a file is skipped, and every such `new` expression
+ * (which starts at its keyword) is reached.
  */
 class NewSiteCollector {
   readonly #source: string;
   readonly #lines: LineIndex;
-  /** Offsets of the word `new`, ascending. */
+  /** Offsets of the word `new` whose sites this collector reports, ascending. */
   readonly #offsets: readonly number[];
   readonly #sites: NewSiteFact[] = [];
 
@@ -309,10 +353,28 @@ class NewSiteCollector {
   finish(program: AstNode): NewSiteFact[] {
     walkNodes(program, (node) => {
       if (node !== program && !this.#mayHoldNew(node)) return false;
-      if (node.type === 'NewExpression') this.#add(node);
+      if (node.type === 'NewExpression' && this.#isOffset(node.start)) this.#add(node);
       return true;
     });
     return this.#sites.sort((a, b) => a.line - b.line || a.column - b.column);
+  }
+
+  /** True when a `new` at exactly `offset` is one of this collector's (others are found elsewhere). */
+  #isOffset(offset: number): boolean {
+    return this.#offsets[this.#firstAtOrAfter(offset)] === offset;
+  }
+
+  /** Index of the first offset at or after `offset`. */
+  #firstAtOrAfter(offset: number): number {
+    const offsets = this.#offsets;
+    let low = 0;
+    let high = offsets.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if ((offsets[mid] ?? 0) < offset) low = mid + 1;
+      else high = mid;
+    }
+    return low;
   }
 
   /**
@@ -322,23 +384,13 @@ class NewSiteCollector {
   #mayHoldNew(node: AstNode): boolean {
     if (node.type === 'ExportNamedDeclaration' || node.type === 'ExportDefaultDeclaration') return true;
     if (Array.isArray(node.decorators) && node.decorators.length > 0) return true;
-    const offsets = this.#offsets;
-    let low = 0;
-    let high = offsets.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if ((offsets[mid] ?? 0) < node.start) low = mid + 1;
-      else high = mid;
-    }
-    return low < offsets.length && (offsets[low] ?? 0) < node.end;
+    const next = this.#offsets[this.#firstAtOrAfter(node.start)];
+    return next !== undefined && next < node.end;
   }
 
   #add(node: AstNode): void {
     const callee = childNode(node, 'callee');
     if (callee === undefined) return;
-    const ref = nameRef(callee);
-    const written = this.#source.slice(callee.start, callee.end).replace(/\s+/g, ' ');
-    const text = written.length > 60 ? `${written.slice(0, 57)}...` : written;
-    this.#sites.push({ ...(ref === undefined ? {} : { callee: ref }), text, ...this.#lines.position(node.start) });
+    this.#sites.push(newSiteFact(this.#source, this.#lines, node.start, callee.start, callee.end, nameRef(callee)));
   }
 }
