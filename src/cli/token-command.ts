@@ -1,5 +1,4 @@
 import { type Command, Option } from 'commander';
-import { mintToken } from '../auth/mint-token.js';
 import { readConfigFile, readEnv, type ServerConfigInput, tokenSecretFrom } from '../config.js';
 import { toMs } from '../duration.js';
 import { ConfigError, InvalidArgumentError } from '../errors.js';
@@ -32,6 +31,7 @@ export function registerTokenCommand(program: Command): void {
     const merged: ServerConfigInput = Object.assign({}, ...inputs);
     const issuer = merged.jwtIssuer;
     const audience = merged.jwtAudience;
+    const { mintToken } = await import('../auth/mint-token.js'); // jose loads only for this command
     const token = await mintToken({
       secret,
       userId: opts.user,
