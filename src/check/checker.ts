@@ -6,6 +6,7 @@ import { discoverFiles } from './discover-files.js';
 import type { DeclarationFact, FileFacts } from './facts.js';
 import { FactsCache } from './facts-cache.js';
 import { type FactsJob, FactsWorkerPool } from './facts-worker-pool.js';
+import type { ShapeJob, ShapeResults } from './file-shapes.js';
 import type { Finding } from './finding.js';
 import { ModuleResolver } from './module-resolver.js';
 import type { RuleContext } from './rule.js';
@@ -158,7 +159,8 @@ export class Checker {
     const factsDone = performance.now();
 
     const facts = new Map([...this.#states].map(([file, state]) => [file, state.facts]));
-    const findings = this.#runRules(facts, await this.#shapes.compare(this.#states));
+    const shapes = await this.#shapes.compare(this.#states, (jobs) => this.#computeShapes(jobs));
+    const findings = this.#runRules(facts, shapes);
     const rulesDone = performance.now();
 
     const unresolved: UnresolvedSite[] = [];
@@ -237,6 +239,21 @@ export class Checker {
       if (progress !== undefined && (i % 50 === 49 || i === jobs.length - 1)) progress(i + 1, jobs.length);
       return facts;
     });
+  }
+
+  /** Exact shapes on the workers when they are up (a cold check), else here: starting them would cost more. */
+  async #computeShapes(jobs: readonly ShapeJob[]): Promise<readonly ShapeResults[]> {
+    if (this.#pool.running && !this.#poolFailed) {
+      try {
+        return await this.#pool.shapes(jobs);
+      } catch {
+        this.#poolFailed = true; // as in #extract: compute here instead
+        await this.#pool.close();
+      }
+    }
+    // Loaded on first use: a tree without shared sketches never loads the parser on this thread.
+    const { fileShapes } = await import('./file-shapes.js');
+    return jobs.map(fileShapes);
   }
 
   #runRules(files: ReadonlyMap<string, FileFacts>, shapes: ReadonlyMap<DeclarationFact, string>): Finding[] {

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { FileFacts } from './facts.js';
+import type { ShapeJob, ShapeResults } from './file-shapes.js';
 
 /** One file to extract facts from. */
 export interface FactsJob {
@@ -8,19 +9,18 @@ export interface FactsJob {
   readonly source: string;
 }
 
-/** A batch sent to a worker. */
-export interface FactsBatch {
-  readonly id: number;
-  readonly jobs: readonly FactsJob[];
-}
+/** A batch sent to a worker: files to extract facts from, or declarations to give exact shapes. */
+export type FactsBatch =
+  | { readonly id: number; readonly kind: 'facts'; readonly jobs: readonly FactsJob[] }
+  | { readonly id: number; readonly kind: 'shapes'; readonly jobs: readonly ShapeJob[] };
 
-/** A worker's answer to a batch, facts in job order. */
+/** A worker's answer to a batch: one result per job, in job order. */
 export interface FactsBatchResult {
   readonly id: number;
-  readonly facts: readonly FileFacts[];
+  readonly results: readonly (FileFacts | ShapeResults)[];
 }
 
-/** Jobs per message: large enough to amortise messaging, small enough to balance the workers. */
+/** Files per message: large enough to amortise messaging, small enough to balance the workers. */
 const BATCH_SIZE = 32;
 
 /** Batches sent to one worker and not yet answered: two, so a worker never waits for its next batch to arrive. */
@@ -29,7 +29,7 @@ const MAX_IN_FLIGHT = 2;
 /** A batch waiting for its answer. */
 interface PendingBatch {
   readonly batch: FactsBatch;
-  readonly resolve: (facts: readonly FileFacts[]) => void;
+  readonly resolve: (results: readonly unknown[]) => void;
   readonly reject: (error: Error) => void;
 }
 
@@ -59,20 +59,40 @@ export class FactsWorkerPool {
     this.#size = Math.max(1, size);
   }
 
+  /** True once the workers are started and until the pool is closed. */
+  get running(): boolean {
+    return this.#slots !== undefined;
+  }
+
   /** Extracts facts for every job, in job order. `onDone` is called with the number of these jobs finished so far. */
   async extract(jobs: readonly FactsJob[], onDone?: (done: number) => void): Promise<FileFacts[]> {
+    return (await this.#run('facts', jobs, BATCH_SIZE, onDone)) as FileFacts[];
+  }
+
+  /** Exact shapes for every job (a file's declarations), in job order, spread over all workers. */
+  async shapes(jobs: readonly ShapeJob[]): Promise<ShapeResults[]> {
+    return (await this.#run('shapes', jobs, Math.max(1, Math.ceil(jobs.length / (this.#size * 4))))) as ShapeResults[];
+  }
+
+  async #run(
+    kind: FactsBatch['kind'],
+    jobs: readonly (FactsJob | ShapeJob)[],
+    batchSize: number,
+    onDone?: (done: number) => void,
+  ): Promise<unknown[]> {
     if (this.#closed) throw new Error('FactsWorkerPool is closed; create a new pool');
     this.#start();
     let done = 0;
-    const batches: Promise<readonly FileFacts[]>[] = [];
-    for (let start = 0; start < jobs.length; start += BATCH_SIZE) {
-      const batch: FactsBatch = { id: this.#nextId++, jobs: jobs.slice(start, start + BATCH_SIZE) };
+    const batches: Promise<readonly unknown[]>[] = [];
+    for (let start = 0; start < jobs.length; start += batchSize) {
+      const slice = jobs.slice(start, start + batchSize);
+      const batch = { id: this.#nextId++, kind, jobs: slice } as FactsBatch;
       batches.push(
-        new Promise<readonly FileFacts[]>((resolve, reject) => this.#queue.push({ batch, resolve, reject })).then(
-          (facts) => {
-            done += facts.length;
+        new Promise<readonly unknown[]>((resolve, reject) => this.#queue.push({ batch, resolve, reject })).then(
+          (results) => {
+            done += results.length;
             onDone?.(done);
-            return facts;
+            return results;
           },
         ),
       );
@@ -130,7 +150,7 @@ export class FactsWorkerPool {
         slot.waiting.delete(result.id);
         if (!this.#closed) this.#pump();
         if (slot.waiting.size === 0) slot.worker.unref();
-        pending.resolve(result.facts);
+        pending.resolve(result.results);
       });
       slot.worker.on('error', failAll);
       slot.worker.on('exit', (code) => failAll(new Error(`facts worker exited with code ${code}`)));

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import type { DeclarationFact, FileFacts } from './facts.js';
-import { FactsCache } from './facts-cache.js';
+import type { DeclarationFact, DeclarationKind, FileFacts, ShapeSource } from './facts.js';
+import type { ShapeJob, ShapeResults } from './file-shapes.js';
 
 /** A checked file as the comparer needs it: its facts and the content key they were extracted from. */
 export interface KeyedFacts {
@@ -8,17 +7,21 @@ export interface KeyedFacts {
   readonly facts: FileFacts;
 }
 
+/** Computes exact shapes for jobs, one result per job in order (on worker threads or on this one). */
+export type ShapeComputer = (jobs: readonly ShapeJob[]) => Promise<readonly ShapeResults[]>;
+
 /**
  * Gives exact shapes to the declarations that need one: those whose sketch is shared with a declaration of the same
- * kind under another name in another file. Most declarations share none, so most are never parsed again; the others are parsed from
- * their own text, once per content (the results are kept while their files are unchanged, for `--watch`).
+ * kind under another name in another file. Most declarations share none, so most are never parsed again; the others
+ * are parsed from their own text, once per content (the results are kept while their files are unchanged, for
+ * `--watch`).
  */
 export class ShapeComparer {
   /** Exact shapes (null: too small, or no longer parses) by content key and declaration offsets. */
   #known = new Map<string, string | null>();
 
-  /** Exact shapes by declaration, for every declaration whose sketch another file shares. */
-  async compare(files: ReadonlyMap<string, KeyedFacts>): Promise<Map<DeclarationFact, string>> {
+  /** Exact shapes by declaration, for every declaration whose sketch another file shares under another name. */
+  async compare(files: ReadonlyMap<string, KeyedFacts>, compute: ShapeComputer): Promise<Map<DeclarationFact, string>> {
     const bySketch = new Map<string, { file: string; declaration: DeclarationFact }[]>();
     for (const [file, { facts }] of files) {
       for (const declaration of facts.declarations) {
@@ -29,10 +32,13 @@ export class ShapeComparer {
         else group.push({ file, declaration });
       }
     }
-    const shapes = new Map<DeclarationFact, string>();
     const known = new Map<string, string | null>();
-    const sources = new Map<string, string | undefined>();
-    let exactShape: typeof import('./exact-shape.js').exactShape | undefined;
+    /** Declarations to compute, by file. */
+    const needed = new Map<
+      string,
+      { key: string; memoKeys: string[]; declarations: { kind: DeclarationKind; at: ShapeSource }[] }
+    >();
+    const wanted: { declaration: DeclarationFact; memoKey: string }[] = [];
     for (const group of bySketch.values()) {
       // Exact groups are parts of sketch groups, and the rule needs several files and names in one.
       const first = group[0];
@@ -43,29 +49,34 @@ export class ShapeComparer {
         const entry = files.get(file);
         if (at === undefined || entry === undefined) continue;
         const memoKey = `${entry.key}:${at.start}:${at.end}`;
-        let shape = this.#known.has(memoKey) ? this.#known.get(memoKey) : known.get(memoKey);
-        if (shape === undefined) {
-          // Loaded on first use: a tree without shared sketches never loads the parser on this thread.
-          exactShape ??= (await import('./exact-shape.js')).exactShape;
-          const source = sources.has(file) ? sources.get(file) : readIfUnchanged(file, entry.key);
-          sources.set(file, source);
-          shape = source === undefined ? null : (exactShape(file, source, declaration.kind, at) ?? null);
+        wanted.push({ declaration, memoKey });
+        const memo = this.#known.get(memoKey);
+        if (memo !== undefined) known.set(memoKey, memo);
+        if (memo !== undefined || known.has(memoKey)) continue;
+        known.set(memoKey, null); // until computed: also marks it as asked for
+        let request = needed.get(file);
+        if (request === undefined) {
+          request = { key: entry.key, memoKeys: [], declarations: [] };
+          needed.set(file, request);
         }
-        known.set(memoKey, shape);
-        if (shape !== null) shapes.set(declaration, shape);
+        request.memoKeys.push(memoKey);
+        request.declarations.push({ kind: declaration.kind, at });
       }
     }
+    if (needed.size > 0) {
+      const requests = [...needed];
+      const jobs: ShapeJob[] = requests.map(([file, { key, declarations }]) => ({ file, key, declarations }));
+      const results = await compute(jobs);
+      requests.forEach(([, { memoKeys }], i) => {
+        memoKeys.forEach((memoKey, k) => known.set(memoKey, results[i]?.[k] ?? null));
+      });
+    }
     this.#known = known; // only what this check used: shapes of changed or deleted files are dropped
+    const shapes = new Map<DeclarationFact, string>();
+    for (const { declaration, memoKey } of wanted) {
+      const shape = known.get(memoKey);
+      if (shape !== undefined && shape !== null) shapes.set(declaration, shape);
+    }
     return shapes;
-  }
-}
-
-/** The file's text if it still has the content its facts came from; undefined if it changed or is gone. */
-function readIfUnchanged(file: string, key: string): string | undefined {
-  try {
-    const source = readFileSync(file, 'utf8');
-    return FactsCache.key(file, source) === key ? source : undefined;
-  } catch {
-    return undefined;
   }
 }

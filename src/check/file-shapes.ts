@@ -1,0 +1,27 @@
+import { exactShape } from './exact-shape.js';
+import type { DeclarationKind, ShapeSource } from './facts.js';
+import { FactsCache } from './facts-cache.js';
+import { readSource } from './read-source.js';
+
+/** Declarations of one file to give exact shapes, and the content key their facts came from. */
+export interface ShapeJob {
+  readonly file: string;
+  readonly key: string;
+  readonly declarations: readonly { readonly kind: DeclarationKind; readonly at: ShapeSource }[];
+}
+
+/** Exact shapes of a job's declarations in order; null for one too small, or when the file has changed since. */
+export type ShapeResults = readonly (string | null)[];
+
+/** Reads the job's file and parses each declaration from its own text (see `exactShape`). */
+export function fileShapes(job: ShapeJob): ShapeResults {
+  let source: string | undefined;
+  try {
+    source = readSource(job.file);
+  } catch {
+    source = undefined; // unreadable now: its declarations are not compared, as for a changed file
+  }
+  if (source === undefined || FactsCache.key(job.file, source) !== job.key) return job.declarations.map(() => null);
+  const text = source;
+  return job.declarations.map(({ kind, at }) => exactShape(job.file, text, kind, at) ?? null);
+}
