@@ -64,7 +64,7 @@ export class Checker {
   readonly #cache: FactsCache;
   readonly #resolver: ModuleResolver;
   readonly #pool: FactsWorkerPool;
-  readonly #shapes = new ShapeComparer();
+  readonly #shapes: ShapeComparer;
   #states = new Map<string, FileState>();
   #poolFailed = false;
   #cacheDirty = false;
@@ -74,6 +74,7 @@ export class Checker {
     this.#options = options;
     this.#root = resolve(options.root ?? process.cwd());
     this.#cache = new FactsCache(options.cacheFile);
+    this.#shapes = new ShapeComparer(this.#cache.shapes);
     this.#resolver = new ModuleResolver(options.config.tsconfig);
     this.#pool = new FactsWorkerPool(options.workers);
   }
@@ -152,14 +153,15 @@ export class Checker {
     if (fileSetChanged) this.#resolver.clear();
     this.#states = new Map(files.flatMap((file) => (next.has(file) ? [[file, next.get(file) as FileState]] : [])));
     this.#cache.prune(new Set([...this.#states.values()].map((state) => state.key)));
-    // Save when anything had to be read, or files came or went since the stamps were saved: at once after the first
-    // check (a one-shot run), on close after later ones (so a watch re-check never waits for the write).
-    this.#cacheDirty ||= read > 0 || stampsBefore !== this.#states.size;
+    const shapes = await this.#shapes.compare(this.#states, (jobs) => this.#computeShapes(jobs));
+    this.#cache.shapes = this.#shapes.known;
+    // Save when anything had to be read or computed, or files came or went since the stamps were saved: at once after
+    // the first check (a one-shot run), on close after later ones (so a watch re-check never waits for the write).
+    this.#cacheDirty ||= read > 0 || stampsBefore !== this.#states.size || this.#shapes.computed > 0;
     if (this.#checks++ === 0) this.#saveCache();
     const factsDone = performance.now();
 
     const facts = new Map([...this.#states].map(([file, state]) => [file, state.facts]));
-    const shapes = await this.#shapes.compare(this.#states, (jobs) => this.#computeShapes(jobs));
     const findings = this.#runRules(facts, shapes);
     const rulesDone = performance.now();
 

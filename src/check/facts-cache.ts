@@ -17,6 +17,8 @@ interface CacheFile {
   readonly version: string;
   readonly entries: Record<string, FileFacts>;
   readonly files?: Record<string, FileStamp>;
+  /** Exact shapes already computed, by content key and declaration offsets (null: too small to compare). */
+  readonly shapes?: Record<string, string | null>;
 }
 
 /**
@@ -29,6 +31,7 @@ export class FactsCache {
   readonly #loaded: Map<string, FileFacts>;
   readonly #used = new Map<string, FileFacts>();
   readonly #stamps: Map<string, FileStamp>;
+  #shapes: ReadonlyMap<string, string | null>;
 
   /** @param file - where the cache lives between runs; absent: memory only. A missing or stale file is ignored. */
   constructor(file?: string) {
@@ -36,6 +39,19 @@ export class FactsCache {
     const content = file === undefined ? undefined : readCacheFile(file);
     this.#loaded = new Map(Object.entries(content?.entries ?? {}));
     this.#stamps = new Map(Object.entries(content?.files ?? {}));
+    this.#shapes = new Map(Object.entries(content?.shapes ?? {}));
+  }
+
+  /**
+   * Exact shapes computed before, keyed by content key and offsets (see `ShapeComparer`); as loaded, then as last
+   * set. Like the facts, they hold for as long as the content they were computed from.
+   */
+  get shapes(): ReadonlyMap<string, string | null> {
+    return this.#shapes;
+  }
+
+  set shapes(shapes: ReadonlyMap<string, string | null>) {
+    this.#shapes = shapes;
   }
 
   /** How many file stamps were loaded and not yet pruned. */
@@ -84,7 +100,12 @@ export class FactsCache {
     const stamps = Object.fromEntries(
       [...files].map(([path, { mtimeMs, size, key }]) => [path, { mtimeMs, size, key }] as const),
     );
-    const content: CacheFile = { version: FACTS_VERSION, entries: Object.fromEntries(this.#used), files: stamps };
+    const content: CacheFile = {
+      version: FACTS_VERSION,
+      entries: Object.fromEntries(this.#used),
+      files: stamps,
+      shapes: Object.fromEntries(this.#shapes),
+    };
     mkdirSync(dirname(this.#file), { recursive: true });
     const temporary = `${this.#file}.${process.pid}.tmp`;
     writeFileSync(temporary, JSON.stringify(content));

@@ -13,12 +13,28 @@ export type ShapeComputer = (jobs: readonly ShapeJob[]) => Promise<readonly Shap
 /**
  * Gives exact shapes to the declarations that need one: those whose sketch is shared with a declaration of the same
  * kind under another name in another file. Most declarations share none, so most are never parsed again; the others
- * are parsed from their own text, once per content (the results are kept while their files are unchanged, for
- * `--watch`).
+ * are parsed from their own text, once per content (the results are kept while their files are unchanged: in a
+ * long-lived checker, and in the facts cache).
  */
 export class ShapeComparer {
   /** Exact shapes (null: too small, or no longer parses) by content key and declaration offsets. */
-  #known = new Map<string, string | null>();
+  #known: ReadonlyMap<string, string | null>;
+  #computed = 0;
+
+  /** @param known - exact shapes computed before (e.g. kept in the facts cache), by the same keys */
+  constructor(known: ReadonlyMap<string, string | null> = new Map()) {
+    this.#known = known;
+  }
+
+  /** The exact shapes the last comparison used, by content key and declaration offsets, to keep for later runs. */
+  get known(): ReadonlyMap<string, string | null> {
+    return this.#known;
+  }
+
+  /** How many exact shapes the last comparison had to compute (0: all were known). */
+  get computed(): number {
+    return this.#computed;
+  }
 
   /** Exact shapes by declaration, for every declaration whose sketch another file shares under another name. */
   async compare(files: ReadonlyMap<string, KeyedFacts>, compute: ShapeComputer): Promise<Map<DeclarationFact, string>> {
@@ -63,12 +79,14 @@ export class ShapeComparer {
         request.declarations.push({ kind: declaration.kind, at });
       }
     }
+    this.#computed = 0;
     if (needed.size > 0) {
       const requests = [...needed];
       const jobs: ShapeJob[] = requests.map(([file, { key, declarations }]) => ({ file, key, declarations }));
       const results = await compute(jobs);
       requests.forEach(([, { memoKeys }], i) => {
         memoKeys.forEach((memoKey, k) => known.set(memoKey, results[i]?.[k] ?? null));
+        this.#computed += memoKeys.length;
       });
     }
     this.#known = known; // only what this check used: shapes of changed or deleted files are dropped

@@ -67,6 +67,27 @@ describe('Checker cache', () => {
     }
   });
 
+  it('keeps exact shapes in the cache file, so a warm check finds the same shape duplicates without parsing', async () => {
+    const tree = copyFixture('duplicates');
+    const cacheFile = join(tree.dir, '.cache', 'facts.json');
+    try {
+      const cold = checkerFor(tree.dir, cacheFile);
+      const coldResult = await cold.check();
+      await cold.close();
+      const saved = JSON.parse(readFileSync(cacheFile, 'utf8')) as { shapes?: Record<string, string | null> };
+      const shapes = Object.values(saved.shapes ?? {});
+      assert.ok(shapes.filter((shape) => shape !== null).length >= 2, 'the shared shape is saved for each copy');
+      const warm = checkerFor(tree.dir, cacheFile);
+      const warmResult = await warm.check();
+      await warm.close();
+      assert.equal(warmResult.parsed, 0);
+      assert.ok(coldResult.findings.some((f) => f.rule === 'duplicate-shape'));
+      assert.deepEqual(warmResult.findings, coldResult.findings);
+    } finally {
+      tree.remove();
+    }
+  });
+
   it('trusts unchanged files by size and mtime across processes, and re-parses only edited content', async () => {
     const tree = copyFixture('routers-before');
     const cacheFile = join(tree.dir, '.cache', 'facts.json');
@@ -125,7 +146,9 @@ describe('Checker cache', () => {
         const body =
           i % 100 === 1
             ? `import { C0 } from './m0.js';\n\nexport class C${i} extends C0 {}\n`
-            : `export class C${i} {\n  readonly n = ${i};\n}\n`;
+            : i % 100 === 2 // the same function under five names: one duplicate-shape finding, shapes on workers
+              ? `export function total${i}(items: number[], limit: number) {\n  let sum = 0;\n  for (const item of items) {\n    if (item > limit) sum += item * 2;\n    else sum -= Math.min(item, limit);\n  }\n  if (sum < 0) throw new RangeError('negative');\n  return { sum, count: items.length };\n}\n`
+              : `export class C${i} {\n  readonly n = ${i};\n}\n`;
         writeFileSync(join(dir, 'src', `m${i}.ts`), body);
       }
       const run = async (workers: number) => {
@@ -139,8 +162,15 @@ describe('Checker cache', () => {
       const [onWorkers, onMain] = [await run(2), await run(0)];
       assert.equal(onWorkers.parsed, 450);
       assert.deepEqual(
-        onWorkers.findings.map((f) => f.concept),
-        ['C1', 'C101', 'C201', 'C301', 'C401'],
+        onWorkers.findings.map((f) => [f.rule, f.concept]),
+        [
+          ['duplicate-shape', 'total2'],
+          ['shim-subclass', 'C1'],
+          ['shim-subclass', 'C101'],
+          ['shim-subclass', 'C201'],
+          ['shim-subclass', 'C301'],
+          ['shim-subclass', 'C401'],
+        ],
       );
       assert.deepEqual(onWorkers.findings, onMain.findings);
       assert.deepEqual(onWorkers.score, onMain.score);
