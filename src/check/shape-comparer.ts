@@ -85,7 +85,9 @@ export class ShapeComparer {
       const jobs: ShapeJob[] = requests.map(([file, { key, declarations }]) => ({ file, key, declarations }));
       const results = await compute(jobs);
       requests.forEach(([, { memoKeys }], i) => {
-        memoKeys.forEach((memoKey, k) => known.set(memoKey, results[i]?.[k] ?? null));
+        memoKeys.forEach((memoKey, k) => {
+          known.set(memoKey, results[i]?.[k] ?? null);
+        });
         this.#computed += memoKeys.length;
       });
     }
