@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import type { CheckConfig } from './check-config.js';
 import type { CheckResult, ParseProblem, UnresolvedSite } from './check-result.js';
@@ -12,6 +12,7 @@ import { ModuleResolver } from './module-resolver.js';
 import type { RuleContext } from './rule.js';
 import { RULE_IDS } from './rule-id.js';
 import { ALL_RULES } from './rules/all-rules.js';
+import { readSource } from './read-source.js';
 import { safeExtract } from './safe-extract.js';
 import { computeScore } from './score.js';
 import { ShapeComparer } from './shape-comparer.js';
@@ -282,16 +283,6 @@ export class Checker {
         a.location.line - b.location.line ||
         a.location.column - b.location.column,
     );
-  }
-}
-
-/** The file's text, or undefined when it was deleted between listing and reading. */
-function readSource(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as { code?: unknown }).code === 'ENOENT') return undefined;
-    throw error;
   }
 }
 
