@@ -39,10 +39,12 @@ const DECLARATION_FILE_KINDS: ReadonlySet<string> = new Set(['TSInterfaceDeclara
  * extractFacts('src/a.ts', 'export class A {}').declarations[0]?.name; // 'A'
  */
 export function extractFacts(fileName: string, source: string): FileFacts {
-  // A declaration file yields only interfaces and type aliases, which the JS-shaped AST keeps whole; that AST leaves
-  // out the TypeScript-only fields of JavaScript nodes (annotations, modifiers), so there is less JSON to read.
+  // The JS-shaped AST leaves out the TypeScript-only fields of JavaScript nodes (type annotations, `declare`,
+  // `private`, parameter properties), so there is a third less JSON to read; the few modifiers the facts need are
+  // read from the source text at the node instead (see `keywordAt`, `modifiersIn`). TypeScript's own nodes (interfaces, type
+  // aliases, enums) are kept whole.
   const declarationFile = DECLARATION_FILE.test(fileName);
-  const options = { preserveParens: false, ...(declarationFile ? { astType: 'js' as const } : {}) };
+  const options = { preserveParens: false, astType: 'js' as const };
   // The facts never look inside function bodies (shapes are sketched from the text, `new` sites found in it), so
   // the parser gets the source with those blanked: a fraction of the AST to build and transfer. Should the blanked
   // text not parse cleanly (the scan misread something, or the file has an error), the whole source is parsed, so
@@ -65,7 +67,7 @@ export function extractFacts(fileName: string, source: string): FileFacts {
   const textNewSites = (skeleton?.newSites ?? []).map((site) => textNewSiteFact(source, lines, site));
 
   const addDeclaration = (node: AstNode, exported: boolean, statementStart: number): void => {
-    if (node.declare === true) return; // ambient: describes a value defined elsewhere
+    if (keywordAt(source, node.start, 'declare')) return; // ambient: describes a value defined elsewhere
     if (declarationFile && !DECLARATION_FILE_KINDS.has(node.type)) return; // ambient without the keyword
     const name = identifierName(childNode(node, 'id'));
     if (name === undefined) return;
@@ -97,7 +99,7 @@ export function extractFacts(fileName: string, source: string): FileFacts {
   };
 
   const addVariables = (node: AstNode, exported: boolean, statementStart: number): void => {
-    if (node.declare === true || declarationFile) return;
+    if (declarationFile || keywordAt(source, node.start, 'declare')) return;
     for (const declarator of childNodes(node, 'declarations')) {
       const id = childNode(declarator, 'id');
       const name = identifierName(id);
@@ -143,6 +145,19 @@ export function extractFacts(fileName: string, source: string): FileFacts {
       return `${at.line}:${at.column} ${error.message}`;
     }),
   };
+}
+
+/** True when the keyword `word` is written at `at`: the JS-shaped AST keeps `declare` out of its fields. */
+function keywordAt(source: string, at: number, word: string): boolean {
+  return source.startsWith(word, at) && !/[\w$]/.test(source.charAt(at + word.length));
+}
+
+/** TypeScript modifiers of class members and parameters, which the JS-shaped AST leaves out. */
+const MODIFIER = /\b(?:private|protected|public|readonly|override)\b/g;
+
+/** The modifiers written in `source[from, to)`, e.g. between a member's start and its name. */
+function modifiersIn(source: string, from: number, to: number): string[] {
+  return to > from ? (source.slice(from, to).match(MODIFIER) ?? []) : [];
 }
 
 /** A `new` site the scan delimited: its callee is a name or a chain of `.name`, as written. */
@@ -229,7 +244,9 @@ function classFact(
   const members = childNodes(childNode(node, 'body') ?? node, 'body');
   const superClass = nameRef(childNode(node, 'superClass'));
   const ctor = members.find((member) => member.type === 'MethodDefinition' && member.kind === 'constructor');
-  const factoryOnly = factoryOnlyFact(ctor, factoryOnlyTag);
+  const ctorModifiers =
+    ctor === undefined ? [] : modifiersIn(source, ctor.start, childNode(ctor, 'key')?.start ?? ctor.start);
+  const factoryOnly = factoryOnlyFact(ctorModifiers, factoryOnlyTag);
   // One member is too little to call two classes alike.
   const body = childNode(node, 'body');
   const sketch = members.length >= 2 && body !== undefined ? shapeSketch(source, [[body.start, body.end]]) : undefined;
@@ -242,21 +259,24 @@ function classFact(
       ? {}
       : { sketch, shapeSource: { start: node.start, end: node.end, expression: node.type === 'ClassExpression' } }),
     ...(superClass === undefined ? {} : { extends: superClass }),
-    ...(superClass !== undefined && addsNothing(node, members) ? { addsNothing: true } : {}),
+    ...(superClass !== undefined && addsNothing(source, node, members) ? { addsNothing: true } : {}),
     ...(factoryOnly === undefined ? {} : { factoryOnly }),
   };
 }
 
-/** @param tag - the text after a `@factoryOnly` TSDoc tag, if the class has one */
-function factoryOnlyFact(ctor: AstNode | undefined, tag: string | undefined): FactoryOnlyFact | undefined {
+/**
+ * @param ctorModifiers - the modifiers written before the constructor, if the class has one
+ * @param tag - the text after a `@factoryOnly` TSDoc tag, if the class has one
+ */
+function factoryOnlyFact(ctorModifiers: readonly string[], tag: string | undefined): FactoryOnlyFact | undefined {
   if (tag !== undefined) {
     const allowedModules = tag
       .split(/[\s,]+/)
       .filter((word) => word.startsWith('.') || word.startsWith('/') || word.includes('/'));
     return { reason: 'tsdoc', allowedModules };
   }
-  if (ctor?.accessibility === 'private') return { reason: 'private-constructor', allowedModules: [] };
-  if (ctor?.accessibility === 'protected') return { reason: 'protected-constructor', allowedModules: [] };
+  if (ctorModifiers.includes('private')) return { reason: 'private-constructor', allowedModules: [] };
+  if (ctorModifiers.includes('protected')) return { reason: 'protected-constructor', allowedModules: [] };
   return undefined;
 }
 
@@ -264,7 +284,7 @@ function factoryOnlyFact(ctor: AstNode | undefined, tag: string | undefined): Fa
  * A subclass adds nothing when it has no decorators and its body is empty or holds only a constructor that passes
  * its parameters, unchanged and in order, to `super`.
  */
-function addsNothing(node: AstNode, members: readonly AstNode[]): boolean {
+function addsNothing(source: string, node: AstNode, members: readonly AstNode[]): boolean {
   if (childNodes(node, 'decorators').length > 0) return false;
   if (members.length === 0) return true;
   const [only] = members;
@@ -274,9 +294,11 @@ function addsNothing(node: AstNode, members: readonly AstNode[]): boolean {
   const call = unwrapExpression(childNode(statements[0] ?? only, 'expression'));
   if (fn === undefined || statements.length !== 1 || call?.type !== 'CallExpression') return false;
   if (childNode(call, 'callee')?.type !== 'Super') return false;
-  const params = childNodes(fn, 'params').map((param) =>
-    param.type === 'RestElement' ? `...${identifierName(childNode(param, 'argument'))}` : identifierName(param),
-  );
+  // A parameter property (`constructor(private a: A)`) declares a field: that is something added.
+  const params = childNodes(fn, 'params').map((param, i, all) => {
+    if (modifiersIn(source, all[i - 1]?.end ?? fn.start, param.start).length > 0) return undefined;
+    return param.type === 'RestElement' ? `...${identifierName(childNode(param, 'argument'))}` : identifierName(param);
+  });
   const args = childNodes(call, 'arguments').map((arg) =>
     arg.type === 'SpreadElement' ? `...${identifierName(childNode(arg, 'argument'))}` : identifierName(arg),
   );
