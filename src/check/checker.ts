@@ -9,10 +9,10 @@ import { type FactsJob, FactsWorkerPool } from './facts-worker-pool.js';
 import type { ShapeJob, ShapeResults } from './file-shapes.js';
 import type { Finding } from './finding.js';
 import { ModuleResolver } from './module-resolver.js';
+import { readSource } from './read-source.js';
 import type { RuleContext } from './rule.js';
 import { RULE_IDS } from './rule-id.js';
 import { ALL_RULES } from './rules/all-rules.js';
-import { readSource } from './read-source.js';
 import { safeExtract } from './safe-extract.js';
 import { computeScore } from './score.js';
 import { ShapeComparer } from './shape-comparer.js';
@@ -154,17 +154,22 @@ export class Checker {
     if (fileSetChanged) this.#resolver.clear();
     this.#states = new Map(files.flatMap((file) => (next.has(file) ? [[file, next.get(file) as FileState]] : [])));
     this.#cache.prune(new Set([...this.#states.values()].map((state) => state.key)));
-    const shapes = await this.#shapes.compare(this.#states, (jobs) => this.#computeShapes(jobs));
+    const factsDone = performance.now();
+
+    const facts = new Map([...this.#states].map(([file, state]) => [file, state.facts]));
+    const { config } = this.#options;
+    const shapesRead = ALL_RULES.some((rule) => rule.readsShapes === true && config.rules[rule.id] !== 'off');
+    const shapes = shapesRead
+      ? this.#shapes.compare(this.#states, (jobs) => this.#computeShapes(jobs))
+      : Promise.resolve(NO_SHAPES);
+    const findings = await this.#runRules(facts, shapes);
+    const rulesDone = performance.now();
+
     this.#cache.shapes = this.#shapes.known;
     // Save when anything had to be read or computed, or files came or went since the stamps were saved: at once after
     // the first check (a one-shot run), on close after later ones (so a watch re-check never waits for the write).
     this.#cacheDirty ||= read > 0 || stampsBefore !== this.#states.size || this.#shapes.computed > 0;
     if (this.#checks++ === 0) this.#saveCache();
-    const factsDone = performance.now();
-
-    const facts = new Map([...this.#states].map(([file, state]) => [file, state.facts]));
-    const findings = this.#runRules(facts, shapes);
-    const rulesDone = performance.now();
 
     const unresolved: UnresolvedSite[] = [];
     const parseProblems: ParseProblem[] = [];
@@ -259,19 +264,26 @@ export class Checker {
     return jobs.map(fileShapes);
   }
 
-  #runRules(files: ReadonlyMap<string, FileFacts>, shapes: ReadonlyMap<DeclarationFact, string>): Finding[] {
+  /** Runs the rules; those that read exact shapes last, so the shapes are computed while the others run. */
+  async #runRules(
+    files: ReadonlyMap<string, FileFacts>,
+    shapes: Promise<ReadonlyMap<DeclarationFact, string>>,
+  ): Promise<Finding[]> {
     const { config, baseline } = this.#options;
-    const context: RuleContext = {
+    const base = {
       files,
       graph: new SymbolGraph(files, this.#resolver),
-      shapes,
       config,
-      relative: (file) => this.relative(file),
+      relative: (file: string) => this.relative(file),
     };
+    const ordered = [...ALL_RULES].sort((a, b) => Number(a.readsShapes === true) - Number(b.readsShapes === true));
+    let known: ReadonlyMap<DeclarationFact, string> | undefined;
     const findings: Finding[] = [];
-    for (const rule of ALL_RULES) {
+    for (const rule of ordered) {
       const setting = config.rules[rule.id];
       if (setting === 'off') continue;
+      if (rule.readsShapes === true) known ??= await shapes;
+      const context: RuleContext = { ...base, shapes: known ?? NO_SHAPES };
       for (const finding of rule.check(context)) {
         findings.push({ ...finding, severity: setting, baselined: baseline?.has(finding.fingerprint) ?? false });
       }
@@ -285,6 +297,9 @@ export class Checker {
     );
   }
 }
+
+/** The shapes a rule sees when it does not read them, or when no rule does. */
+const NO_SHAPES: ReadonlyMap<DeclarationFact, string> = new Map();
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

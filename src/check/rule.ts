@@ -21,5 +21,10 @@ export interface Rule {
   readonly id: RuleId;
   /** One line on what the rule finds (used in `--help`, SARIF and the docs). */
   readonly summary: string;
+  /**
+   * True for a rule that reads `context.shapes`. Exact shapes are computed (on the worker threads when they are up)
+   * while the other rules run, so such a rule runs last; every other rule sees no shapes.
+   */
+  readonly readsShapes?: boolean;
   check(context: RuleContext): RuleFinding[];
 }

@@ -10,6 +10,7 @@ import type { Rule } from '../rule.js';
 export const duplicateShape: Rule = {
   id: 'duplicate-shape',
   summary: 'classes with the same members, or function bodies equal after renaming, in several modules',
+  readsShapes: true,
   check(context) {
     const byShape = new Map<string, { file: string; declaration: DeclarationFact }[]>();
     for (const [file, facts] of context.files) {
