@@ -20,6 +20,34 @@ const REGEX_AFTER_WORD: ReadonlySet<string> = new Set([
 /** Words after `new` that start a callee the text cannot delimit (a class, a function, another `new`). */
 const NOT_A_NAME: ReadonlySet<string> = new Set(['class', 'function', 'new']);
 
+/**
+ * Words after which a top-level `(` does not open call arguments: control heads, operators, and types (`x as (A)`,
+ * `readonly (A | B)[]`), whose parentheses must keep their contents.
+ */
+const NOT_A_CALLEE: ReadonlySet<string> = new Set([
+  ...REGEX_AFTER_WORD,
+  'if',
+  'for',
+  'while',
+  'switch',
+  'catch',
+  'with',
+  'function',
+  'import',
+  'export',
+  'default',
+  'async',
+  'super',
+  'as',
+  'satisfies',
+  'is',
+  'asserts',
+  'keyof',
+  'infer',
+  'readonly',
+  'unique',
+]);
+
 /** Words after which a top-level `{` opens a destructuring pattern, whose names may be exported. */
 const DECLARING_WORDS: ReadonlySet<string> = new Set(['const', 'let', 'var']);
 
@@ -66,7 +94,7 @@ export interface BlankOptions {
 /**
  * Blanks the inside of the blocks the facts do not read (replaced by spaces, so every offset still points at the
  * same code) and finds the `new` expressions on the way, so the parser has far less to build: function bodies,
- * object literals, interface and enum bodies become `{ }`. Kept: class bodies (their members are facts; member
+ * object literals, interface and enum bodies become `{ }`, the arguments of top-level calls `( )`. Kept: class bodies (their members are facts; member
  * bodies are blanked), the braces of imports and exports, blocks holding `super` (a constructor's `super(…)` call
  * is a fact) and blocks holding a `new` whose callee is more than a dotted name. Returns undefined when the text
  * cannot be scanned with confidence (unbalanced braces, an unterminated literal); the caller then parses the whole
@@ -98,6 +126,18 @@ export function blankBlocks(source: string, options: BlankOptions = {}): Skeleto
   let pattern = false;
   /** Between a top-level `import` and its `from`: a `{` after a `,` holds imported names (`import D, { a }`). */
   let importClause = false;
+  /** Parentheses open at the top level (outside every brace). */
+  let parens = 0;
+  /** The arguments of a top-level call (`test('x', () => …)`, `expect(…).toBe(…)`), blanked as a block is. */
+  let args: { readonly start: number; keep: boolean } | undefined;
+  /** After a top-level `function` and before its `(`: the parameters are kept (shapes are sketched from them). */
+  let functionHead = false;
+  /** Marks the innermost open block, or else the open top-level call arguments, as needing the AST. */
+  const keepHere = (): void => {
+    const open = stack[stack.length - 1];
+    if (open !== undefined) open.keep = true;
+    else if (args !== undefined) args.keep = true;
+  };
   let i = source.startsWith('#!') ? source.indexOf('\n') : 0;
   if (i < 0) return { text: source, newSites, astNewOffsets };
   while (i < length) {
@@ -139,6 +179,7 @@ export function blankBlocks(source: string, options: BlankOptions = {}): Skeleto
       const classBody = pendingClass && !ambient && (afterOperand || lastChar === 62) /* > */;
       if (classBody) pendingClass = false;
       const names = NAMES_AFTER_WORD.has(lastWord) || (importClause && lastChar === 44) /* , */;
+      functionHead = false;
       // `export const { a, b: { c } } = x` exports a, c: a top-level pattern is kept whole.
       if (stack.length === 0 && DECLARING_WORDS.has(lastWord)) pattern = true;
       stack.push({ start: i, template: false, container: classBody || names || pattern, keep: pattern });
@@ -149,6 +190,7 @@ export function blankBlocks(source: string, options: BlankOptions = {}): Skeleto
       if (open === undefined) return undefined;
       const parent = stack[stack.length - 1];
       if (open.keep && parent !== undefined) parent.keep = true;
+      else if (open.keep && args !== undefined) args.keep = true;
       if (open.template) {
         i = skipTemplate(source, i + 1, stack);
         if (i < 0) return undefined;
@@ -175,14 +217,14 @@ export function blankBlocks(source: string, options: BlankOptions = {}): Skeleto
         const callee = newCallee(source, i);
         if (callee === 'ast') {
           astNewOffsets.push(start);
-          const open = stack[stack.length - 1];
-          if (open !== undefined) open.keep = true;
+          keepHere();
         } else if (callee !== undefined) {
           newSites.push({ at: start, calleeStart: callee[0], calleeEnd: callee[1] });
         }
       } else if (word === 'super' && !ambient) {
-        const open = stack[stack.length - 1];
-        if (open !== undefined) open.keep = true;
+        keepHere();
+      } else if (word === 'function' && stack.length === 0) {
+        functionHead = true;
       } else if (word === 'class' && !memberName) {
         pendingClass = true;
       } else if (word === 'import' && stack.length === 0) {
@@ -198,6 +240,27 @@ export function blankBlocks(source: string, options: BlankOptions = {}): Skeleto
       i++;
       while (i < length && (isWordPart(source.charCodeAt(i)) || source.charCodeAt(i) === 46)) i++;
       afterOperand = true;
+    } else if (c === 40 /* ( */ && stack.length === 0) {
+      const callee =
+        (lastWord !== '' && !NOT_A_CALLEE.has(lastWord)) || lastChar === 41 /* ) */ || lastChar === 93; /* ] */
+      if (parens === 0 && callee && !functionHead && !ambient) args = { start: i, keep: false };
+      parens++;
+      functionHead = false;
+      importClause = false;
+      afterOperand = false;
+      i++;
+    } else if (c === 41 /* ) */ && stack.length === 0 && parens > 0) {
+      parens--;
+      if (parens === 0 && args !== undefined) {
+        if (!args.keep && i > args.start + 1) {
+          const from = args.start;
+          while (blanks.length > 0 && (blanks[blanks.length - 2] ?? 0) > from) blanks.length -= 2;
+          blanks.push(from + 1, i);
+        }
+        args = undefined;
+      }
+      afterOperand = true;
+      i++;
     } else {
       // A punctuator: `)` and `]` end an operand, every other one lets an operand start.
       afterOperand = c === 41 || c === 93;
