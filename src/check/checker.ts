@@ -33,7 +33,7 @@ export interface CheckerOptions {
   readonly root?: string;
   /** File that keeps the facts cache between runs; absent: memory only. */
   readonly cacheFile?: string;
-  /** Worker threads for cold scans; 0 parses on the main thread. @default the number of CPUs */
+  /** Worker threads for cold scans; 0 parses on the main thread. @default one per CPU but one, at least one */
   readonly workers?: number;
   /** Fingerprints of baselined findings: still reported and scored, never failing. */
   readonly baseline?: ReadonlySet<string>;

@@ -54,8 +54,11 @@ export class FactsWorkerPool {
   #nextId = 0;
   #closed = false;
 
-  /** @param size - number of workers; @default the number of CPUs */
-  constructor(size: number = availableParallelism()) {
+  /**
+   * @param size - number of workers; @default one per CPU but one (at least one): the main thread reads the files
+   * and hands them over meanwhile, and a worker more than there are free CPUs only adds its start-up and its garbage
+   */
+  constructor(size: number = availableParallelism() - 1) {
     this.#size = Math.max(1, size);
   }
 

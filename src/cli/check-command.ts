@@ -64,7 +64,10 @@ export function registerCheckCommand(program: Command, io: CheckCommandIo = proc
     .option('--no-progress', 'no progress bar on long scans')
     .option('--cache <file>', 'facts cache file (default: node_modules/.cache/runwire/check-facts.json)')
     .option('--no-cache', 'keep the facts cache in memory only')
-    .option('--workers <n>', 'worker threads for cold scans, 0 for none (default: number of CPUs)')
+    .option(
+      '--workers <n>',
+      'worker threads for cold scans, 0 for none (default: number of CPUs minus one, at least 1)',
+    )
     .addHelpText('after', HELP_AFTER)
     .exitOverride((error) => {
       // Usage errors commander finds itself (unknown option, missing value) exit 2 like ours; --help stays 0.
