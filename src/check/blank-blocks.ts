@@ -54,6 +54,32 @@ const DECLARING_WORDS: ReadonlySet<string> = new Set(['const', 'let', 'var']);
 /** Words after which a `{` opens the braces of an import or export, whose names the module record needs. */
 const NAMES_AFTER_WORD: ReadonlySet<string> = new Set(['import', 'export', 'type']);
 
+/** The words the scan reacts to. */
+const KEYWORDS: ReadonlySet<string> = new Set([
+  ...REGEX_AFTER_WORD,
+  ...NOT_A_CALLEE,
+  ...NAMES_AFTER_WORD,
+  ...DECLARING_WORDS,
+  ...NOT_A_NAME,
+  'super',
+  'class',
+  'from',
+  'require',
+]);
+
+/** Stands for every other word: no set holds it. */
+const OTHER_WORD = ' word';
+
+/** A number for a word's length, first and last character; most words that are no keyword have another. */
+function wordKey(length: number, first: number, last: number): number {
+  return length * 0x100000000 + first * 0x10000 + last;
+}
+
+/** The keys of the keywords: a word whose key is not here is not read from the text at all. */
+const KEYWORD_KEYS: ReadonlySet<number> = new Set(
+  [...KEYWORDS].map((word) => wordKey(word.length, word.charCodeAt(0), word.charCodeAt(word.length - 1))),
+);
+
 /** One open `{`, or the `${` of a template. */
 interface OpenBrace {
   readonly start: number;
@@ -208,9 +234,9 @@ export function blankBlocks(source: string, options: BlankOptions = {}): Skeleto
       }
     } else if (isWordStart(c)) {
       const start = i;
-      i++;
-      while (i < length && isWordPart(source.charCodeAt(i))) i++;
-      const word = source.slice(start, i);
+      i = wordEnd(source, i + 1);
+      const key = wordKey(i - start, c, source.charCodeAt(i - 1));
+      const word = KEYWORD_KEYS.has(key) ? source.slice(start, i) : OTHER_WORD;
       // After a single `.` (not the `...` of a spread) a word is a member name.
       const memberName = lastChar === 46 /* . */ && source.charCodeAt(lastCharAt - 1) !== 46;
       if (word === 'new' && !ambient && !memberName) {
@@ -332,12 +358,33 @@ function applyBlanks(source: string, blanks: readonly number[]): string {
   return result + source.slice(from);
 }
 
+/** 1 for ASCII characters that start a word (letters, `_`, `$`, `#`), 2 for digits. */
+const WORD_CHARS = (() => {
+  const table = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) {
+    const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || c === 35;
+    table[c] = letter ? 1 : c >= 48 && c <= 57 ? 2 : 0;
+  }
+  return table;
+})();
+
 function isWordStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || c === 35 || c > 127;
+  return c > 127 ? true : WORD_CHARS[c] === 1;
 }
 
 function isWordPart(c: number): boolean {
-  return isWordStart(c) || (c >= 48 && c <= 57);
+  return c > 127 ? true : WORD_CHARS[c] !== 0;
+}
+
+/** Index after the word whose rest starts at `from`. */
+function wordEnd(source: string, from: number): number {
+  let i = from;
+  while (i < source.length) {
+    const c = source.charCodeAt(i);
+    if (c < 128 ? WORD_CHARS[c] === 0 : false) return i;
+    i++;
+  }
+  return i;
 }
 
 /** Index after the string starting at `start`, or -1 when it is not closed on its line. */
