@@ -1,8 +1,5 @@
 import { createHash } from 'node:crypto';
 
-/** Comments, roughly: a `//` or `/*` inside a string is taken for one too, the same way in every copy. */
-const COMMENT = /\/\/[^\n]*|\/\*[\s\S]*?\*\//g;
-
 /**
  * Every word but a reserved one becomes `$`, so renaming cannot change a sketch. Reserved words are never a
  * binding's name, so they are kept. (Member names are kept by the exact shape but not here: by text alone `a.B`
@@ -15,20 +12,25 @@ const RENAMABLE_WORD = new RegExp(
   'g',
 );
 
-/** Layout and the punctuation the syntax tree does not keep (parentheses, commas, semicolons). */
-const LAYOUT = /[\s(),;]+/g;
+/**
+ * Comments (roughly: a `//` or `/*` inside a string is taken for one too, the same way in every copy), layout, and
+ * the punctuation the syntax tree does not keep (parentheses, commas, semicolons).
+ */
+const COMMENT_OR_LAYOUT = /\/\/[^\n]*|\/\*[\s\S]*?\*\/|[\s(),;]+/g;
 
 /**
  * A coarse fingerprint of code, read from its text without parsing: comments, layout, parentheses, commas and
- * semicolons dropped, every renamable word made `$`. Code whose syntax trees are equal after renaming has equal sketches, so
- * only declarations whose sketches collide need their exact shape (see `exactShape`); most have none in common.
+ * semicolons dropped, every renamable word made `$`. Code whose syntax trees are equal after renaming has equal
+ * sketches, so only declarations whose sketches collide need their exact shape (see `exactShape`); most have none
+ * in common.
  *
  * @param ranges - `[start, end)` offsets of the parts of `source` that make up the shape, in order
  */
 export function shapeSketch(source: string, ranges: readonly (readonly [number, number])[]): string {
   const hash = createHash('sha1');
   for (const [start, end] of ranges) {
-    const text = source.slice(start, end).replace(COMMENT, '').replace(RENAMABLE_WORD, '$').replace(LAYOUT, '');
+    // Words first: no word holds a `/`, `*` or line break, so the comments are the same after.
+    const text = source.slice(start, end).replace(RENAMABLE_WORD, '$').replace(COMMENT_OR_LAYOUT, '');
     hash.update('|').update(text);
   }
   return hash.digest('base64url').slice(0, 22);
