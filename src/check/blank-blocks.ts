@@ -34,6 +34,7 @@ const NOT_A_CALLEE: ReadonlySet<string> = new Set([
   'with',
   'function',
   'import',
+  'require', // `import x = require('x')` needs its string
   'export',
   'default',
   'async',
@@ -120,11 +121,11 @@ export interface BlankOptions {
 /**
  * Blanks the inside of the blocks the facts do not read (replaced by spaces, so every offset still points at the
  * same code) and finds the `new` expressions on the way, so the parser has far less to build: function bodies,
- * object literals, interface and enum bodies become `{ }`, the arguments of top-level calls `( )`. Kept: class bodies (their members are facts; member
- * bodies are blanked), the braces of imports and exports, blocks holding `super` (a constructor's `super(…)` call
- * is a fact) and blocks holding a `new` whose callee is more than a dotted name. Returns undefined when the text
- * cannot be scanned with confidence (unbalanced braces, an unterminated literal); the caller then parses the whole
- * source.
+ * object literals, interface and enum bodies become `{ }`, the arguments of top-level calls `( )`. Kept: class
+ * bodies (their members are facts; member bodies are blanked), the braces of imports and exports, top-level
+ * destructuring patterns, blocks holding `super` (a constructor's `super(…)` call is a fact) and blocks holding a
+ * `new` whose callee is more than a dotted name. Returns undefined when the text cannot be scanned with confidence
+ * (unbalanced braces, an unterminated literal); the caller then parses the whole source.
  *
  * The scan knows comments, strings, templates and regular expressions (a `/` starts one where an operand may
  * start); it does not know JSX, so JSX files must not be passed.

@@ -26,6 +26,7 @@ describe('blankBlocks', () => {
     assert.equal(kept('if (a) { b(); }'), 'if (a) { }');
     assert.equal(kept('const x = y as (A | B);'), 'const x = y as (A | B);');
     assert.equal(kept('const f = async (a) => a;'), 'const f = async (a) => a;');
+    assert.equal(kept("import fs = require('node:fs');"), "import fs = require('node:fs');");
   });
 
   it('keeps a constructor that calls super and every block or call holding a new it cannot delimit', () => {
