@@ -41,8 +41,8 @@ const DECLARATION_FILE_KINDS: ReadonlySet<string> = new Set(['TSInterfaceDeclara
 export function extractFacts(fileName: string, source: string): FileFacts {
   // The JS-shaped AST leaves out the TypeScript-only fields of JavaScript nodes (type annotations, `declare`,
   // `private`, parameter properties), so there is a third less JSON to read; the few modifiers the facts need are
-  // read from the source text at the node instead (see `keywordAt`, `modifiersIn`). TypeScript's own nodes (interfaces, type
-  // aliases, enums) are kept whole.
+  // read from the source text at the node instead (see `keywordAt`, `modifiersIn`). TypeScript's own nodes
+  // (interfaces, type aliases, enums) are kept whole.
   const declarationFile = DECLARATION_FILE.test(fileName);
   const options = { preserveParens: false, astType: 'js' as const };
   // The facts never look inside function bodies (shapes are sketched from the text, `new` sites found in it), so
