@@ -23,8 +23,12 @@ export interface FactsBatchResult {
 /** Files per message: large enough to amortise messaging, small enough to balance the workers. */
 const BATCH_SIZE = 32;
 
-/** Batches sent to one worker and not yet answered: two, so a worker never waits for its next batch to arrive. */
-const MAX_IN_FLIGHT = 2;
+/**
+ * Batches sent to one worker and not yet answered. Enough that a worker never waits for its next batch and that the
+ * texts leave this thread's heap soon after they are read (a posted message waits outside the heap, while a queued
+ * batch is copied by every garbage collection until it is sent); few enough that the workers stay balanced.
+ */
+const MAX_IN_FLIGHT = 8;
 
 /** A batch waiting for its answer. */
 interface PendingBatch {
