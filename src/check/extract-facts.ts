@@ -11,6 +11,7 @@ import type {
   ImportFact,
   NameRef,
   NewSiteFact,
+  ShapeSource,
 } from './facts.js';
 import { LineIndex } from './line-index.js';
 import { shapeSketch } from './shape-sketch.js';
@@ -40,7 +41,7 @@ const DECLARATION_FILE_KINDS: ReadonlySet<string> = new Set(['TSInterfaceDeclara
  */
 export function extractFacts(fileName: string, source: string): FileFacts {
   // The JS-shaped AST leaves out the TypeScript-only fields of JavaScript nodes (type annotations, `declare`,
-  // `private`, parameter properties), so there is a third less JSON to read; the few modifiers the facts need are
+  // `private`, parameter properties), so there is about a quarter less JSON to read; the few modifiers the facts need are
   // read from the source text at the node instead (see `keywordAt`, `modifiersIn`). TypeScript's own nodes
   // (interfaces, type aliases, enums) are kept whole.
   const declarationFile = DECLARATION_FILE.test(fileName);
@@ -81,7 +82,7 @@ export function extractFacts(fileName: string, source: string): FileFacts {
       case 'FunctionExpression':
       case 'ArrowFunctionExpression':
         if (childNode(node, 'body') === undefined) return; // an overload signature
-        declarations.push({ name, kind: 'function', exported, ...at, ...functionSketch(source, node, false) });
+        declarations.push({ name, kind: 'function', exported, ...at, ...functionSketch(source, node) });
         return;
       case 'TSInterfaceDeclaration':
         declarations.push({ name, kind: 'interface', exported, ...at });
@@ -107,7 +108,7 @@ export function extractFacts(fileName: string, source: string): FileFacts {
       if (name === undefined || id === undefined || init === undefined) continue;
       const at = lines.position(id.start);
       if (init.type === 'ArrowFunctionExpression' || init.type === 'FunctionExpression') {
-        declarations.push({ name, kind: 'function', exported, ...at, ...functionSketch(source, init, true) });
+        declarations.push({ name, kind: 'function', exported, ...at, ...functionSketch(source, init) });
       } else if (init.type === 'ClassExpression') {
         declarations.push(classFact(source, init, name, exported, at, docs.tag(statementStart, '@factoryOnly')));
       } else if (node.kind === 'const') {
@@ -218,19 +219,20 @@ function typeAliasTarget(type: AstNode | undefined): NameRef | undefined {
 }
 
 /** The sketch of a function's parameters and body, and where its text is for the exact shape. */
-function functionSketch(
-  source: string,
-  node: AstNode,
-  expression: boolean,
-): Pick<DeclarationFact, 'sketch' | 'shapeSource'> {
+function functionSketch(source: string, node: AstNode): Pick<DeclarationFact, 'sketch' | 'shapeSource'> {
   const parts = [...childNodes(node, 'params'), childNode(node, 'body')];
   return {
     sketch: shapeSketch(
       source,
       parts.map((part) => (part === undefined ? [0, 0] : [part.start, part.end])),
     ),
-    shapeSource: { start: node.start, end: node.end, expression },
+    shapeSource: shapeSourceOf(node),
   };
+}
+
+/** Where a function's or class's text is; an arrow, function or class expression is parsed in parentheses. */
+function shapeSourceOf(node: AstNode): ShapeSource {
+  return { start: node.start, end: node.end, expression: node.type.endsWith('Expression') };
 }
 
 function classFact(
@@ -255,9 +257,7 @@ function classFact(
     kind: 'class',
     exported,
     ...at,
-    ...(sketch === undefined
-      ? {}
-      : { sketch, shapeSource: { start: node.start, end: node.end, expression: node.type === 'ClassExpression' } }),
+    ...(sketch === undefined ? {} : { sketch, shapeSource: shapeSourceOf(node) }),
     ...(superClass === undefined ? {} : { extends: superClass }),
     ...(superClass !== undefined && addsNothing(source, node, members) ? { addsNothing: true } : {}),
     ...(factoryOnly === undefined ? {} : { factoryOnly }),
