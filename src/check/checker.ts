@@ -222,8 +222,7 @@ export class Checker {
     try {
       return (await Promise.all(chunks)).flat();
     } catch {
-      this.#poolFailed = true; // see #extract: parse here instead
-      await this.#pool.close();
+      await this.#abandonPool(); // see #extract: parse here instead
       return this.#extract(pending);
     }
   }
@@ -235,8 +234,7 @@ export class Checker {
         return await this.#pool.extract(jobs, (done) => progress?.(done, jobs.length));
       } catch {
         // Workers could not start (e.g. a bundler dropped facts-worker.js): parse here instead, slower but complete.
-        this.#poolFailed = true;
-        await this.#pool.close();
+        await this.#abandonPool();
       }
     }
     if (jobs.length === 0) return [];
@@ -249,14 +247,19 @@ export class Checker {
     });
   }
 
+  /** Stops the workers for good after they failed: from now on this thread does their work. */
+  async #abandonPool(): Promise<void> {
+    this.#poolFailed = true;
+    await this.#pool.close();
+  }
+
   /** Exact shapes on the workers when they are up (a cold check), else here: starting them would cost more. */
   async #computeShapes(jobs: readonly ShapeJob[]): Promise<readonly ShapeResults[]> {
     if (this.#pool.running && !this.#poolFailed) {
       try {
         return await this.#pool.shapes(jobs);
       } catch {
-        this.#poolFailed = true; // as in #extract: compute here instead
-        await this.#pool.close();
+        await this.#abandonPool(); // as in #extract: compute here instead
       }
     }
     // Loaded on first use: a tree without shared sketches never loads the parser on this thread.
