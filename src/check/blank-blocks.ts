@@ -63,9 +63,7 @@ const KEYWORDS: ReadonlySet<string> = new Set([
   ...DECLARING_WORDS,
   ...NOT_A_NAME,
   'super',
-  'class',
   'from',
-  'require',
 ]);
 
 /** Stands for every other word: no set holds it. */
