@@ -1,6 +1,6 @@
-// Runs every *.test.ts under test/ and src/ through Node's test runner (via tsx).
-// Node 20's runner has no glob support, so the files are listed here. Pass paths or
-// substrings to run a subset: `node scripts/run-tests.mjs tracker gateway`.
+// Runs every *.test.ts of every workspace package (packages/*/src and packages/*/test) through Node's test runner,
+// with tsx for TypeScript. Pass paths or substrings to run a subset:
+//   node scripts/run-tests.mjs tracker gateway        node scripts/run-tests.mjs packages/check/
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -15,7 +15,7 @@ function collect(dir, out) {
     return out;
   }
   for (const name of entries) {
-    if (name === 'node_modules' || name === 'fixtures' || name.startsWith('.')) continue;
+    if (name === 'node_modules' || name === 'fixtures' || name === 'dist' || name.startsWith('.')) continue;
     const full = join(dir, name);
     if (statSync(full).isDirectory()) collect(full, out);
     else if (name.endsWith('.test.ts')) out.push(relative(root, full));
@@ -23,8 +23,11 @@ function collect(dir, out) {
   return out;
 }
 
+const packagesDir = join(root, 'packages');
+const packages = readdirSync(packagesDir).filter((name) => statSync(join(packagesDir, name)).isDirectory());
 const filters = process.argv.slice(2);
-const files = [...collect(join(root, 'src'), []), ...collect(join(root, 'test'), [])]
+const files = packages
+  .flatMap((name) => [...collect(join(packagesDir, name, 'src'), []), ...collect(join(packagesDir, name, 'test'), [])])
   .sort()
   .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)));
 
@@ -33,6 +36,7 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+console.log(`node ${process.version}: ${files.length} test files`);
 const concurrency = process.env.RUNWIRE_TEST_CONCURRENCY ?? '2';
 const result = spawnSync(
   process.execPath,
