@@ -8,12 +8,13 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { FakeClock, systemClock } from '../src/clock.js';
-import type { EventLog } from '../src/events/event-log.js';
 import { newRunId, newThreadId, type RunId, type ThreadId, type UserId } from '../src/ids.js';
 import type { RunEvent, UnsequencedRunEvent } from '../src/protocol/run-events.js';
-import { createRuntime, type Runtime, type RuntimeStores } from '../src/runtime.js';
+import { createRuntime, type Runtime } from '../src/runtime/create-runtime.js';
+import type { EventLog } from '../src/stores/event-log.js';
 import { InProcessBus } from '../src/stores/memory/in-process-bus.js';
 import type { RunStore } from '../src/stores/run-store.js';
+import type { Stores } from '../src/stores/stores.js';
 import type { RunStatus } from '../src/tracker/run-status.js';
 
 const HEARTBEAT_TARGET_PER_S = 100_000;
@@ -36,7 +37,7 @@ if (gc === undefined) {
 }
 
 /** Stores that keep nothing, so the heap delta of the memory runs is the tracker's alone. */
-function nullStores(): RuntimeStores {
+function nullStores(): Stores {
   const runs: RunStore = {
     put: async () => {},
     get: async () => undefined,

@@ -3,16 +3,15 @@ import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { mintToken } from './auth/mint-token.js';
 import { TokenVerifier } from './auth/token-verifier.js';
-import type { Clock } from './clock.js';
-import type { AuthConfig, ServerConfig } from './config.js';
-import { initDefaultRuntime } from './default-runtime.js';
-import type { EventRetention } from './events/event-log.js';
+import type { AuthConfig, ServerConfig } from './config/server-config.js';
 import { CLOSE } from './gateway/client-connection.js';
 import { WsGateway } from './gateway/ws-gateway.js';
 import { registerHttpRoutes } from './http/http-routes.js';
 import { ServerMetrics } from './http/server-metrics.js';
 import type { Logger } from './logger.js';
-import { createRuntime, type Runtime, type RuntimeStores } from './runtime.js';
+import { createRuntime, type Runtime } from './runtime/create-runtime.js';
+import { initDefaultRuntime } from './runtime/default-runtime.js';
+import type { StoresFactory } from './stores/stores.js';
 
 /** A running Runwire server. */
 export interface RunwireServer {
@@ -35,7 +34,7 @@ export interface StartServerOptions {
   readonly config: ServerConfig;
   readonly logger: Logger;
   /** Builds the stores (memory, SQLite or Redis) from the config. */
-  readonly stores: (env: { clock: Clock; retention: EventRetention; nodeId: string }) => RuntimeStores;
+  readonly stores: StoresFactory;
   /**
    * Install the server's runtime as the process's default runtime, so `getExecutionTracker()` anywhere in the
    * process returns the server's tracker (the CLI does this). @default false

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { InvalidArgumentError } from '../errors.js';
-import type { RunContext } from '../runs/run-context.js';
 import { NAME_PATTERN } from './named-registry.js';
+import type { RunContext } from './run-context.js';
 
 /** An agent: a named, validated-input task that reports progress through its `RunContext`. */
 export interface AgentDefinition<I = unknown> {

@@ -7,7 +7,7 @@ import {
   errors as joseErrors,
   jwtVerify,
 } from 'jose';
-import type { AuthConfig } from '../config.js';
+import type { AuthConfig } from '../config/server-config.js';
 import { ConfigError, RunwireError } from '../errors.js';
 import { idProblem } from '../ids.js';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { compileServerConfig, isProduction, readConfigFile, readEnv } from '../config.js';
+import { compileServerConfig, isProduction, readConfigFile, readEnv } from '../config/server-config.js';
 import { addServerOptions, flagInput } from './server-options.js';
 
 const HELP_AFTER = `
@@ -31,7 +31,7 @@ export function registerServeCommand(program: Command): void {
     // modules (about 0.4 s) without using them.
     const [{ startServer }, { recoversOnStart, storesFor }, { createLogger }] = await Promise.all([
       import('../server.js'),
-      import('../stores/stores-for-config.js'),
+      import('../runtime/stores-for-config.js'),
       import('./create-logger.js'),
     ]);
     const env = readEnv();

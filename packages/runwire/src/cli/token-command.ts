@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { readConfigFile, readEnv, type ServerConfigInput, tokenSecretFrom } from '../config.js';
+import { readConfigFile, readEnv, type ServerConfigInput, tokenSecretFrom } from '../config/server-config.js';
 import { toMs } from '../duration.js';
 import { ConfigError, InvalidArgumentError } from '../errors.js';
 import { idProblem } from '../ids.js';

@@ -3,7 +3,6 @@ import type { WebSocket } from 'ws';
 import type { Clock, Timer } from '../clock.js';
 import type { UserExecutionContext } from '../context/user-execution-context.js';
 import { RateLimitedError, RunwireError } from '../errors.js';
-import type { EventLog } from '../events/event-log.js';
 import type { ServerMetrics } from '../http/server-metrics.js';
 import type { ConnectionId } from '../ids.js';
 import type { Logger } from '../logger.js';
@@ -11,6 +10,7 @@ import { toErrorFrame } from '../protocol/error-frame.js';
 import type { RunEvent } from '../protocol/run-events.js';
 import type { ConnectionEstablishedFrame, ReplyFrame } from '../protocol/server-frames.js';
 import type { MessageRouter } from '../routing/message-router.js';
+import type { EventLog } from '../stores/event-log.js';
 import { EventStream } from './event-stream.js';
 import { TokenBucket } from './token-bucket.js';
 

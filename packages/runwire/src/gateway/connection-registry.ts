@@ -1,6 +1,6 @@
-import type { Bus, Subscription } from '../events/bus.js';
 import type { Logger } from '../logger.js';
 import type { RunEvent } from '../protocol/run-events.js';
+import type { Bus, Subscription } from '../stores/bus.js';
 import type { ClientConnection } from './client-connection.js';
 
 interface UserEntry {

@@ -1,6 +1,6 @@
-import type { EventLog, LogBounds } from '../events/event-log.js';
 import type { RunEvent } from '../protocol/run-events.js';
 import type { ReplyFrame } from '../protocol/server-frames.js';
+import type { EventLog, LogBounds } from '../stores/event-log.js';
 
 /** How many events one log read returns during replay and gap filling. */
 const PAGE = 500;

@@ -7,7 +7,7 @@ import type { Timer } from '../clock.js';
 import { UserExecutionContext } from '../context/user-execution-context.js';
 import type { ServerMetrics } from '../http/server-metrics.js';
 import { newConnectionId } from '../ids.js';
-import type { Runtime } from '../runtime.js';
+import type { Runtime } from '../runtime/create-runtime.js';
 import { CLOSE, ClientConnection, type ConnectionLimits } from './client-connection.js';
 import { ConnectionRegistry } from './connection-registry.js';
 

@@ -5,7 +5,7 @@ import type { TokenVerifier } from '../auth/token-verifier.js';
 import { RunwireError, type WireErrorCode } from '../errors.js';
 import { toErrorFrame } from '../protocol/error-frame.js';
 import { runStatusSchema } from '../protocol/inbound-frames.js';
-import type { Runtime } from '../runtime.js';
+import type { Runtime } from '../runtime/create-runtime.js';
 import type { ServerMetrics } from './server-metrics.js';
 
 /** HTTP status of each wire error code (PROTOCOL.md §7). */

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { type RunEvent, TERMINAL_EVENT_TYPES } from '../protocol/run-events.js';
-import type { Runtime } from '../runtime.js';
+import type { Runtime } from '../runtime/create-runtime.js';
 import { blockedTrackerConstructions } from '../tracker/execution-tracker.js';
 import { isTerminal, RUN_STATUSES } from '../tracker/run-status.js';
 import { LabelCounter } from './label-counter.js';

@@ -1,5 +1,6 @@
 import type { AgentDefinition } from '../agents/agent-definition.js';
 import type { NamedRegistry } from '../agents/named-registry.js';
+import type { RunContext } from '../agents/run-context.js';
 import type { ToolDefinition } from '../agents/tool.js';
 import type { Clock, Timer } from '../clock.js';
 import { UserExecutionContext } from '../context/user-execution-context.js';
@@ -11,7 +12,6 @@ import { type RunRecord, runDurationMs } from '../tracker/run-record.js';
 import { isTerminal } from '../tracker/run-status.js';
 import { abandonedToolCall } from './abandoned-tool-call.js';
 import type { EventPublisher } from './event-publisher.js';
-import type { RunContext } from './run-context.js';
 
 interface OpenToolCall {
   readonly toolCallId: ToolCallId;

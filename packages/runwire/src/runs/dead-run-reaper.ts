@@ -1,5 +1,5 @@
 import { type Clock, type Timer, within } from '../clock.js';
-import type { EventLog } from '../events/event-log.js';
+import type { EventLog } from '../stores/event-log.js';
 import type { RunLeases } from '../stores/run-leases.js';
 import type { RunStore } from '../stores/run-store.js';
 import type { AgentExecutionTracker } from '../tracker/execution-tracker.js';

@@ -1,8 +1,8 @@
 import type { Clock } from '../clock.js';
-import type { Bus } from '../events/bus.js';
-import type { EventLog } from '../events/event-log.js';
 import { KeyedQueue } from '../keyed-queue.js';
 import type { RunEvent, RunEventBody, UnsequencedRunEvent } from '../protocol/run-events.js';
+import type { Bus } from '../stores/bus.js';
+import type { EventLog } from '../stores/event-log.js';
 import type { AgentExecutionTracker } from '../tracker/execution-tracker.js';
 import type { RunRecord } from '../tracker/run-record.js';
 

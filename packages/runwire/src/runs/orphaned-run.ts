@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
-import type { EventLog } from '../events/event-log.js';
 import type { RunEvent } from '../protocol/run-events.js';
 import { TERMINAL_EVENT_TYPES } from '../protocol/run-events.js';
+import type { EventLog } from '../stores/event-log.js';
 import type { RunStore } from '../stores/run-store.js';
 import type { AgentExecutionTracker } from '../tracker/execution-tracker.js';
 import { copyRunRecord, type RunError, type RunRecord } from '../tracker/run-record.js';

@@ -1,8 +1,8 @@
 import type { UserExecutionContext } from '../context/user-execution-context.js';
 import { BadRequestError, RunNotFoundError } from '../errors.js';
-import type { Bus } from '../events/bus.js';
-import type { EventLog } from '../events/event-log.js';
 import type { RunEvent } from '../protocol/run-events.js';
+import type { Bus } from '../stores/bus.js';
+import type { EventLog } from '../stores/event-log.js';
 import { decodeRunCursor, type RunQuery, type RunStore } from '../stores/run-store.js';
 import type { AgentExecutionTracker } from '../tracker/execution-tracker.js';
 import { type RunRecord, type RunSnapshot, toRunSnapshot } from '../tracker/run-record.js';

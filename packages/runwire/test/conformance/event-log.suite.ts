@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { FakeClock } from '../../src/clock.js';
-import { DEFAULT_EVENT_RETENTION, type EventLog, type EventRetention } from '../../src/events/event-log.js';
 import type { RunEvent, UnsequencedRunEvent } from '../../src/protocol/run-events.js';
+import { DEFAULT_EVENT_RETENTION, type EventLog, type EventRetention } from '../../src/stores/event-log.js';
 
 /** What an implementation hands the suite: a fresh, empty log on the given clock and retention. */
 export interface EventLogHarness {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { UserExecutionContext } from '../../src/context/user-execution-context.js';
-import { memoryStores } from '../../src/runtime.js';
+import { memoryStores } from '../../src/stores/memory/memory-stores.js';
 import type { RunLeases } from '../../src/stores/run-leases.js';
 import { type Harness, startHarness, typesOf } from './runtime-harness.js';
 

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { FakeClock } from '../../src/clock.js';
 import type { RunId, ThreadId, UserId } from '../../src/ids.js';
 import { DeadRunReaper } from '../../src/runs/dead-run-reaper.js';
-import { createRuntime, type Runtime } from '../../src/runtime.js';
+import { createRuntime, type Runtime } from '../../src/runtime/create-runtime.js';
 import type { RunLeases } from '../../src/stores/run-leases.js';
 import type { RunRecord } from '../../src/tracker/run-record.js';
 

@@ -5,7 +5,7 @@ import { defineAgent } from '../../src/agents/agent-definition.js';
 import { defineTool } from '../../src/agents/tool.js';
 import { FakeClock, settle } from '../../src/clock.js';
 import { UserExecutionContext } from '../../src/context/user-execution-context.js';
-import { createRuntime } from '../../src/runtime.js';
+import { createRuntime } from '../../src/runtime/create-runtime.js';
 import { InProcessBus } from '../../src/stores/memory/in-process-bus.js';
 import { MemoryEventLog } from '../../src/stores/memory/memory-event-log.js';
 import { MemoryRunStore } from '../../src/stores/memory/memory-run-store.js';

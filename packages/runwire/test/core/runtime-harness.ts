@@ -3,11 +3,11 @@ import { type AgentDefinition, defineAgent } from '../../src/agents/agent-defini
 import { defineTool, type ToolDefinition } from '../../src/agents/tool.js';
 import { FakeClock, settle } from '../../src/clock.js';
 import { UserExecutionContext } from '../../src/context/user-execution-context.js';
-import type { Subscription } from '../../src/events/bus.js';
 import type { RunEvent } from '../../src/protocol/run-events.js';
 import type { ReplyFrame } from '../../src/protocol/server-frames.js';
 import type { HandlerCall } from '../../src/routing/handler.js';
-import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime/create-runtime.js';
+import type { Subscription } from '../../src/stores/bus.js';
 
 /** Keyed promises that test agents wait on, opened by the test. */
 export class Gates {

@@ -1,8 +1,8 @@
 import { mintToken } from '../../src/auth/mint-token.js';
-import { compileServerConfig, type ServerConfigInput } from '../../src/config.js';
+import { compileServerConfig, type ServerConfigInput } from '../../src/config/server-config.js';
 import { silentLogger } from '../../src/logger.js';
-import { memoryStores } from '../../src/runtime.js';
 import { type RunwireServer, type StartServerOptions, startServer } from '../../src/server.js';
+import { memoryStores } from '../../src/stores/memory/memory-stores.js';
 import { TEST_SECRET } from './server-process.js';
 
 /** A server started in the test process: for what a child process cannot show (custom agents and tools). */

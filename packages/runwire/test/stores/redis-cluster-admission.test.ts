@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { UserExecutionContext } from '../../src/context/user-execution-context.js';
 import type { RunEvent } from '../../src/protocol/run-events.js';
-import { createRuntime, type Runtime } from '../../src/runtime.js';
+import { createRuntime, type Runtime } from '../../src/runtime/create-runtime.js';
 import { redisStores } from '../../src/stores/redis/redis-stores.js';
 import type { RunLeases } from '../../src/stores/run-leases.js';
 import { isTerminal } from '../../src/tracker/run-status.js';

@@ -1,5 +1,5 @@
 import { FakeClock } from '../../src/clock.js';
-import type { EventLog } from '../../src/events/event-log.js';
+import type { EventLog } from '../../src/stores/event-log.js';
 import { RedisConnection } from '../../src/stores/redis/redis-connection.js';
 import { RedisEventLog } from '../../src/stores/redis/redis-event-log.js';
 import { RedisRunStore } from '../../src/stores/redis/redis-run-store.js';

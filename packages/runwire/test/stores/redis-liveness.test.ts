@@ -7,7 +7,7 @@ import { defineAgent } from '../../src/agents/agent-definition.js';
 import { FakeClock } from '../../src/clock.js';
 import { UserExecutionContext } from '../../src/context/user-execution-context.js';
 import type { RunEvent } from '../../src/protocol/run-events.js';
-import { createRuntime, type Runtime } from '../../src/runtime.js';
+import { createRuntime, type Runtime } from '../../src/runtime/create-runtime.js';
 import { RedisKeys } from '../../src/stores/redis/redis-keys.js';
 import { redisStores } from '../../src/stores/redis/redis-stores.js';
 import { Gates, hangTool, testAgents } from '../core/runtime-harness.js';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EventLog } from '../../src/events/event-log.js';
+import type { EventLog } from '../../src/stores/event-log.js';
 import type { RunStore } from '../../src/stores/run-store.js';
 import { SqliteDatabase } from '../../src/stores/sqlite/sqlite-database.js';
 import { SqliteEventLog } from '../../src/stores/sqlite/sqlite-event-log.js';

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { RunEvent } from '../../src/protocol/run-events.js';
 import { TERMINAL_EVENT_TYPES } from '../../src/protocol/run-events.js';
-import { createRuntime, type Runtime } from '../../src/runtime.js';
+import { createRuntime, type Runtime } from '../../src/runtime/create-runtime.js';
 import { sqliteStores } from '../../src/stores/sqlite/sqlite-stores.js';
 
 type ChildLine =

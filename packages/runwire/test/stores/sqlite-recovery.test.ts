@@ -7,7 +7,7 @@ import { FakeClock } from '../../src/clock.js';
 import { UserExecutionContext } from '../../src/context/user-execution-context.js';
 import type { RunEvent } from '../../src/protocol/run-events.js';
 import { TERMINAL_EVENT_TYPES } from '../../src/protocol/run-events.js';
-import { createRuntime, type Runtime } from '../../src/runtime.js';
+import { createRuntime, type Runtime } from '../../src/runtime/create-runtime.js';
 import { InProcessBus } from '../../src/stores/memory/in-process-bus.js';
 import { SqliteDatabase } from '../../src/stores/sqlite/sqlite-database.js';
 import { SqliteEventLog } from '../../src/stores/sqlite/sqlite-event-log.js';

@@ -1,5 +1,5 @@
-import type { Bus, BusHealth, ControlMessage, Subscription } from '../../events/bus.js';
 import type { RunEvent } from '../../protocol/run-events.js';
+import type { Bus, BusHealth, ControlMessage, Subscription } from '../bus.js';
 
 /** A `Bus` inside one process: a single node (memory and SQLite stores). */
 export class InProcessBus implements Bus {

@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock.js';
-import { DEFAULT_EVENT_RETENTION, type EventLog, type EventRetention, type LogBounds } from '../../events/event-log.js';
-import { decodeStoredEvent, encodeStoredEvent } from '../../events/stored-event.js';
 import type { RunEvent, UnsequencedRunEvent } from '../../protocol/run-events.js';
+import { DEFAULT_EVENT_RETENTION, type EventLog, type EventRetention, type LogBounds } from '../event-log.js';
+import { decodeStoredEvent, encodeStoredEvent } from '../stored-event.js';
 
 /**
  * One user's retained events, oldest first and contiguous by seq, in parallel arrays (index `i` of each is one

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { Bus, BusHealth, ControlMessage, Subscription } from '../../events/bus.js';
 import type { RunEvent } from '../../protocol/run-events.js';
+import type { Bus, BusHealth, ControlMessage, Subscription } from '../bus.js';
 import type { PubSubMode } from './pubsub-mode.js';
 import type { RedisConnection } from './redis-connection.js';
 

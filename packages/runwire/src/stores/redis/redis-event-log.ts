@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import { RunEndedError } from '../../errors.js';
-import { DEFAULT_EVENT_RETENTION, type EventLog, type EventRetention, type LogBounds } from '../../events/event-log.js';
 import { type RunEvent, TERMINAL_EVENT_TYPES, type UnsequencedRunEvent } from '../../protocol/run-events.js';
+import { DEFAULT_EVENT_RETENTION, type EventLog, type EventRetention, type LogBounds } from '../event-log.js';
 import type { PubSubMode } from './pubsub-mode.js';
 import type { RedisConnection } from './redis-connection.js';
 import type { ScriptedRedis } from './redis-scripts.js';

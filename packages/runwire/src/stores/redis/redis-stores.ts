@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.js';
-import type { EventRetention } from '../../events/event-log.js';
-import type { RuntimeStores } from '../../runtime.js';
+import type { EventRetention } from '../event-log.js';
+import type { Stores } from '../stores.js';
 import type { PubSubPreference } from './pubsub-mode.js';
 import { RedisBus } from './redis-bus.js';
 import { RedisConnection, type RedisConnectionOptions } from './redis-connection.js';
@@ -24,7 +24,7 @@ export interface RedisStoresOptions {
 }
 
 /** The Redis stores of one node, with the concrete classes (for leases and tests). */
-export interface RedisRuntimeStores extends RuntimeStores {
+export interface RedisStores extends Stores {
   readonly runs: RedisRunStore;
   readonly events: RedisEventLog;
   readonly bus: RedisBus;
@@ -44,7 +44,7 @@ export interface RedisRuntimeStores extends RuntimeStores {
  * @example
  * createRuntime({ stores: (env) => redisStores({ url: 'redis://127.0.0.1:6379', ...env }) })
  */
-export function redisStores(options: RedisStoresOptions): RedisRuntimeStores {
+export function redisStores(options: RedisStoresOptions): RedisStores {
   const connection = new RedisConnection({
     url: options.url,
     name: `runwire:${options.nodeId}`,

@@ -1,8 +1,8 @@
 import type { Clock } from '../../clock.js';
 import { StoreClosedError } from '../../errors.js';
-import { DEFAULT_EVENT_RETENTION, type EventLog, type EventRetention, type LogBounds } from '../../events/event-log.js';
-import { decodeStoredEvent, encodeStoredEvent } from '../../events/stored-event.js';
 import type { RunEvent, UnsequencedRunEvent } from '../../protocol/run-events.js';
+import { DEFAULT_EVENT_RETENTION, type EventLog, type EventRetention, type LogBounds } from '../event-log.js';
+import { decodeStoredEvent, encodeStoredEvent } from '../stored-event.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
 interface PendingAppend {

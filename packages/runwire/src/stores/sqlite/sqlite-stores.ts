@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock.js';
-import { DEFAULT_EVENT_RETENTION, type EventRetention } from '../../events/event-log.js';
-import type { RuntimeStores } from '../../runtime.js';
+import { DEFAULT_EVENT_RETENTION, type EventRetention } from '../event-log.js';
 import { InProcessBus } from '../memory/in-process-bus.js';
+import type { Stores } from '../stores.js';
 import { SqliteDatabase, type SqliteDatabaseOptions } from './sqlite-database.js';
 import { SqliteEventLog } from './sqlite-event-log.js';
 import { SqliteRunStore } from './sqlite-run-store.js';
@@ -26,7 +26,7 @@ export interface SqliteStoresOptions extends Omit<SqliteDatabaseOptions, 'file'>
  * @example
  * const runtime = createRuntime({ stores: (env) => sqliteStores({ ...env, file: './data/runwire.db' }) });
  */
-export function sqliteStores(options: SqliteStoresOptions): RuntimeStores {
+export function sqliteStores(options: SqliteStoresOptions): Stores {
   const db = SqliteDatabase.open({
     file: options.file ?? DEFAULT_SQLITE_FILE,
     ...(options.synchronous === undefined ? {} : { synchronous: options.synchronous }),

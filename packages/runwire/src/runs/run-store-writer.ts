@@ -1,7 +1,7 @@
 import { KeyedQueue } from '../keyed-queue.js';
+import type { RunStore } from '../stores/run-store.js';
 import type { AgentExecutionTracker } from '../tracker/execution-tracker.js';
 import type { RunRecord } from '../tracker/run-record.js';
-import type { RunStore } from './run-store.js';
 
 /**
  * Writes every tracker change through to the `RunStore`, in order per run. Heartbeats are not written (they are

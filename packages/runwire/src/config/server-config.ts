@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { type DurationInput, toMs } from './duration.js';
-import { ConfigError } from './errors.js';
-import type { ThreadPolicy } from './runs/run-scheduler.js';
+import { type DurationInput, toMs } from '../duration.js';
+import { ConfigError } from '../errors.js';
+import type { ThreadPolicy } from '../runs/run-scheduler.js';
 
 /**
  * Server configuration. This module is the only reader of `process.env`. Every option has one row in

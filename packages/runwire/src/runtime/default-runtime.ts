@@ -1,5 +1,5 @@
-import { InvalidArgumentError } from './errors.js';
-import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
+import { InvalidArgumentError } from '../errors.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from './create-runtime.js';
 
 let defaultRuntime: Runtime | undefined;
 

@@ -1,7 +1,7 @@
-import { getDefaultRuntime } from '../default-runtime.js';
-import { resolveTracker } from '../runtime.js';
-import type { AgentExecutionTracker } from './execution-tracker.js';
-import type { UserExecutionScope } from './user-execution-scope.js';
+import type { AgentExecutionTracker } from '../tracker/execution-tracker.js';
+import type { UserExecutionScope } from '../tracker/user-execution-scope.js';
+import { resolveTracker } from './create-runtime.js';
+import { getDefaultRuntime } from './default-runtime.js';
 
 /**
  * The factory of the execution tracker. Without arguments it returns the one tracker of the default runtime

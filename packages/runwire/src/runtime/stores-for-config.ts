@@ -1,9 +1,8 @@
-import type { ServerConfig } from '../config.js';
-import { memoryStores, type RuntimeOptions } from '../runtime.js';
-import { redisStores } from './redis/redis-stores.js';
-import { sqliteStores } from './sqlite/sqlite-stores.js';
-
-type StoresFactory = NonNullable<RuntimeOptions['stores']>;
+import type { ServerConfig } from '../config/server-config.js';
+import { memoryStores } from '../stores/memory/memory-stores.js';
+import { redisStores } from '../stores/redis/redis-stores.js';
+import { sqliteStores } from '../stores/sqlite/sqlite-stores.js';
+import type { StoresFactory } from '../stores/stores.js';
 
 /** The stores the configuration names: memory, SQLite (`--db`) or Redis (`--redis`). */
 export function storesFor(config: ServerConfig): StoresFactory {

@@ -1,56 +1,40 @@
-import type { AgentDefinition } from './agents/agent-definition.js';
-import { echoAgent } from './agents/builtin/echo-agent.js';
-import { supervisorAgent } from './agents/builtin/supervisor-agent.js';
-import { NamedRegistry } from './agents/named-registry.js';
-import type { ToolDefinition } from './agents/tool.js';
-import { calculatorTool } from './agents/tools/calculator-tool.js';
-import { clockTool } from './agents/tools/clock-tool.js';
-import { myRunsTool } from './agents/tools/my-runs-tool.js';
-import { type Clock, systemClock, type Timer, within } from './clock.js';
-import { type DurationInput, toMs } from './duration.js';
-import { InvalidArgumentError, RunEndedError } from './errors.js';
-import type { Bus } from './events/bus.js';
-import { DEFAULT_EVENT_RETENTION, type EventLog, type EventRetention } from './events/event-log.js';
-import { describeValue, newNodeId } from './ids.js';
-import { type Logger, silentLogger } from './logger.js';
-import { MessageRouter } from './routing/message-router.js';
-import { registerRunHandlers } from './routing/run-handlers.js';
-import { registerSessionHandlers } from './routing/session-handlers.js';
-import { AgentRunner } from './runs/agent-runner.js';
-import { ClusterAdmission } from './runs/cluster-admission.js';
-import { DeadRunReaper } from './runs/dead-run-reaper.js';
-import { EventPublisher } from './runs/event-publisher.js';
-import { endOrphanedRun } from './runs/orphaned-run.js';
-import { RunLeaseKeeper } from './runs/run-lease-keeper.js';
-import { DEFAULT_SCHEDULER_LIMITS, RunScheduler, type SchedulerLimits } from './runs/run-scheduler.js';
-import { RunService } from './runs/run-service.js';
-import { InProcessBus } from './stores/memory/in-process-bus.js';
-import { MemoryEventLog } from './stores/memory/memory-event-log.js';
-import { MemoryRunStore } from './stores/memory/memory-run-store.js';
-import type { RunLeases } from './stores/run-leases.js';
-import type { RunStore } from './stores/run-store.js';
-import { RunStoreWriter } from './stores/run-store-writer.js';
-import { type AgentExecutionTracker, constructExecutionTracker } from './tracker/execution-tracker.js';
-import { isTerminal } from './tracker/run-status.js';
-import { DEFAULT_TRACKER_OPTIONS } from './tracker/tracker-options.js';
-import type { UserExecutionScope } from './tracker/user-execution-scope.js';
+import type { AgentDefinition } from '../agents/agent-definition.js';
+import { echoAgent } from '../agents/builtin/echo-agent.js';
+import { supervisorAgent } from '../agents/builtin/supervisor-agent.js';
+import { NamedRegistry } from '../agents/named-registry.js';
+import type { ToolDefinition } from '../agents/tool.js';
+import { calculatorTool } from '../agents/tools/calculator-tool.js';
+import { clockTool } from '../agents/tools/clock-tool.js';
+import { myRunsTool } from '../agents/tools/my-runs-tool.js';
+import { type Clock, systemClock, type Timer, within } from '../clock.js';
+import { type DurationInput, toMs } from '../duration.js';
+import { InvalidArgumentError, RunEndedError } from '../errors.js';
+import { describeValue, newNodeId } from '../ids.js';
+import { type Logger, silentLogger } from '../logger.js';
+import { MessageRouter } from '../routing/message-router.js';
+import { registerRunHandlers } from '../routing/run-handlers.js';
+import { registerSessionHandlers } from '../routing/session-handlers.js';
+import { AgentRunner } from '../runs/agent-runner.js';
+import { ClusterAdmission } from '../runs/cluster-admission.js';
+import { DeadRunReaper } from '../runs/dead-run-reaper.js';
+import { EventPublisher } from '../runs/event-publisher.js';
+import { endOrphanedRun } from '../runs/orphaned-run.js';
+import { RunLeaseKeeper } from '../runs/run-lease-keeper.js';
+import { DEFAULT_SCHEDULER_LIMITS, RunScheduler, type SchedulerLimits } from '../runs/run-scheduler.js';
+import { RunService } from '../runs/run-service.js';
+import { RunStoreWriter } from '../runs/run-store-writer.js';
+import type { Bus } from '../stores/bus.js';
+import { DEFAULT_EVENT_RETENTION, type EventLog, type EventRetention } from '../stores/event-log.js';
+import { memoryStores } from '../stores/memory/memory-stores.js';
+import type { RunStore } from '../stores/run-store.js';
+import type { StoresFactory } from '../stores/stores.js';
+import { type AgentExecutionTracker, constructExecutionTracker } from '../tracker/execution-tracker.js';
+import { isTerminal } from '../tracker/run-status.js';
+import { DEFAULT_TRACKER_OPTIONS } from '../tracker/tracker-options.js';
+import type { UserExecutionScope } from '../tracker/user-execution-scope.js';
 
 /** How long shutdown waits for the last event and record writes to reach the store. */
 const SHUTDOWN_FLUSH_MS = 5_000;
-
-/** The storage of a runtime: one of each contract. */
-export interface RuntimeStores {
-  readonly runs: RunStore;
-  readonly events: EventLog;
-  readonly bus: Bus;
-  /**
-   * Run leases, for stores shared by many nodes (Redis): with them each node leases its runs and ends the runs of
-   * nodes that died (`leaseTtl`). Single-node stores leave it out.
-   */
-  readonly leases?: RunLeases;
-  /** Extra readiness checks (e.g. the Redis connection). */
-  readonly health?: () => Promise<Record<string, boolean>>;
-}
 
 /** Options of `createRuntime`. Durations accept milliseconds or strings such as `'30s'`. */
 export interface RuntimeOptions {
@@ -59,7 +43,7 @@ export interface RuntimeOptions {
   /** This node's id (random by default). */
   readonly nodeId?: string;
   /** Builds the stores; receives the compiled clock and event retention. @default memory stores and an in-process bus */
-  readonly stores?: (env: { clock: Clock; retention: EventRetention; nodeId: string }) => RuntimeStores;
+  readonly stores?: StoresFactory;
   /** @default '30s' */
   readonly heartbeatTimeout?: DurationInput;
   /** Default run deadline. @default '15m' */
@@ -347,11 +331,6 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
 
 /** Default `leaseTtl`: a node silent for 15 s is taken for dead (its runs end within about 18 s). */
 export const DEFAULT_LEASE_TTL_MS = 15_000;
-
-/** Memory stores and an in-process bus: for tests and `--store memory`. */
-export function memoryStores(env: { clock: Clock; retention: EventRetention }): RuntimeStores {
-  return { runs: new MemoryRunStore(), events: new MemoryEventLog(env.clock, env.retention), bus: new InProcessBus() };
-}
 
 /** The shared logic of every `getExecutionTracker`: no argument → the tracker; `{ userId }` → that user's scope. */
 export function resolveTracker(
