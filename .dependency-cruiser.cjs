@@ -23,8 +23,8 @@ module.exports = {
       name: 'no-deep-package-imports',
       severity: 'error',
       comment:
-        "A package uses another only through its public entry point (its package.json 'exports'). Exception: the client's tests start a real server from the server's own sources and test helpers.",
-      from: { path: '^packages/([^/]+)/', pathNot: '^packages/client/test/' },
+        "A package uses another only through its public entry point (its package.json 'exports'). Exception: the client's and the page's tests start a real server from the server's own sources and test helpers.",
+      from: { path: '^packages/([^/]+)/', pathNot: '^packages/(client|web)/test/' },
       to: { path: '^packages/([^/]+)/', pathNot: '^packages/$1/' },
     },
     {

@@ -113,6 +113,11 @@ export function parseMarkdown(source: string): MdElement[] {
   return blocks;
 }
 
+/** Underscores mark emphasis only at word edges: `snake_case` and `__proto__`-like names stay as they are. */
+function underscoreFlanks(text: string, start: number, length: number): boolean {
+  return !/\w/.test(text[start - 1] ?? '') && !/\w/.test(text[start + length] ?? '');
+}
+
 /** Parses inline Markdown: code spans first (their content is literal), then links, strong, emphasis, bare URLs. */
 export function parseInline(text: string): MdNode[] {
   const out: MdNode[] = [];
@@ -142,14 +147,14 @@ export function parseInline(text: string): MdNode[] {
       continue;
     }
     const strong = /^(\*\*|__)(?=\S)([\s\S]*?\S)\1/.exec(rest);
-    if (strong) {
+    if (strong && (strong[1] === '**' || underscoreFlanks(text, i, strong[0].length))) {
       flush();
       out.push({ tag: 'strong', children: parseInline(strong[2]!) });
       i += strong[0].length;
       continue;
     }
     const em = /^(\*|_)(?=\S)([\s\S]*?\S)\1(?!\1)/.exec(rest);
-    if (em && (em[1] === '*' || !/\w/.test(text[i - 1] ?? ''))) {
+    if (em && (em[1] === '*' || underscoreFlanks(text, i, em[0].length))) {
       flush();
       out.push({ tag: 'em', children: parseInline(em[2]!) });
       i += em[0].length;

@@ -130,7 +130,7 @@ export class RunView {
         head.append('Tool ', el('code', undefined, event.toolName), el('span', 'state', ' running…'));
         const params = el('pre', 'params', pretty(event.parameters));
         params.setAttribute('aria-label', 'Parameters');
-        item.append(head, params);
+        item.append(head, el('span', 'caption', 'Parameters'), params);
         this.#tools.set(event.toolCallId, item);
         this.#timeline.append(item);
         break;
@@ -151,7 +151,7 @@ export class RunView {
           event.success ? pretty(event.results) : `${event.error?.code ?? 'error'}: ${event.error?.message ?? ''}`,
         );
         result.setAttribute('aria-label', 'Result');
-        item.append(result);
+        item.append(el('span', 'caption', event.success ? 'Result' : 'Error'), result);
         break;
       }
       case 'partial_result':

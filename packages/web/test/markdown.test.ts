@@ -61,6 +61,8 @@ describe('the chat page Markdown renderer', () => {
       ],
     });
     assert.deepEqual(tree[3], { tag: 'pre', children: [{ tag: 'code', children: ['const a = `<b>`;'] }] });
+    assert.deepEqual(parseInline('window.__pwned=1 and window.__pwned=2'), ['window.__pwned=1 and window.__pwned=2']);
+    assert.deepEqual(parseInline('a __b__ c'), ['a ', { tag: 'strong', children: ['b'] }, ' c']);
     assert.deepEqual(parseInline('a `**not bold**` b'), ['a ', { tag: 'code', children: ['**not bold**'] }, ' b']);
   });
 });
