@@ -24,7 +24,7 @@ module.exports = {
       severity: 'error',
       comment:
         "A package uses another only through its public entry point (its package.json 'exports'). Exception: the client's and the page's tests start a real server from the server's own sources and test helpers.",
-      from: { path: '^packages/([^/]+)/', pathNot: '^packages/(client|web)/test/' },
+      from: { path: '^packages/([^/]+)/', pathNot: '^packages/(client|web)/(test|bench)/' },
       to: { path: '^packages/([^/]+)/', pathNot: '^packages/$1/' },
     },
     {

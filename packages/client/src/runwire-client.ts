@@ -71,8 +71,13 @@ interface Pending {
   readonly settle: (reply: Reply) => void;
   readonly fail: (error: Error) => void;
   sent: boolean;
+  /** Times the server answered `rate_limited` and the request was sent again. */
+  retries: number;
   timer: ReturnType<typeof setTimeout> | undefined;
 }
+
+/** How often a request refused with `rate_limited` is sent again (after the server's `retryAfterMs`) before it fails. */
+const MAX_RATE_LIMIT_RETRIES = 5;
 
 const TYPE_OF_REPLY = {
   user_message: 'ack',
@@ -264,7 +269,22 @@ export class RunwireClient {
         repeatable,
         sent: false,
         timer: undefined,
+        retries: 0,
         settle: (reply) => {
+          // A rate-limited frame was refused unread, so sending it again is safe, even a start: wait as told.
+          if (reply.type === 'error' && reply.code === 'rate_limited' && pending.retries < MAX_RATE_LIMIT_RETRIES) {
+            pending.retries++;
+            clearTimeout(pending.timer);
+            pending.sent = false;
+            // Doubling, jittered waits: requests refused together must not all come back together.
+            const base = Number(reply.details?.retryAfterMs ?? 100);
+            const wait = base * 2 ** (pending.retries - 1) * (1 + Math.random());
+            setTimeout(() => {
+              if (this.#pending.get(id) === pending && !pending.sent && this.#status === 'open')
+                this.#transmit(pending);
+            }, wait);
+            return;
+          }
           this.#forget(id);
           if (reply.type === 'error') reject(new RequestError(reply));
           else if (reply.type !== expected)

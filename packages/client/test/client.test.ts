@@ -253,6 +253,20 @@ describe('@runwire/client against a real server', () => {
     assert.equal(client.status, 'closed');
   });
 
+  it('sends a request refused as rate_limited again after retryAfterMs, so a burst still gets every answer', async (t) => {
+    const server = await serverWith(t, { config: { rateLimit: 20, rateBurst: 5 } });
+    const client = testClient(t, { url: server.wsUrl, token: await server.token('alice') });
+    await client.connect();
+    const answers = await Promise.all(Array.from({ length: 12 }, () => client.ping()));
+    assert.equal(answers.length, 12);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    assert.match(
+      metrics,
+      /runwire_rate_limited_frames_total [1-9]/,
+      'the burst was not rate limited: the test proves nothing',
+    );
+  });
+
   it('lists threads and reads one when the server speaks list_threads/get_thread', async (t) => {
     const server = await serverWith(t);
     const client = testClient(t, { url: server.wsUrl, token: await server.token('alice') });

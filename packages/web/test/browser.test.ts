@@ -130,9 +130,9 @@ describe('the chat page in Chromium', () => {
     const runId = await sendMessage(page, 'What is 6 * 7?');
     await turn(page, runId).and(page.locator('[data-status="completed"]')).waitFor({ timeout: 15_000 });
     const timeline = turn(page, runId).getByRole('list', { name: 'Run timeline' });
-    assert.match(await timeline.innerText(), /Thinking · step 1/);
-    assert.match(await timeline.locator('li.tool').innerText(), /calculator[\s\S]*6 \* 7[\s\S]*42/);
-    assert.match(await turn(page, runId).locator('.answer').innerText(), /42/);
+    assert.match((await timeline.textContent()) ?? '', /Thinking · step 1/);
+    assert.match((await timeline.locator('li.tool').textContent()) ?? '', /calculator[\s\S]*6 \* 7[\s\S]*42/);
+    assert.match((await turn(page, runId).locator('.answer').textContent()) ?? '', /42/);
     assert.equal(await page.getByRole('list', { name: 'Threads' }).getByRole('button').count(), 1);
     assert.ok(await page.getByRole('button', { name: 'Stop' }).isDisabled());
     await shot(page, '02-answer');
@@ -149,7 +149,7 @@ describe('the chat page in Chromium', () => {
     await shot(page, '03-slow-run-live');
     await stop.click();
     await turn(page, runId).and(page.locator('[data-status="cancelled"]')).waitFor();
-    assert.match(await turn(page, runId).innerText(), /Stopped \(user\)/);
+    assert.match((await turn(page, runId).textContent()) ?? '', /Stopped \(user\)/);
     assert.ok(await stop.isDisabled());
     assert.ok((await turn(page, runId).locator('li.thinking').count()) < 12);
     await shot(page, '04-stopped');
@@ -173,8 +173,8 @@ describe('the chat page in Chromium', () => {
       Array.from({ length: 12 }, (_, i) => i + 1),
     );
     assert.equal(await turn(page, runId).locator('li.tool').count(), 1);
-    assert.equal(await turn(page, runId).locator('.answer strong').innerText(), 'Done');
-    assert.match(await turn(page, runId).locator('.msg.user').innerText(), /survive a reload/);
+    assert.equal((await turn(page, runId).locator('.answer strong').textContent()) ?? '', 'Done');
+    assert.match((await turn(page, runId).locator('.msg.user').textContent()) ?? '', /survive a reload/);
     assert.equal(await page.getByRole('list', { name: 'Threads' }).locator('[aria-current="true"]').count(), 1);
     await shot(page, '06-finished-after-reload');
     await context.close();
@@ -192,7 +192,7 @@ describe('the chat page in Chromium', () => {
     await frank.waitForTimeout(500);
     assert.equal(await frank.getByRole('list', { name: 'Threads' }).getByRole('listitem').count(), 0);
     assert.equal(await frank.locator('li.turn').count(), 0);
-    assert.doesNotMatch(await frank.locator('body').innerText(), /private to erin/);
+    assert.doesNotMatch((await frank.locator('body').textContent()) ?? '', /private to erin/);
     await shot(frank, '07-second-user');
     await context.close();
     await other.close();
@@ -210,7 +210,7 @@ describe('the chat page in Chromium', () => {
     assert.deepEqual(await answer.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href'))), [
       'https://example.com/',
     ]);
-    assert.match(await answer.innerText(), /<img src=x onerror=/);
+    assert.match((await answer.textContent()) ?? '', /<img src=x onerror=/);
     await answer.getByText('click me').click();
     await page.waitForTimeout(300);
     assert.equal(await page.evaluate(() => (window as { __pwned?: number }).__pwned), undefined);
