@@ -44,6 +44,12 @@ export interface RunwireClientOptions {
   requestTimeoutMs?: number;
   /** How long opening a connection (up to `connection_established`) may take before it is retried. @default 10000 */
   connectTimeoutMs?: number;
+  /**
+   * Silence after which the client probes the connection with a `ping`; after twice this with no frame at all it
+   * takes the connection for dead (a half-open TCP connection, a sleeping laptop) and reconnects.
+   * @default the server's `heartbeatMs` (from `connection_established`)
+   */
+  livenessMs?: number;
   /** @default globalThis.WebSocket */
   WebSocket?: WebSocketConstructor;
 }
@@ -124,6 +130,9 @@ export class RunwireClient {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #nextId = 1;
   #closed = false;
+  /** When the current socket last delivered a frame (ms since epoch). */
+  #lastHeard = 0;
+  #liveness: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: RunwireClientOptions) {
     const Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
@@ -226,6 +235,7 @@ export class RunwireClient {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#timer);
+    clearInterval(this.#liveness);
     const socket = this.#socket;
     this.#socket = undefined;
     if (socket !== undefined) this.#detach(socket, 1000);
@@ -354,6 +364,7 @@ export class RunwireClient {
     }, this.#options.connectTimeoutMs ?? 10_000);
     socket.onmessage = (message: MessageEvent) => {
       if (this.#socket !== socket) return;
+      this.#lastHeard = Date.now();
       let frame: ServerFrame;
       try {
         frame = JSON.parse(String(message.data)) as ServerFrame;
@@ -399,6 +410,7 @@ export class RunwireClient {
     this.#attempt = 0;
     // The first connection without a position starts with the live stream: everything after the log's end.
     this.#lastSeq ??= frame.lastSeq;
+    this.#watch(this.#options.livenessMs ?? frame.heartbeatMs);
     this.#setStatus('open');
     for (const pending of [...this.#pending.values()]) if (!pending.sent) this.#transmit(pending);
   }
@@ -436,8 +448,25 @@ export class RunwireClient {
     }
   }
 
+  /** Probes a silent connection with `ping`, and drops it when even that gets no frame back. */
+  #watch(silenceMs: number): void {
+    clearInterval(this.#liveness);
+    const socket = this.#socket;
+    this.#liveness = setInterval(
+      () => {
+        if (socket === undefined || this.#socket !== socket) return;
+        const silent = Date.now() - this.#lastHeard;
+        if (silent >= 2 * silenceMs) this.#dropped(socket);
+        else if (silent >= silenceMs && socket.readyState === 1)
+          socket.send(JSON.stringify({ type: 'ping', id: `live${this.#nextId++}` }));
+      },
+      Math.max(10, Math.floor(silenceMs / 2)),
+    );
+  }
+
   /** The current socket is gone (or hopeless): settle what waited on it and try again. */
   #dropped(socket: WebSocket): void {
+    clearInterval(this.#liveness);
     this.#socket = undefined;
     this.#detach(socket, 4000);
     for (const pending of [...this.#pending.values()]) {

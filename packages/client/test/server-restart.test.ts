@@ -5,7 +5,7 @@ import { type ServerProcess, startServerProcess, tempDir } from '../../runwire/t
 import { RunError, type RunEvent } from '../src/index.js';
 import { collect, freePort, record, seqGaps, testClient, until } from './harness.js';
 
-describe('@runwire/client across a server killed and restarted on SQLite', () => {
+describe('@runwire/client across a server that dies or hangs', () => {
   it('hands out exactly the events the log holds, in order, once, across SIGKILLs and restarts', async (t) => {
     const dir = tempDir('runwire-client-');
     t.after(() => dir.remove());
@@ -53,5 +53,31 @@ describe('@runwire/client across a server killed and restarted on SQLite', () =>
     assert.deepEqual(seqGaps(seen.events), []);
     assert.equal(seen.events[0]?.seq, 1);
     assert.deepEqual(seen.events.map(key), logged.events.map(key));
+  });
+
+  it('notices a server that stopped answering (SIGSTOP: the TCP connection stays open) and comes back when it resumes', async (t) => {
+    const server = await startServerProcess();
+    t.after(() => server.stop('SIGKILL'));
+    const client = testClient(t, {
+      url: server.wsUrl,
+      token: () => server.token('alice'),
+      livenessMs: 300,
+      connectTimeoutMs: 500,
+    });
+    const statuses: string[] = [];
+    client.on('status', (s) => statuses.push(s));
+    const first = await client.startAgent('echo', { text: 'before', steps: 1 });
+    assert.equal(await first.result, 'before');
+    server.child.kill('SIGSTOP');
+    try {
+      await until(() => client.status === 'reconnecting', 'the client to give the silent connection up', 5000);
+    } finally {
+      server.child.kill('SIGCONT');
+    }
+    await until(() => client.status === 'open', 'the client to come back', 15_000);
+    const second = await client.startAgent('echo', { text: 'after', steps: 1 });
+    assert.equal(await second.result, 'after');
+    assert.deepEqual(statuses.slice(0, 3), ['connecting', 'open', 'reconnecting']);
+    assert.equal(statuses.at(-1), 'open');
   });
 });
