@@ -43,12 +43,13 @@ export interface ThreadSummary {
   title: string;
   createdAt: string;
   updatedAt: string;
-  lastRunId?: string;
+  lastRunId: string;
 }
 
 /** One message of a thread (PROTOCOL.md §9). */
 export interface ThreadMessage {
-  role: string;
+  /** `tool`: `content` is the JSON of `{parameters, result}` or `{parameters, error}`. */
+  role: 'user' | 'assistant' | 'tool';
   content: string;
   runId: string;
   toolCallId?: string;
@@ -66,7 +67,9 @@ export interface GetThreadFrame {
   type: 'get_thread';
   id?: string;
   threadId: string;
-  before?: string;
+  limit?: number;
+  /** The `next` of the previous page: messages come oldest first. */
+  after?: string;
 }
 export interface ThreadsFrame {
   type: 'threads';

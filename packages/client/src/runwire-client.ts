@@ -216,9 +216,15 @@ export class RunwireClient {
     return next === undefined ? { threads } : { threads, next };
   }
 
-  /** A thread's messages: `{threadId, messages, next?}`; rejects with `RequestError('not_found')` for a foreign one. */
-  async getThread(threadId: string): Promise<Pick<ThreadFrame, 'threadId' | 'messages' | 'next'>> {
-    const { messages, next } = await this.#request({ type: 'get_thread', threadId }, true);
+  /**
+   * A page of a thread's messages, oldest first: `{threadId, messages, next?}` (pass `next` as `after` for the next
+   * page); rejects with `RequestError('not_found')` for a missing or foreign thread.
+   */
+  async getThread(
+    threadId: string,
+    page: { limit?: number; after?: string } = {},
+  ): Promise<Pick<ThreadFrame, 'threadId' | 'messages' | 'next'>> {
+    const { messages, next } = await this.#request({ type: 'get_thread', threadId, ...page }, true);
     return next === undefined ? { threadId, messages } : { threadId, messages, next };
   }
 

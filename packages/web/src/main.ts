@@ -1,5 +1,12 @@
 import './style.css';
-import { ConnectionError, RequestError, type RunEvent, type RunSnapshotFrame, RunwireClient } from '@runwire/client';
+import {
+  ConnectionError,
+  RequestError,
+  type RunEvent,
+  type RunSnapshotFrame,
+  RunwireClient,
+  type ThreadMessage,
+} from '@runwire/client';
 import { RunView } from './run-view.js';
 import { loadSession, recalledMessages, rememberMessage, type Session, saveSession, tokenExpiry } from './session.js';
 
@@ -172,6 +179,23 @@ async function runEvents(runId: string): Promise<RunEvent[]> {
   return ((await response.json()) as { events: RunEvent[] }).events;
 }
 
+/** The thread's messages from the server (`get_thread`, every page), or none when the server cannot say. */
+async function threadMessages(c: RunwireClient, threadId: string): Promise<ThreadMessage[]> {
+  const all: ThreadMessage[] = [];
+  let after: string | undefined;
+  try {
+    for (let page = 0; page < 20; page++) {
+      const { messages, next } = await c.getThread(threadId, after === undefined ? {} : { after });
+      all.push(...messages);
+      if (next === undefined) break;
+      after = next;
+    }
+  } catch {
+    // No get_thread on this server (or the thread is gone): the runs' own events still show the history.
+  }
+  return all;
+}
+
 /** Opens a thread: its runs (oldest first) with their messages and timelines; live events join as they come. */
 async function openThread(threadId: string | undefined): Promise<void> {
   openThreadId = threadId;
@@ -188,13 +212,7 @@ async function openThread(threadId: string | undefined): Promise<void> {
   const c = client;
   if (threadId === undefined || c === undefined) return;
   try {
-    const [{ runs }, messages] = await Promise.all([
-      c.listRuns({ threadId, limit: 100 }),
-      c.getThread(threadId).then(
-        (t) => t.messages,
-        () => [],
-      ),
-    ]);
+    const [{ runs }, messages] = await Promise.all([c.listRuns({ threadId, limit: 100 }), threadMessages(c, threadId)]);
     if (openThreadId !== threadId) return;
     const texts = recalledMessages();
     for (const m of messages) if (m.role === 'user') texts[m.runId] = m.content;
