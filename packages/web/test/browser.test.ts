@@ -31,6 +31,17 @@ const slow: AgentDefinition<{ text: string; steps: number; delayMs: number }> = 
   },
 };
 
+/** Fails after one thinking step: the page must show the error with its code. */
+const broken: AgentDefinition<string> = {
+  name: 'broken',
+  description: 'Test: fails',
+  input: z.string(),
+  async run(_input, ctx) {
+    await ctx.thinking('about to fail');
+    throw new Error('the flux capacitor broke');
+  },
+};
+
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
 }
@@ -76,7 +87,7 @@ describe('the chat page in Chromium', () => {
       logger: silentLogger,
       stores: memoryStores,
       webRoot: DIST,
-      runtime: { agents: [slow] },
+      runtime: { agents: [slow, broken] },
     });
     url = server.url;
     browser = await chromium.launch({
@@ -215,6 +226,17 @@ describe('the chat page in Chromium', () => {
     await page.waitForTimeout(300);
     assert.equal(await page.evaluate(() => (window as { __pwned?: number }).__pwned), undefined);
     await shot(page, '08-xss-inert');
+    await context.close();
+  });
+
+  it("shows a failed run's error with its code", async () => {
+    const context = await newContext();
+    const page = await signIn(context, url, 'heidi');
+    const runId = await sendMessage(page, 'please fail', 'broken');
+    await turn(page, runId).and(page.locator('[data-status="failed"]')).waitFor();
+    const error = turn(page, runId).getByRole('alert');
+    assert.match((await error.textContent()) ?? '', /Error \(failed\) agent_failed: /);
+    await shot(page, '10-run-error');
     await context.close();
   });
 
