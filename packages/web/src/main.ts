@@ -76,6 +76,13 @@ async function currentToken(): Promise<string> {
   if (s.mode === 'dev' && tokenExpiry(s.token) < Date.now() + 60_000) {
     s.token = await devToken(s.user);
     saveSession(s);
+  } else if (s.mode === 'token' && tokenExpiry(s.token) < Date.now()) {
+    // A pasted token cannot be renewed here: ask for a new one instead of retrying with a dead one forever.
+    queueMicrotask(() => {
+      signOut();
+      ui.signinError.textContent = 'Your token has expired: paste a new one';
+    });
+    throw new Error('token expired');
   }
   return s.token;
 }
@@ -289,6 +296,7 @@ function signOut(): void {
   threads = [];
   ui.conversation.replaceChildren();
   ui.threads.replaceChildren();
+  ui.token.value = '';
   ui.app.hidden = true;
   ui.signin.hidden = false;
   ui.user.focus();

@@ -5,6 +5,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { z } from 'zod';
 // The server's own sources: the tests start a real server in dev mode with a slow test agent.
 import type { AgentDefinition } from '../../runwire/src/agents/agent-definition.js';
+import { mintToken } from '../../runwire/src/auth/mint-token.js';
 import { compileServerConfig } from '../../runwire/src/config/server-config.js';
 import { silentLogger } from '../../runwire/src/logger.js';
 import { type RunwireServer, startServer } from '../../runwire/src/server.js';
@@ -237,6 +238,24 @@ describe('the chat page in Chromium', () => {
     const error = turn(page, runId).getByRole('alert');
     assert.match((await error.textContent()) ?? '', /Error \(failed\) agent_failed: /);
     await shot(page, '10-run-error');
+    await context.close();
+  });
+
+  it('signs in with a pasted token, and asks for a new one when it expires', async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await page.goto(url);
+    const token = await mintToken({ secret: server.dev!.secret, userId: 'ivan', ttlMs: 3000 });
+    await page.getByLabel('Token').fill(token);
+    await page.getByRole('button', { name: 'Use token' }).click();
+    await page.getByText('signed in as ivan').waitFor();
+    const runId = await sendMessage(page, 'with a pasted token', 'echo');
+    await turn(page, runId).and(page.locator('[data-status="completed"]')).waitFor();
+    // The server closes the socket when the token expires (1008); the page cannot renew a pasted token.
+    await page.getByText('Your token has expired: paste a new one').waitFor({ timeout: 10_000 });
+    assert.ok(await page.getByLabel('Token').isVisible());
+    assert.equal(await page.getByLabel('Token').inputValue(), '');
+    await shot(page, '11-token-expired');
     await context.close();
   });
 
