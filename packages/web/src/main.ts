@@ -51,6 +51,7 @@ let client: RunwireClient | undefined;
 let openThreadId: string | undefined;
 const views = new Map<string, RunView>();
 let threads: ThreadItem[] = [];
+let refreshingThreads = false;
 
 function wsUrl(): string {
   return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
@@ -125,7 +126,13 @@ function onEvent(event: RunEvent): void {
     updateStop();
     scrollToEnd();
   }
-  if (!threads.some((t) => t.threadId === event.threadId)) void refreshThreads();
+  // A thread this page has not listed yet (started here or in another tab): reload the list, once at a time.
+  if (!threads.some((t) => t.threadId === event.threadId) && !refreshingThreads) {
+    refreshingThreads = true;
+    void refreshThreads().finally(() => {
+      refreshingThreads = false;
+    });
+  }
 }
 
 function scrollToEnd(): void {
