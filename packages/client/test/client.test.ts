@@ -69,7 +69,7 @@ describe('@runwire/client against a real server', () => {
     const server = await serverWith(t);
     const client = testClient(t, { url: server.wsUrl, token: await server.token('alice') });
     const seen = record(client);
-    const run = await client.startAgent('counter', { count: 498, delayMs: 8 });
+    const run = await client.startAgent('counter', { count: 498, delayMs: 15 });
     const iterated = collect(run.events);
     let drops = 0;
     while (drops < 20) {
