@@ -47,8 +47,11 @@ function serialized(frame: object): string {
   return text;
 }
 
-/** Error codes that count as a bad frame for abuse detection. */
-const BAD_FRAME_CODES = new Set(['bad_json', 'bad_request', 'unknown_type', 'rate_limited']);
+/**
+ * Error codes that count as a bad frame for abuse detection. `internal` counts too: no valid input should reach a
+ * handler fault, so a client that keeps causing one is closed like any other sender of bad frames.
+ */
+const BAD_FRAME_CODES = new Set(['bad_json', 'bad_request', 'unknown_type', 'rate_limited', 'internal']);
 
 /**
  * One authenticated WebSocket: its context (fixed at the upgrade), its ordered event stream, rate limit and abuse

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { BadRequestError, RunwireError } from '../errors.js';
 import { toErrorFrame } from '../protocol/error-frame.js';
 import type { InboundFrame, InboundFrameType } from '../protocol/inbound-frames.js';
+import { jsonLimitIssue } from '../protocol/json-limits.js';
 import type { ReplyFrame } from '../protocol/server-frames.js';
 import type { FrameHandler, HandlerCall } from './handler.js';
 
@@ -86,6 +87,11 @@ export class MessageRouter {
       }
       const candidate = frame as { type?: unknown; id?: unknown };
       if (typeof candidate.id === 'string' && candidate.id.length <= 64) id = candidate.id;
+      // Before any schema: schemas recurse, and a deep enough value would overflow the stack in them.
+      const tooLarge = jsonLimitIssue(frame);
+      if (tooLarge !== undefined) {
+        throw new BadRequestError(`The frame is refused: ${tooLarge.message}`, [tooLarge]);
+      }
       if (typeof candidate.type !== 'string') {
         throw new BadRequestError('A frame must have a string "type"', [{ path: 'type', message: 'required string' }]);
       }

@@ -11,6 +11,7 @@ import { type DurationInput, toMs } from '../duration.js';
 import { InvalidArgumentError, RunEndedError } from '../errors.js';
 import { describeValue, newNodeId } from '../ids.js';
 import { type Logger, silentLogger } from '../logger.js';
+import { handlerFaultLogger } from '../rate-limited-log.js';
 import { MessageRouter } from '../routing/message-router.js';
 import { registerRunHandlers } from '../routing/run-handlers.js';
 import { registerSessionHandlers } from '../routing/session-handlers.js';
@@ -232,7 +233,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const router = new MessageRouter();
   registerRunHandlers(router, runs);
   registerSessionHandlers(router, clock);
-  router.onInternalError((error, type) => logger.error({ err: error, frameType: type }, 'handler fault'));
+  router.onInternalError(handlerFaultLogger(logger, clock));
 
   let started: Promise<void> | undefined;
   let closed: Promise<void> | undefined;
