@@ -101,6 +101,7 @@ export async function startServer(options: StartServerOptions): Promise<RunwireS
       heartbeatMs: config.heartbeatMs,
       maxFrameBytes: config.maxFrameBytes,
       origins: config.origins,
+      admission: config.admission,
       limits: {
         rateLimitPerSecond: config.rateLimitPerSecond,
         rateBurst: config.rateBurst,
@@ -115,6 +116,7 @@ export async function startServer(options: StartServerOptions): Promise<RunwireS
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     clearInterval(readyTimer);
+    metrics.close();
     await runtime.close();
     throw error;
   }
@@ -136,6 +138,7 @@ export async function startServer(options: StartServerOptions): Promise<RunwireS
         lastReady = false;
         clearInterval(readyTimer);
         gateway.close(CLOSE.goingAway);
+        metrics.close();
         await app.close();
         await runtime.close(graceMs);
       })();

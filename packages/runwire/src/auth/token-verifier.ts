@@ -1,3 +1,4 @@
+import { webcrypto } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import {
   createLocalJWKSet,
@@ -29,15 +30,26 @@ export class UnauthenticatedError extends RunwireError {
 export const SECRET_ALGORITHMS = ['HS256'] as const;
 export const JWKS_ALGORITHMS = ['RS256', 'ES256'] as const;
 
+/** Most tokens remembered as verified; the oldest is forgotten first. */
+const VERIFIED_CACHE_SIZE = 1_000;
+/** How long a verified token is taken on trust (never past its `exp`); a key removed from a JWKS stops it after this. */
+const VERIFIED_CACHE_MS = 30_000;
+
 /**
  * Verifies JWTs with pinned algorithms: `sub` (a valid user id) and `exp` are required; `iss`/`aud` are checked
  * when configured.
  */
 export class TokenVerifier {
-  readonly #key: Uint8Array | JWTVerifyGetKey;
+  readonly #key: webcrypto.CryptoKey | JWTVerifyGetKey;
   readonly #options: JWTVerifyOptions;
+  /**
+   * Tokens that verified in the last `VERIFIED_CACHE_MS`, with their identity: a storm of upgrades that all carry one
+   * token pays for one signature check, not hundreds (each costs about half a millisecond of the event loop on a slow
+   * machine). Only successes are kept, so a bad token is checked, and refused, every time.
+   */
+  readonly #verified = new Map<string, { readonly identity: VerifiedIdentity; readonly until: number }>();
 
-  private constructor(key: Uint8Array | JWTVerifyGetKey, options: JWTVerifyOptions) {
+  private constructor(key: webcrypto.CryptoKey | JWTVerifyGetKey, options: JWTVerifyOptions) {
     this.#key = key;
     this.#options = options;
   }
@@ -50,7 +62,15 @@ export class TokenVerifier {
       ...(auth.audience === undefined ? {} : { audience: auth.audience }),
     };
     if (auth.mode === 'secret') {
-      return new TokenVerifier(new TextEncoder().encode(auth.secret), {
+      // Imported once: given raw bytes, jose imports a key on every verification.
+      const key = await webcrypto.subtle.importKey(
+        'raw',
+        new TextEncoder().encode(auth.secret),
+        { name: 'HMAC', hash: 'SHA-256' },
+        false,
+        ['verify'],
+      );
+      return new TokenVerifier(key, {
         ...claims,
         algorithms: [...SECRET_ALGORITHMS],
       });
@@ -73,10 +93,26 @@ export class TokenVerifier {
 
   /** @throws UnauthenticatedError with a reason safe to show (never the token). */
   async verify(token: string): Promise<VerifiedIdentity> {
+    const now = Date.now();
+    const known = this.#verified.get(token);
+    if (known !== undefined) {
+      if (now < known.until) return known.identity;
+      this.#verified.delete(token);
+    }
+    const identity = await this.#verifyNow(token);
+    if (this.#verified.size >= VERIFIED_CACHE_SIZE) {
+      const oldest = this.#verified.keys().next();
+      if (oldest.done !== true) this.#verified.delete(oldest.value);
+    }
+    this.#verified.set(token, { identity, until: Math.min(identity.expiresAt, now + VERIFIED_CACHE_MS) });
+    return identity;
+  }
+
+  async #verifyNow(token: string): Promise<VerifiedIdentity> {
     let payload: { sub?: unknown; exp?: unknown };
     try {
       const result =
-        this.#key instanceof Uint8Array
+        typeof this.#key === 'function'
           ? await jwtVerify(token, this.#key, this.#options)
           : await jwtVerify(token, this.#key, this.#options);
       payload = result.payload;

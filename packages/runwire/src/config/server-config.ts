@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { type DurationInput, toMs } from '../duration.js';
 import { ConfigError } from '../errors.js';
+import { type AdmissionLimits, DEFAULT_ADMISSION_LIMITS } from '../gateway/connection-admission.js';
 import type { ThreadPolicy } from '../runs/run-scheduler.js';
 
 /**
@@ -187,6 +188,52 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     description: 'Send buffer above which a slow client is closed with 1013 (it resumes later)',
   },
   {
+    key: 'maxHandshakes',
+    flag: '--max-handshakes',
+    value: 'N',
+    env: 'RUNWIRE_MAX_HANDSHAKES',
+    kind: 'int',
+    defaultText: String(DEFAULT_ADMISSION_LIMITS.maxHandshakes),
+    description:
+      'WebSocket upgrades verified and set up at the same time; more wait their turn, round-robin across client addresses',
+  },
+  {
+    key: 'maxHandshakesPerIp',
+    flag: '--max-handshakes-per-ip',
+    value: 'N',
+    env: 'RUNWIRE_MAX_HANDSHAKES_PER_IP',
+    kind: 'int',
+    defaultText: String(DEFAULT_ADMISSION_LIMITS.maxHandshakesPerIp),
+    description: 'Upgrades of one client address in progress or waiting; more are refused with HTTP 429',
+  },
+  {
+    key: 'maxHandshakesPerUser',
+    flag: '--max-handshakes-per-user',
+    value: 'N',
+    env: 'RUNWIRE_MAX_HANDSHAKES_PER_USER',
+    kind: 'int',
+    defaultText: String(DEFAULT_ADMISSION_LIMITS.maxHandshakesPerUser),
+    description: 'Upgrades of one user being set up at the same time; more are refused with HTTP 429',
+  },
+  {
+    key: 'maxConnectionsPerIp',
+    flag: '--max-connections-per-ip',
+    value: 'N',
+    env: 'RUNWIRE_MAX_CONNECTIONS_PER_IP',
+    kind: 'int',
+    defaultText: String(DEFAULT_ADMISSION_LIMITS.maxConnectionsPerIp),
+    description: 'Open WebSocket connections of one client address (behind a proxy: of all clients); more get HTTP 429',
+  },
+  {
+    key: 'maxConnectionsPerUser',
+    flag: '--max-connections-per-user',
+    value: 'N',
+    env: 'RUNWIRE_MAX_CONNECTIONS_PER_USER',
+    kind: 'int',
+    defaultText: String(DEFAULT_ADMISSION_LIMITS.maxConnectionsPerUser),
+    description: 'Open WebSocket connections of one user; more are refused with HTTP 429',
+  },
+  {
     key: 'shutdownGrace',
     flag: '--shutdown-grace',
     value: 'DURATION',
@@ -290,6 +337,11 @@ export interface ServerConfigInput {
   rateLimit?: number | string;
   rateBurst?: number | string;
   maxBufferedBytes?: number | string;
+  maxHandshakes?: number | string;
+  maxHandshakesPerIp?: number | string;
+  maxHandshakesPerUser?: number | string;
+  maxConnectionsPerIp?: number | string;
+  maxConnectionsPerUser?: number | string;
   shutdownGrace?: DurationInput;
   threadPolicy?: ThreadPolicy;
   maxRunsPerUser?: number | string;
@@ -325,6 +377,8 @@ export interface ServerConfig {
   readonly rateLimitPerSecond: number;
   readonly rateBurst: number;
   readonly maxBufferedBytes: number;
+  /** Limits on WebSocket handshakes and connections per address and per user. */
+  readonly admission: AdmissionLimits;
   readonly shutdownGraceMs: number;
   readonly threadPolicy: ThreadPolicy;
   readonly maxRunsPerUser: number;
@@ -465,6 +519,37 @@ export function compileServerConfig(inputs: readonly ServerConfigInput[], produc
     rateLimitPerSecond: int(label('rateLimit'), i.rateLimit, 50, 1, 1_000_000),
     rateBurst: int(label('rateBurst'), i.rateBurst, 100, 1, 1_000_000),
     maxBufferedBytes: int(label('maxBufferedBytes'), i.maxBufferedBytes, 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    admission: {
+      maxHandshakes: int(label('maxHandshakes'), i.maxHandshakes, DEFAULT_ADMISSION_LIMITS.maxHandshakes, 1, 10_000),
+      maxHandshakesPerIp: int(
+        label('maxHandshakesPerIp'),
+        i.maxHandshakesPerIp,
+        DEFAULT_ADMISSION_LIMITS.maxHandshakesPerIp,
+        1,
+        1_000_000,
+      ),
+      maxHandshakesPerUser: int(
+        label('maxHandshakesPerUser'),
+        i.maxHandshakesPerUser,
+        DEFAULT_ADMISSION_LIMITS.maxHandshakesPerUser,
+        1,
+        1_000_000,
+      ),
+      maxConnectionsPerIp: int(
+        label('maxConnectionsPerIp'),
+        i.maxConnectionsPerIp,
+        DEFAULT_ADMISSION_LIMITS.maxConnectionsPerIp,
+        1,
+        10_000_000,
+      ),
+      maxConnectionsPerUser: int(
+        label('maxConnectionsPerUser'),
+        i.maxConnectionsPerUser,
+        DEFAULT_ADMISSION_LIMITS.maxConnectionsPerUser,
+        1,
+        10_000_000,
+      ),
+    },
     shutdownGraceMs: toMs(i.shutdownGrace ?? '10s', label('shutdownGrace')),
     threadPolicy: oneOf(label('threadPolicy'), i.threadPolicy, ['enqueue', 'reject', 'interrupt'], 'enqueue'),
     maxRunsPerUser: int(label('maxRunsPerUser'), i.maxRunsPerUser, 4, 1, 10_000),
