@@ -6,6 +6,7 @@ import { TokenVerifier } from './auth/token-verifier.js';
 import type { AuthConfig, ServerConfig } from './config/server-config.js';
 import { CLOSE } from './gateway/client-connection.js';
 import { WsGateway } from './gateway/ws-gateway.js';
+import { connectableUrl } from './http/connectable-url.js';
 import { registerHttpRoutes } from './http/http-routes.js';
 import { ServerMetrics } from './http/server-metrics.js';
 import type { Logger } from './logger.js';
@@ -15,8 +16,10 @@ import type { StoresFactory } from './stores/stores.js';
 
 /** A running Runwire server. */
 export interface RunwireServer {
-  /** `http://host:port` */
+  /** `http://host:port` to connect to from this machine (loopback when the server listens on every interface). */
   readonly url: string;
+  /** The wildcard address (`0.0.0.0` or `::`) when the server listens on every interface. */
+  readonly listensOnAll: string | undefined;
   readonly port: number;
   readonly runtime: Runtime;
   readonly metrics: ServerMetrics;
@@ -121,12 +124,12 @@ export async function startServer(options: StartServerOptions): Promise<RunwireS
     throw error;
   }
   const address = app.server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
+  const { url, wildcard } = connectableUrl(address);
 
   let closing: Promise<void> | undefined;
   return {
     url,
+    listensOnAll: wildcard,
     port: address.port,
     runtime,
     metrics,

@@ -98,7 +98,14 @@ export class WsGateway {
         `No WebSocket endpoint at ${url.pathname}; use ${this.#options.path}`,
       );
     if (!this.#isAccepting()) return this.#refuse(socket, 503, 'internal', 'The server is not ready; retry shortly');
-    if (!this.#originAllowed(req)) return this.#refuse(socket, 403, 'unauthenticated', 'This Origin is not allowed');
+    if (!this.#originAllowed(req)) {
+      return this.#refuse(
+        socket,
+        403,
+        'origin_not_allowed',
+        `The Origin '${String(req.headers.origin).slice(0, 200)}' is not allowed to open sockets; the server's --origin lists the ones that are`,
+      );
+    }
     const found = requestToken(url, req.headers);
     if (!found.ok) return this.#refuse(socket, 401, 'unauthenticated', found.reason);
     const afterParam = url.searchParams.get('after');

@@ -8,7 +8,7 @@ import { runStatusSchema } from '../protocol/inbound-frames.js';
 import type { Runtime } from '../runtime/create-runtime.js';
 import type { ServerMetrics } from './server-metrics.js';
 
-/** HTTP status of each wire error code (PROTOCOL.md §7). */
+/** HTTP status of each wire error code (docs/protocol.md §7). */
 const STATUS: Record<WireErrorCode, number> = {
   bad_json: 400,
   bad_request: 400,
@@ -18,6 +18,7 @@ const STATUS: Record<WireErrorCode, number> = {
   too_many_runs: 429,
   rate_limited: 429,
   unauthenticated: 401,
+  origin_not_allowed: 403,
   internal: 500,
 };
 
@@ -84,7 +85,7 @@ export function registerHttpRoutes(
 
   async function caller(req: FastifyRequest): Promise<string> {
     const url = new URL(req.url, 'http://localhost');
-    const found = requestToken(url, req.headers);
+    const found = requestToken(url, req.headers, 'http');
     if (!found.ok) throw new RunwireError('unauthenticated', found.reason);
     return (await verifier.verify(found.token)).userId;
   }

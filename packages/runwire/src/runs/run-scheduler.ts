@@ -10,7 +10,7 @@ import type { AgentRunner } from './agent-runner.js';
 import type { RunAdmission } from './cluster-admission.js';
 import type { EventPublisher } from './event-publisher.js';
 
-/** What a new run on a busy thread does (PROTOCOL.md §6). */
+/** What a new run on a busy thread does (docs/protocol.md §6). */
 export type ThreadPolicy =
   /** The new run waits for the thread (`run_queued {reason:"thread_busy"}`). */
   | 'enqueue'
@@ -218,7 +218,7 @@ export class RunScheduler {
   /**
    * Runs a dispatch that is due on a later turn now, so every accepted run has either started (`agent_started`) or
    * been announced (`run_queued`). Called before a waiting run is stopped: a run accepted on this turn and stopped on
-   * the same turn would otherwise end with a lone `agent_cancelled` (PROTOCOL.md §3, rule 1).
+   * the same turn would otherwise end with a lone `agent_cancelled` (docs/protocol.md §3, rule 1).
    */
   dispatchNow(): void {
     if (!this.#drainScheduled) return;

@@ -1,45 +1,7 @@
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { type ServerProcess, startServerProcess } from '../helpers/server-process.js';
-import { TestClient } from '../helpers/ws-client.js';
-
-/** Sends a WebSocket upgrade request and resolves with the HTTP answer of a refusal (or 101). */
-function upgradeAnswer(
-  wsUrl: string,
-  headers: Record<string, string>,
-): Promise<{ status: number; retryAfter: string | undefined; body: unknown }> {
-  return new Promise((resolve, reject) => {
-    const req = request(wsUrl.replace(/^ws/, 'http'), {
-      headers: {
-        connection: 'Upgrade',
-        upgrade: 'websocket',
-        'sec-websocket-version': '13',
-        'sec-websocket-key': Buffer.from('0123456789abcdef').toString('base64'),
-        ...headers,
-      },
-    });
-    req.once('upgrade', (_res, socket) => {
-      socket.destroy();
-      resolve({ status: 101, retryAfter: undefined, body: undefined });
-    });
-    req.once('response', (res) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => {
-        text += chunk.toString('utf8');
-      });
-      res.once('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          retryAfter: res.headers['retry-after'] as string | undefined,
-          body: JSON.parse(text),
-        }),
-      );
-    });
-    req.once('error', reject);
-    req.end();
-  });
-}
+import { TestClient, upgradeAnswer } from '../helpers/ws-client.js';
 
 describe('admission limits', () => {
   let server: ServerProcess;

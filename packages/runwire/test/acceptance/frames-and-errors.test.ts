@@ -130,6 +130,13 @@ describe('malformed frames over a real socket', () => {
     await assertStillAnswers();
   });
 
+  it('closes a connection that sends invalid UTF-8 in a text frame with 1007, as documented', async () => {
+    const other = await TestClient.connect(server.wsUrl, await server.token('alice'));
+    other.sendRaw(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]));
+    assert.equal(await other.waitForClose(), 1007);
+    await assertStillAnswers();
+  });
+
   it('sent only frames that match their wire schema, and no run event', () => {
     assertServerFrames(client.frames);
     assert.equal(client.events().length, 0);
