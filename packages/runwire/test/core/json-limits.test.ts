@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { jsonLimitIssue, MAX_JSON_DEPTH } from '../../src/protocol/json-limits.js';
+import { jsonLimitIssue, MAX_JSON_DEPTH, textNestingIssue } from '../../src/protocol/json-limits.js';
 
 /** `depth` arrays nested in one another, as JSON.parse makes them. */
 function nested(depth: number): unknown {
@@ -48,6 +48,33 @@ describe('client JSON limits', () => {
         const tooDeep = depthOf(parsed) > 3;
         const hasProto = JSON.stringify(parsed).includes('"__proto__":');
         assert.equal(issue !== undefined, tooDeep || hasProto, JSON.stringify(parsed));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('finds deep nesting in the text before parsing, with the top-level id, ignoring brackets inside strings', () => {
+    const deep = `${'['.repeat(65)}${']'.repeat(65)}`;
+    assert.deepEqual(textNestingIssue(`{"id":"r\\"1","input":${'['.repeat(64)}${']'.repeat(64)}}`), {
+      issue: { path: '', message: 'nested deeper than 64 levels (the limit)' },
+      id: 'r"1',
+    });
+    assert.equal(textNestingIssue(`{"id":"a","input":${'['.repeat(63)}${']'.repeat(63)}}`), undefined);
+    assert.equal(textNestingIssue(JSON.stringify({ text: '['.repeat(500), id: 'x' })), undefined);
+    assert.equal(textNestingIssue(deep)?.id, undefined);
+    assert.equal(textNestingIssue(`{"input":{"id":"inner"},"x":${deep}}`)?.id, undefined, 'only a top-level id');
+    assert.equal(textNestingIssue(`{ "id" : "spaced", "input":${deep}}`)?.id, 'spaced');
+    assert.equal(textNestingIssue(`{"input":${deep},"id":"late"}`)?.id, undefined, 'the scan stops at the limit');
+  });
+
+  it('judges the depth of any JSON text as the walker judges the parsed value', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 8 }), fc.integer({ min: 1, max: 6 }), (value, maxDepth) => {
+        const text = JSON.stringify(value) ?? 'null';
+        const parsed = JSON.parse(text) as unknown;
+        const walker = jsonLimitIssue(parsed, { maxDepth, maxValues: 1_000_000 });
+        const walkerTooDeep = walker?.message.startsWith('nested') === true;
+        assert.equal(textNestingIssue(text, maxDepth) !== undefined, walkerTooDeep, text);
       }),
       { numRuns: 300 },
     );
