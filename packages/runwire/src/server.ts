@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
+import type { AuthConfig } from './auth/auth-config.js';
 import { mintToken } from './auth/mint-token.js';
 import { TokenVerifier } from './auth/token-verifier.js';
-import type { AuthConfig, ServerConfig } from './config/server-config.js';
+import type { ServerConfig } from './config/server-config.js';
 import { CLOSE } from './gateway/client-connection.js';
 import { WsGateway } from './gateway/ws-gateway.js';
+import { registerAguiRoute } from './http/agui/agui-route.js';
 import { connectableUrl } from './http/connectable-url.js';
 import { registerHttpRoutes } from './http/http-routes.js';
 import { ServerMetrics } from './http/server-metrics.js';
@@ -94,6 +96,7 @@ export async function startServer(options: StartServerOptions): Promise<RunwireS
 
   const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: config.maxFrameBytes });
   registerHttpRoutes(app, { runtime, verifier, metrics, readiness, isServing: () => accepting && lastReady });
+  registerAguiRoute(app, { runtime, verifier, origins: config.origins });
   const gateway = new WsGateway({
     runtime,
     verifier,

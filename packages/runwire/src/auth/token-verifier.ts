@@ -1,4 +1,4 @@
-import { webcrypto } from 'node:crypto';
+import type { webcrypto } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import {
   createLocalJWKSet,
@@ -8,9 +8,9 @@ import {
   errors as joseErrors,
   jwtVerify,
 } from 'jose';
-import type { AuthConfig } from '../config/server-config.js';
 import { ConfigError, RunwireError } from '../errors.js';
 import { idProblem } from '../ids.js';
+import type { AuthConfig } from './auth-config.js';
 
 /** Who a valid token names, and until when. */
 export interface VerifiedIdentity {
@@ -30,10 +30,8 @@ export class UnauthenticatedError extends RunwireError {
 export const SECRET_ALGORITHMS = ['HS256'] as const;
 export const JWKS_ALGORITHMS = ['RS256', 'ES256'] as const;
 
-/** Most tokens remembered as verified; the oldest is forgotten first. */
-const VERIFIED_CACHE_SIZE = 1_000;
-/** How long a verified token is taken on trust (never past its `exp`); a key removed from a JWKS stops it after this. */
-const VERIFIED_CACHE_MS = 30_000;
+/** How many verified tokens a verifier remembers (until each expires). */
+const VERIFIED_CACHE_SIZE = 4096;
 
 /**
  * Verifies JWTs with pinned algorithms: `sub` (a valid user id) and `exp` are required; `iss`/`aud` are checked
@@ -43,11 +41,11 @@ export class TokenVerifier {
   readonly #key: webcrypto.CryptoKey | JWTVerifyGetKey;
   readonly #options: JWTVerifyOptions;
   /**
-   * Tokens that verified in the last `VERIFIED_CACHE_MS`, with their identity: a storm of upgrades that all carry one
-   * token pays for one signature check, not hundreds (each costs about half a millisecond of the event loop on a slow
-   * machine). Only successes are kept, so a bad token is checked, and refused, every time.
+   * Tokens verified before, until they expire: a token's signature and claims do not change, and verifying an HMAC
+   * through WebCrypto costs a thread-pool round trip (it was the largest single cost of a short AG-UI request).
+   * Bounded, oldest use evicted first; only successful verifications are kept.
    */
-  readonly #verified = new Map<string, { readonly identity: VerifiedIdentity; readonly until: number }>();
+  readonly #verified = new Map<string, VerifiedIdentity>();
 
   private constructor(key: webcrypto.CryptoKey | JWTVerifyGetKey, options: JWTVerifyOptions) {
     this.#key = key;
@@ -62,8 +60,9 @@ export class TokenVerifier {
       ...(auth.audience === undefined ? {} : { audience: auth.audience }),
     };
     if (auth.mode === 'secret') {
-      // Imported once: given raw bytes, jose imports a key on every verification.
-      const key = await webcrypto.subtle.importKey(
+      // Imported once: given the raw bytes, jose imports the key again on every verification (about a third of the
+      // CPU of a short AG-UI or REST request went there).
+      const key = await crypto.subtle.importKey(
         'raw',
         new TextEncoder().encode(auth.secret),
         { name: 'HMAC', hash: 'SHA-256' },
@@ -93,22 +92,24 @@ export class TokenVerifier {
 
   /** @throws UnauthenticatedError with a reason safe to show (never the token). */
   async verify(token: string): Promise<VerifiedIdentity> {
-    const now = Date.now();
     const known = this.#verified.get(token);
     if (known !== undefined) {
-      if (now < known.until) return known.identity;
       this.#verified.delete(token);
+      if (known.expiresAt > Date.now()) {
+        this.#verified.set(token, known);
+        return known;
+      }
     }
-    const identity = await this.#verifyNow(token);
+    const identity = await this.#verify(token);
     if (this.#verified.size >= VERIFIED_CACHE_SIZE) {
       const oldest = this.#verified.keys().next();
       if (oldest.done !== true) this.#verified.delete(oldest.value);
     }
-    this.#verified.set(token, { identity, until: Math.min(identity.expiresAt, now + VERIFIED_CACHE_MS) });
+    this.#verified.set(token, identity);
     return identity;
   }
 
-  async #verifyNow(token: string): Promise<VerifiedIdentity> {
+  async #verify(token: string): Promise<VerifiedIdentity> {
     let payload: { sub?: unknown; exp?: unknown };
     try {
       const result =

@@ -1,3 +1,4 @@
+import { DEFAULTS } from '../config/defaults.js';
 import { assertNever } from '../errors.js';
 
 /** Limits of `ConnectionAdmission` (docs/protocol.md §1, "Admission"). */
@@ -16,11 +17,11 @@ export interface AdmissionLimits {
 
 /** The defaults of the `--max-handshakes…` and `--max-connections…` flags. */
 export const DEFAULT_ADMISSION_LIMITS: AdmissionLimits = {
-  maxHandshakes: 4,
-  maxHandshakesPerIp: 64,
-  maxHandshakesPerUser: 16,
-  maxConnectionsPerIp: 1024,
-  maxConnectionsPerUser: 64,
+  maxHandshakes: DEFAULTS.maxHandshakes,
+  maxHandshakesPerIp: DEFAULTS.maxHandshakesPerIp,
+  maxHandshakesPerUser: DEFAULTS.maxHandshakesPerUser,
+  maxConnectionsPerIp: DEFAULTS.maxConnectionsPerIp,
+  maxConnectionsPerUser: DEFAULTS.maxConnectionsPerUser,
 };
 
 /** Why an upgrade is refused: always HTTP `429` with code `rate_limited` and `Retry-After`. */
