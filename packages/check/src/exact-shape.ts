@@ -1,6 +1,6 @@
-import { parseSync } from 'oxc-parser';
 import { type AstNode, childNode, childNodes, unwrapExpression } from './ast-node.js';
 import type { DeclarationKind, ShapeSource } from './facts.js';
+import { parseSource, RAW_TRANSFER_SUPPORTED } from './parse-source.js';
 import { shapeFingerprint } from './shape-fingerprint.js';
 
 /** Functions and classes smaller than this many syntax nodes are not compared by shape. */
@@ -12,15 +12,17 @@ const MIN_SHAPE_NODES = 40;
  * parses as the declaration it was.
  *
  * @param fileName - the declaring file: its extension picks the language
+ * @param rawTransfer - parse through oxc's raw transfer; @default where the runtime supports it
  */
 export function exactShape(
   fileName: string,
   source: string,
   kind: DeclarationKind,
   at: ShapeSource,
+  rawTransfer = RAW_TRANSFER_SUPPORTED,
 ): string | undefined {
   const text = source.slice(at.start, at.end);
-  const result = parseSync(fileName, at.expression ? `(${text})` : text, { preserveParens: false });
+  const result = parseSource(fileName, at.expression ? `(${text})` : text, { preserveParens: false }, rawTransfer);
   if (result.errors.length > 0) return undefined;
   const [statement] = childNodes(result.program as unknown as AstNode, 'body');
   const node = at.expression ? unwrapExpression(statement && childNode(statement, 'expression')) : statement;

@@ -1,4 +1,3 @@
-import { parseSync } from 'oxc-parser';
 import { type AstNode, childNode, childNodes, identifierName, unwrapExpression } from './ast-node.js';
 import { blankBlocks, type Skeleton, type TextNewSite } from './blank-blocks.js';
 import { DocComments } from './doc-comments.js';
@@ -14,6 +13,7 @@ import type {
   ShapeSource,
 } from './facts.js';
 import { LineIndex } from './line-index.js';
+import { type ParseOutput, parseSource, RAW_TRANSFER_SUPPORTED } from './parse-source.js';
 import { shapeSketch } from './shape-sketch.js';
 import { walkNodes } from './walk-nodes.js';
 
@@ -36,10 +36,12 @@ const DECLARATION_FILE_KINDS: ReadonlySet<string> = new Set(['TSInterfaceDeclara
  * Parses one TypeScript or JavaScript file and keeps only its facts: top-level declarations with shape
  * fingerprints, aliases, imports, exports and `new` sites. The language is taken from the file name's extension.
  *
+ * @param rawTransfer - parse through oxc's raw transfer; @default where the runtime supports it (the facts are the
+ * same either way: tests compare the two)
  * @example
  * extractFacts('src/a.ts', 'export class A {}').declarations[0]?.name; // 'A'
  */
-export function extractFacts(fileName: string, source: string): FileFacts {
+export function extractFacts(fileName: string, source: string, rawTransfer = RAW_TRANSFER_SUPPORTED): FileFacts {
   // The JS-shaped AST leaves out the TypeScript-only fields of JavaScript nodes (type annotations, `declare`,
   // `private`, parameter properties), so there is about a quarter less JSON to read; the few modifiers the facts need are
   // read from the source text at the node instead (see `keywordAt`, `modifiersIn`). TypeScript's own nodes
@@ -53,9 +55,9 @@ export function extractFacts(fileName: string, source: string): FileFacts {
   let skeleton: Skeleton | undefined = JSX_FILE.test(fileName)
     ? undefined
     : blankBlocks(source, { ambient: declarationFile });
-  let result = parseSync(fileName, skeleton?.text ?? source, options);
+  let result = parseSource(fileName, skeleton?.text ?? source, options, rawTransfer);
   if (skeleton !== undefined && skeleton.text !== source && result.errors.length > 0) {
-    result = parseSync(fileName, source, options);
+    result = parseSource(fileName, source, options, rawTransfer);
     skeleton = undefined;
   }
   const lines = new LineIndex(source);
@@ -222,12 +224,20 @@ function typeAliasTarget(type: AstNode | undefined): NameRef | undefined {
 function functionSketch(source: string, node: AstNode): Pick<DeclarationFact, 'sketch' | 'shapeSource'> {
   const parts = [...childNodes(node, 'params'), childNode(node, 'body')];
   return {
-    sketch: shapeSketch(
-      source,
-      parts.map((part) => (part === undefined ? [0, 0] : [part.start, part.end])),
-    ),
+    sketch: shapeSketch(source, parts.map(sketchRange)),
     shapeSource: shapeSourceOf(node),
   };
+}
+
+/**
+ * The text of a parameter or body for the sketch. A rest parameter ends at its binding: with the JS-shaped AST, oxc
+ * ends it after its type annotation when the AST comes as JSON and before it through raw transfer, and the facts
+ * must not depend on that (every other parameter already ends before its annotation).
+ */
+function sketchRange(part: AstNode | undefined): [number, number] {
+  if (part === undefined) return [0, 0];
+  if (part.type === 'RestElement') return [part.start, childNode(part, 'argument')?.end ?? part.end];
+  return [part.start, part.end];
 }
 
 /** Where a function's or class's text is; an arrow, function or class expression is parsed in parentheses. */
@@ -305,7 +315,7 @@ function addsNothing(source: string, node: AstNode, members: readonly AstNode[])
   return params.length === args.length && params.every((param, i) => param !== undefined && param === args[i]);
 }
 
-function importFacts(imports: ReturnType<typeof parseSync>['module']['staticImports'], lines: LineIndex): ImportFact[] {
+function importFacts(imports: ParseOutput['module']['staticImports'], lines: LineIndex): ImportFact[] {
   const facts: ImportFact[] = [];
   for (const statement of imports) {
     for (const entry of statement.entries) {
@@ -328,7 +338,7 @@ function importFacts(imports: ReturnType<typeof parseSync>['module']['staticImpo
 }
 
 function exportFacts(
-  exports: ReturnType<typeof parseSync>['module']['staticExports'],
+  exports: ParseOutput['module']['staticExports'],
   lines: LineIndex,
   docs: DocComments,
 ): ExportFact[] {

@@ -4,7 +4,7 @@ import { dirname, extname } from 'node:path';
 import type { FileFacts } from './facts.js';
 
 /** Bumped whenever the facts format or their extraction changes, so stale cache files are ignored. */
-const FACTS_VERSION = 'facts-7';
+const FACTS_VERSION = 'facts-8';
 
 /** What was known about a path when the cache was saved: if size and mtime still match, its content key holds. */
 export interface FileStamp {
