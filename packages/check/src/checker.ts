@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
+import { type Baseline, baselineCopies } from './baseline.js';
 import type { CheckConfig } from './check-config.js';
 import type { CheckResult, ParseProblem, UnresolvedSite } from './check-result.js';
 import { discoverFiles } from './discover-files.js';
@@ -35,8 +36,8 @@ export interface CheckerOptions {
   readonly cacheFile?: string;
   /** Worker threads for cold scans; 0 parses on the main thread. @default one per CPU but one, at least one */
   readonly workers?: number;
-  /** Fingerprints of baselined findings: still reported and scored, never failing. */
-  readonly baseline?: ReadonlySet<string>;
+  /** Accepted findings: still reported and scored, never failing, unless they gained a copy. */
+  readonly baseline?: Baseline;
   /** Called as files are parsed, with the number done and the number to parse. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -182,13 +183,25 @@ export class Checker {
       }
       for (const message of fileFacts.parseErrors) parseProblems.push({ file, message });
     }
+    const { baseline } = this.#options;
+    const relative = this.relative.bind(this);
     return {
       files: facts.size,
       parsed: pending.length,
       findings,
+      ...(baseline === undefined
+        ? {}
+        : {
+            fixed: baseline.fixed(
+              findings.map((finding) => ({
+                fingerprint: finding.fingerprint,
+                copies: baselineCopies(finding, relative),
+              })),
+            ),
+          }),
       unresolved,
       parseProblems,
-      score: computeScore(declared, findings),
+      score: computeScore(declared, findings, new Set(parseProblems.map((problem) => problem.file)).size),
       timings: {
         discover: discovered - started,
         facts: factsDone - discovered,
@@ -288,7 +301,8 @@ export class Checker {
       if (rule.readsShapes === true) known ??= await shapes;
       const context: RuleContext = { ...base, shapes: known ?? NO_SHAPES };
       for (const finding of rule.check(context)) {
-        findings.push({ ...finding, severity: setting, baselined: baseline?.has(finding.fingerprint) ?? false });
+        const baselined = baseline?.accepts(finding.fingerprint, baselineCopies(finding, this.relative.bind(this)));
+        findings.push({ ...finding, severity: setting, baselined: baselined ?? false });
       }
     }
     return findings.sort(

@@ -60,6 +60,7 @@ describe('runwire check (CLI)', () => {
       concepts: 5,
       clean: 3,
       violated: 2,
+      complete: true,
       formula: '100 × 3 clean / 5 concepts = 60',
     });
     assert.deepEqual(report.summary, {
@@ -82,6 +83,7 @@ describe('runwire check (CLI)', () => {
       'column',
       'concept',
       'concepts',
+      'copies',
       'file',
       'fingerprint',
       'fix',

@@ -41,6 +41,7 @@ export const duplicateDefinition: Rule = {
           column: declaration.column,
           message: file === kept[0] ? `'${name}' kept here` : `another copy of '${name}'`,
         })),
+        copies: copies.map(([file]) => file),
         fingerprint: conceptFingerprint('duplicate-definition', name),
       });
     }

@@ -44,6 +44,7 @@ export const duplicateShape: Rule = {
           column: member.declaration.column,
           message: `same shape: '${member.declaration.name}'`,
         })),
+        copies: group.map((member) => member.file),
         fingerprint: conceptFingerprint('duplicate-shape', names.join(',')),
       });
     }

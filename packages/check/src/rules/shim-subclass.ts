@@ -29,6 +29,7 @@ export const shimSubclass: Rule = {
           fix: `replace the class with \`export { ${base} as ${declaration.name} }${from}\``,
           location: { file, line: declaration.line, column: declaration.column },
           related: traceLocations(trace),
+          copies: [file],
           fingerprint: conceptFingerprint('shim-subclass', declaration.name, context.relative(file)),
         });
       }
