@@ -31,6 +31,8 @@ export interface CheckResult {
   readonly files: number;
   /** Files whose facts were extracted in this run (the rest came from the cache). */
   readonly parsed: number;
+  /** Files left out because their header says they are generated (not counted in `files`). */
+  readonly generated: number;
   readonly findings: readonly Finding[];
   /** With a baseline: what it accepts that is gone (whole findings, or copies of them). */
   readonly fixed?: readonly BaselineFix[];

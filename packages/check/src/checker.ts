@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { type Baseline, baselineCopies } from './baseline.js';
 import type { CheckConfig } from './check-config.js';
 import type { CheckResult, ParseProblem, UnresolvedSite } from './check-result.js';
@@ -10,6 +10,7 @@ import { type FactsJob, FactsWorkerPool } from './facts-worker-pool.js';
 import type { ShapeJob, ShapeResults } from './file-shapes.js';
 import type { Finding } from './finding.js';
 import { ModuleResolver } from './module-resolver.js';
+import { toPosix } from './posix-path.js';
 import { readSource } from './read-source.js';
 import type { RuleContext } from './rule.js';
 import { RULE_IDS } from './rule-id.js';
@@ -17,6 +18,7 @@ import { ALL_RULES } from './rules/all-rules.js';
 import { safeExtract } from './safe-extract.js';
 import { computeScore } from './score.js';
 import { ShapeComparer } from './shape-comparer.js';
+import type { Shape } from './shape-fingerprint.js';
 import { SymbolGraph } from './symbol-graph.js';
 
 /** Files handed to the workers at a time while the rest are still being read. */
@@ -157,8 +159,14 @@ export class Checker {
     this.#cache.prune(new Set([...this.#states.values()].map((state) => state.key)));
     const factsDone = performance.now();
 
-    const facts = new Map([...this.#states].map(([file, state]) => [file, state.facts]));
     const { config } = this.#options;
+    // A file whose header says a tool wrote it is left out, like the generated/ folders the globs exclude.
+    const facts = new Map<string, FileFacts>();
+    let generated = 0;
+    for (const [file, state] of this.#states) {
+      if (config.skipGeneratedHeaders && state.facts.generated === true) generated++;
+      else facts.set(file, state.facts);
+    }
     const shapesRead = ALL_RULES.some((rule) => rule.readsShapes === true && config.rules[rule.id] !== 'off');
     const shapes = shapesRead
       ? this.#shapes.compare(this.#states, (jobs) => this.#computeShapes(jobs))
@@ -176,7 +184,9 @@ export class Checker {
     const parseProblems: ParseProblem[] = [];
     const declared = new Set<string>();
     for (const [file, fileFacts] of facts) {
-      for (const declaration of fileFacts.declarations) declared.add(declaration.name);
+      for (const declaration of fileFacts.declarations) {
+        if (declaration.entryPoint !== true) declared.add(declaration.name);
+      }
       for (const site of fileFacts.newSites) {
         if (site.callee === undefined)
           unresolved.push({ file, line: site.line, column: site.column, expression: site.text });
@@ -188,6 +198,7 @@ export class Checker {
     return {
       files: facts.size,
       parsed: pending.length,
+      generated,
       findings,
       ...(baseline === undefined
         ? {}
@@ -213,8 +224,7 @@ export class Checker {
 
   /** The path of `file` relative to the root, with `/`, as reports and fingerprints use it. */
   relative(file: string): string {
-    const path = relative(this.#root, file);
-    return sep === '/' ? path : path.split(sep).join('/');
+    return toPosix(relative(this.#root, file));
   }
 
   /** Saves the facts cache if it changed, and stops the worker pool. Idempotent. */
@@ -283,7 +293,7 @@ export class Checker {
   /** Runs the rules; those that read exact shapes last, so the shapes are computed while the others run. */
   async #runRules(
     files: ReadonlyMap<string, FileFacts>,
-    shapes: Promise<ReadonlyMap<DeclarationFact, string>>,
+    shapes: Promise<ReadonlyMap<DeclarationFact, Shape>>,
   ): Promise<Finding[]> {
     const { config, baseline } = this.#options;
     const base = {
@@ -293,7 +303,7 @@ export class Checker {
       relative: (file: string) => this.relative(file),
     };
     const ordered = [...ALL_RULES].sort((a, b) => Number(a.readsShapes === true) - Number(b.readsShapes === true));
-    let known: ReadonlyMap<DeclarationFact, string> | undefined;
+    let known: ReadonlyMap<DeclarationFact, Shape> | undefined;
     const findings: Finding[] = [];
     for (const rule of ordered) {
       const setting = config.rules[rule.id];
@@ -316,7 +326,7 @@ export class Checker {
 }
 
 /** The shapes a rule sees when it does not read them, or when no rule does. */
-const NO_SHAPES: ReadonlyMap<DeclarationFact, string> = new Map();
+const NO_SHAPES: ReadonlyMap<DeclarationFact, Shape> = new Map();
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

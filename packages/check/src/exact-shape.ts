@@ -1,15 +1,12 @@
 import { type AstNode, childNode, childNodes, unwrapExpression } from './ast-node.js';
 import type { DeclarationKind, ShapeSource } from './facts.js';
 import { parseSource, RAW_TRANSFER_SUPPORTED } from './parse-source.js';
-import { shapeFingerprint } from './shape-fingerprint.js';
-
-/** Functions and classes smaller than this many syntax nodes are not compared by shape. */
-const MIN_SHAPE_NODES = 40;
+import { type Shape, shapeFingerprint } from './shape-fingerprint.js';
 
 /**
  * The exact shape of one declaration (see `shapeFingerprint`), parsed from its own text: the parameters and body
- * of a function, the body of a class. Undefined when it is smaller than 40 syntax nodes, or when the text no longer
- * parses as the declaration it was.
+ * of a function, the body of a class. Undefined when the text no longer parses as the declaration it was. (Which
+ * sizes are compared is the rules' business.)
  *
  * @param fileName - the declaring file: its extension picks the language
  * @param rawTransfer - parse through oxc's raw transfer; @default where the runtime supports it
@@ -20,7 +17,7 @@ export function exactShape(
   kind: DeclarationKind,
   at: ShapeSource,
   rawTransfer = RAW_TRANSFER_SUPPORTED,
-): string | undefined {
+): Shape | undefined {
   const text = source.slice(at.start, at.end);
   const result = parseSource(fileName, at.expression ? `(${text})` : text, { preserveParens: false }, rawTransfer);
   if (result.errors.length > 0) return undefined;
@@ -29,8 +26,8 @@ export function exactShape(
   if (node === undefined) return undefined;
   if (kind === 'class') {
     if (node.type !== 'ClassDeclaration' && node.type !== 'ClassExpression') return undefined;
-    return shapeFingerprint([childNode(node, 'body')], MIN_SHAPE_NODES);
+    return shapeFingerprint([childNode(node, 'body')]);
   }
   if (!/^(?:FunctionDeclaration|FunctionExpression|ArrowFunctionExpression)$/.test(node.type)) return undefined;
-  return shapeFingerprint([...childNodes(node, 'params'), childNode(node, 'body')], MIN_SHAPE_NODES);
+  return shapeFingerprint([...childNodes(node, 'params'), childNode(node, 'body')]);
 }

@@ -19,17 +19,22 @@ const MEANINGFUL_FIELDS = ['operator', 'kind', 'static', 'async', 'generator', '
 
 /**
  * The shape of a function or class: its syntax tree with every identifier renamed by order of first use, while
- * member names, property accesses and literals are kept. Two declarations with equal fingerprints are the same code
- * under other names. Returns undefined for bodies smaller than `minNodes`, which are too small to call a copy.
+ * member names and property accesses are kept; `exact` keeps literals too, `blind` only their kind (a string, a
+ * number, a regular expression, a template's text). Equal `exact` hashes: the same code under other names (a
+ * type-1 clone after renaming); equal `blind` hashes: the same code under other names and constants (type-2).
  *
  * @param parts - the nodes that make up the shape (e.g. params and body), in order
  */
-export function shapeFingerprint(parts: readonly (AstNode | undefined)[], minNodes: number): string | undefined {
+export function shapeFingerprint(parts: readonly (AstNode | undefined)[]): Shape {
   const names = new Map<string, number>();
   const tokens: string[] = [];
+  /** Where `tokens` holds a literal's value, and that literal's kind for the blind hash. */
+  const literals = new Map<number, string>();
   let nodeCount = 0;
+  let statements = 0;
   const visit = (node: AstNode): void => {
     nodeCount++;
+    if (STATEMENT.test(node.type)) statements++;
     tokens.push(node.type);
     if (node.type === 'Identifier' || node.type === 'PrivateIdentifier') {
       const name = String(node.name);
@@ -42,11 +47,15 @@ export function shapeFingerprint(parts: readonly (AstNode | undefined)[], minNod
       return;
     }
     if (node.type === 'Literal') {
+      const kind = node.regex !== undefined ? 'R' : typeof node.value === 'string' ? 'S' : typeof node.value;
+      // true, false and null are not constants one copy would change: they stay in the blind hash.
+      if (kind !== 'boolean' && node.value !== null) literals.set(tokens.length, kind);
       tokens.push(typeof node.raw === 'string' ? node.raw : String(node.value));
       return;
     }
     if (node.type === 'TemplateElement') {
       const value = node.value as { cooked?: unknown } | undefined;
+      literals.set(tokens.length, 'T');
       tokens.push(String(value?.cooked));
       return;
     }
@@ -77,6 +86,23 @@ export function shapeFingerprint(parts: readonly (AstNode | undefined)[], minNod
     tokens.push('|');
     if (part !== undefined) visit(part);
   }
-  if (nodeCount < minNodes) return undefined;
-  return createHash('sha1').update(tokens.join(' ')).digest('base64url').slice(0, 22);
+  const exact = createHash('sha1').update(tokens.join(' ')).digest('base64url').slice(0, 22);
+  for (const [at, kind] of literals) tokens[at] = kind;
+  const blind = createHash('sha1').update(tokens.join(' ')).digest('base64url').slice(0, 22);
+  return { nodes: nodeCount, statements, exact, blind };
+}
+
+/** Statements as the shape counts them: every statement and declaration but a block (`{ … }` is not one). */
+const STATEMENT = /^(?!BlockStatement$).*Statement$|^VariableDeclaration$|^FunctionDeclaration$|^ClassDeclaration$/;
+
+/** The shape of a function or class (see {@link shapeFingerprint}). Plain data: it crosses threads and is cached. */
+export interface Shape {
+  /** Syntax nodes in the parameters and body. */
+  readonly nodes: number;
+  /** Statements in the body, nested ones included. */
+  readonly statements: number;
+  /** Hash of the tree with identifiers renamed by first use, literals kept. */
+  readonly exact: string;
+  /** Hash of the same tree with each literal reduced to its kind. */
+  readonly blind: string;
 }

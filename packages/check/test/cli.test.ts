@@ -66,6 +66,7 @@ describe('runwire check (CLI)', () => {
     assert.deepEqual(report.summary, {
       files: 4,
       parsed: 4,
+      generated: 0,
       findings: 2,
       new: 2,
       baselined: 0,

@@ -39,7 +39,7 @@ describe('oxc raw transfer', () => {
         if (declaration.shapeSource === undefined) continue;
         const { kind, shapeSource } = declaration;
         const viaJson = exactShape(file, source, kind, shapeSource, false);
-        assert.equal(exactShape(file, source, kind, shapeSource, true), viaJson, `${file} ${declaration.name}`);
+        assert.deepEqual(exactShape(file, source, kind, shapeSource, true), viaJson, `${file} ${declaration.name}`);
         if (viaJson !== undefined) shapes++;
       }
     }

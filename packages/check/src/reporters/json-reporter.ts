@@ -47,6 +47,8 @@ export interface JsonReport {
   readonly summary: {
     readonly files: number;
     readonly parsed: number;
+    /** Files left out because their header says they are generated. */
+    readonly generated: number;
     readonly findings: number;
     readonly new: number;
     readonly baselined: number;
@@ -80,6 +82,7 @@ export function toJsonReport(result: CheckResult, options: ReportOptions): JsonR
     summary: {
       files: result.files,
       parsed: result.parsed,
+      generated: result.generated,
       findings: result.findings.length,
       new: result.findings.length - baselined,
       baselined,

@@ -62,7 +62,9 @@ export function formatText(result: CheckResult, options: ReportOptions & { reado
       c.dim(`(${result.score.formula}; a concept is a top-level class, interface, type, enum or function name)`),
   );
   lines.push(
-    `${plural(result.files, 'file')} (${result.parsed} parsed), ${plural(result.findings.length, 'finding')}` +
+    `${plural(result.files, 'file')} (${result.parsed} parsed` +
+      (result.generated > 0 ? `, ${result.generated} generated left out` : '') +
+      `), ${plural(result.findings.length, 'finding')}` +
       (baselined > 0 ? ` (${baselined} in baseline ${options.baselineFile ?? ''})`.replace(' )', ')') : '') +
       (options.minScore === undefined ? '' : `, min score ${options.minScore}`) +
       `, ${Math.round(result.timings.total)} ms`,

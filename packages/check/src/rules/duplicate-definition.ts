@@ -1,50 +1,93 @@
-import type { DeclarationFact } from '../facts.js';
-import { conceptFingerprint } from '../finding.js';
+import { type Copy, orderCopies, worldOf } from '../copies.js';
+import { conceptFingerprint, type RuleFinding } from '../finding.js';
 import { moduleSpecifier } from '../module-specifier.js';
-import type { Rule } from '../rule.js';
+import type { Rule, RuleContext } from '../rule.js';
 
 /**
- * One concept (class, interface, type, enum or function) declared at the top level of several modules. The first
- * declaration (the canonical module's, if configured, else the first path) is kept; the finding sits on the next
- * copy and lists every other copy as related.
+ * One concept declared at the top level of several modules. Classes, interfaces, types and enums of one name are
+ * one concept; functions of one name are one only when their shapes match too (identifiers renamed, literals kept),
+ * so unrelated private helpers that share a name are not reported. Entry points (a script's `main()`) are not
+ * concepts, and declarations in different configured worlds are never copies. The copy to keep is chosen by
+ * `orderCopies`; the finding sits on the next copy and lists every other copy as related.
  */
 export const duplicateDefinition: Rule = {
   id: 'duplicate-definition',
-  summary: 'one concept (class, interface, type, enum, function) defined in several modules',
+  summary: 'one concept (class, interface, type, enum; a function with the same shape) defined in several modules',
+  readsShapes: true,
   check(context) {
-    const byName = new Map<string, Map<string, DeclarationFact>>();
+    const world = worldOf(context.config);
+    /** Copies by world and name, one per file. */
+    const byName = new Map<string, { name: string; world: string; copies: Copy[] }>();
     for (const [file, facts] of context.files) {
+      const fileWorld = world(file);
       for (const declaration of facts.declarations) {
-        const files = byName.get(declaration.name) ?? new Map<string, DeclarationFact>();
-        byName.set(declaration.name, files);
-        if (!files.has(file)) files.set(file, declaration);
+        if (declaration.entryPoint === true) continue;
+        const key = `${fileWorld}\0${declaration.name}`;
+        let group = byName.get(key);
+        if (group === undefined) {
+          group = { name: declaration.name, world: fileWorld, copies: [] };
+          byName.set(key, group);
+        }
+        if (!group.copies.some((copy) => copy.file === file)) group.copies.push({ file, declaration });
       }
     }
-    const findings = [];
-    for (const [name, files] of byName) {
-      if (files.size < 2) continue;
-      const canonical = context.config.canonical.get(name);
-      const copies = [...files].sort(([a], [b]) => (a === canonical ? -1 : b === canonical ? 1 : a < b ? -1 : 1));
-      const [kept, primary, ...others] = copies;
-      if (kept === undefined || primary === undefined) continue;
-      const where = copies.map(([file]) => context.relative(file)).join(', ');
-      findings.push({
-        rule: 'duplicate-definition' as const,
-        concept: name,
-        concepts: [name],
-        message: `${primary[1].kind} '${name}' is defined in ${copies.length} modules: ${where}`,
-        fix: `keep the definition in ${context.relative(kept[0])} and replace each copy with \`export { ${name} } from '${moduleSpecifier(primary[0], kept[0])}'\` (or import it)`,
-        location: { file: primary[0], line: primary[1].line, column: primary[1].column },
-        related: [kept, ...others].map(([file, declaration]) => ({
-          file,
-          line: declaration.line,
-          column: declaration.column,
-          message: file === kept[0] ? `'${name}' kept here` : `another copy of '${name}'`,
-        })),
-        copies: copies.map(([file]) => file),
-        fingerprint: conceptFingerprint('duplicate-definition', name),
+    const findings: RuleFinding[] = [];
+    for (const { name, world: inWorld, copies } of byName.values()) {
+      if (copies.length < 2) continue;
+      const sets = conceptCopies(context, copies);
+      sets.forEach((set, index) => {
+        const keys = [...(inWorld === '' ? [] : [`world:${inWorld}`]), ...(index === 0 ? [] : [`set:${index}`])];
+        const finding = definitionFinding(context, name, set, keys);
+        if (finding !== undefined) findings.push(finding);
       });
     }
     return findings;
   },
 };
+
+/** The sets of copies that are one concept: the classes, interfaces, types and enums; functions grouped by shape. */
+function conceptCopies(context: RuleContext, copies: readonly Copy[]): Copy[][] {
+  const sets: Copy[][] = [];
+  const named = copies.filter((copy) => copy.declaration.kind !== 'function');
+  if (named.length >= 2) sets.push(named);
+  const byShape = new Map<string, Copy[]>();
+  for (const copy of copies) {
+    if (copy.declaration.kind !== 'function') continue;
+    const shape = context.shapes.get(copy.declaration);
+    if (shape === undefined) continue; // no other file has its sketch: not a copy
+    const set = byShape.get(shape.exact) ?? [];
+    byShape.set(shape.exact, set);
+    set.push(copy);
+  }
+  for (const set of byShape.values()) if (set.length >= 2) sets.push(set);
+  return sets;
+}
+
+function definitionFinding(
+  context: RuleContext,
+  name: string,
+  set: readonly Copy[],
+  keys: readonly string[],
+): RuleFinding | undefined {
+  const copies = orderCopies(context, name, set);
+  const [kept, primary, ...others] = copies;
+  if (kept === undefined || primary === undefined) return undefined;
+  const where = copies.map((copy) => context.relative(copy.file)).join(', ');
+  const sameShape = primary.declaration.kind === 'function' ? ' with the same body' : '';
+  return {
+    rule: 'duplicate-definition',
+    concept: name,
+    concepts: [name],
+    message: `${primary.declaration.kind} '${name}' is defined${sameShape} in ${copies.length} modules: ${where}`,
+    fix: `keep the definition in ${context.relative(kept.file)} and replace each copy with \`export { ${name} } from '${moduleSpecifier(primary.file, kept.file)}'\` (or import it)`,
+    location: { file: primary.file, line: primary.declaration.line, column: primary.declaration.column },
+    related: [kept, ...others].map((copy) => ({
+      file: copy.file,
+      line: copy.declaration.line,
+      column: copy.declaration.column,
+      message: copy === kept ? `'${name}' kept here` : `another copy of '${name}'`,
+    })),
+    copies: copies.map((copy) => copy.file),
+    fingerprint: conceptFingerprint('duplicate-definition', name, ...keys),
+  };
+}
