@@ -27,9 +27,25 @@ describe('duplicate-definition precision', () => {
       'src/report/median.ts': MEDIAN.replace('export function', 'function'),
       'src/a/parse.ts': 'export function parse(text: string) {\n  return JSON.parse(text);\n}\n',
       'src/b/parse.ts': "export function parse(text: string) {\n  return text.split(',');\n}\n",
+      'src/a/noop.ts': 'export function noop() {}\n',
+      'src/b/noop.ts': 'export function noop() {}\n',
     });
     assert.deepEqual(lines, ['duplicate-definition median src/report/median.ts']); // kept: the shorter path
     assert.match(result.findings[0]?.message ?? '', /^function 'median' is defined with the same body in 2 modules/);
+  });
+
+  it('tells functions of one name apart by the names they use from outside (one API, several namespaces)', async () => {
+    const date = (schema: string) =>
+      `import { ${schema}, make } from '../core.js';\nexport function date(params?: string) {\n  return make(${schema}, params);\n}\n`;
+    const { lines } = await check({
+      'src/core.ts':
+        'export class ZodDate {}\nexport class ZodMiniDate {}\nexport function make(kind: unknown, params?: string) {\n  return [kind, params];\n}\n',
+      'src/classic/schemas.ts': date('ZodDate'),
+      'src/mini/schemas.ts': date('ZodMiniDate'),
+      'src/coerce/schemas.ts': date('ZodDate'),
+    });
+    // classic and coerce build the same thing the same way: one concept; mini builds another class.
+    assert.deepEqual(lines, ['duplicate-definition date src/classic/schemas.ts']); // coerce's is kept: shorter path
   });
 
   it('still reports classes, interfaces, types and enums of one name whatever their bodies', async () => {

@@ -45,6 +45,12 @@ export const duplicateDefinition: Rule = {
   },
 };
 
+/**
+ * Functions of one name smaller than this many syntax nodes are not a concept worth sharing even when equal:
+ * `function noop() {}` in two modules is not a duplicated concept.
+ */
+const MIN_SAME_NAME_NODES = 5;
+
 /** The sets of copies that are one concept: the classes, interfaces, types and enums; functions grouped by shape. */
 function conceptCopies(context: RuleContext, copies: readonly Copy[]): Copy[][] {
   const sets: Copy[][] = [];
@@ -54,9 +60,10 @@ function conceptCopies(context: RuleContext, copies: readonly Copy[]): Copy[][] 
   for (const copy of copies) {
     if (copy.declaration.kind !== 'function') continue;
     const shape = context.shapes.get(copy.declaration);
-    if (shape === undefined) continue; // no other file has its sketch: not a copy
-    const set = byShape.get(shape.exact) ?? [];
-    byShape.set(shape.exact, set);
+    if (shape === undefined || shape.nodes < MIN_SAME_NAME_NODES) continue; // not shared, or trivial
+    // Only its own bindings renamed: `date` building a ZodDate and `date` building a ZodMiniDate are two concepts.
+    const set = byShape.get(shape.local) ?? [];
+    byShape.set(shape.local, set);
     set.push(copy);
   }
   for (const set of byShape.values()) if (set.length >= 2) sets.push(set);
