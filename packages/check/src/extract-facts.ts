@@ -1,5 +1,6 @@
 import { type AstNode, childNode, childNodes, identifierName, unwrapExpression } from './ast-node.js';
 import { blankBlocks, type Skeleton, type TextNewSite } from './blank-blocks.js';
+import { commonJsFacts } from './commonjs-facts.js';
 import { DocComments } from './doc-comments.js';
 import type {
   AliasFact,
@@ -146,6 +147,24 @@ export function extractFacts(fileName: string, source: string, rawTransfer = RAW
     else addDeclaration(node, exported, statement.start);
   }
 
+  const commonJs = declarationFile
+    ? undefined
+    : commonJsFacts(
+        fileName,
+        source,
+        childNodes(result.program as unknown as AstNode, 'body'),
+        lines,
+        (node, name, at) => {
+          const position = lines.position(at);
+          if (node.type === 'ClassExpression') {
+            declarations.push(classFact(source, node, name, true, position, docs.tag(at, '@factoryOnly')));
+          } else if (childNode(node, 'body') !== undefined) {
+            declarations.push({ name, kind: 'function', exported: true, ...position, ...functionSketch(source, node) });
+          }
+        },
+        rawTransfer,
+      );
+
   return {
     declarations: declarations.map((declaration) =>
       declaration.kind === 'function' && !declaration.exported && calledAtLoad.has(declaration.name)
@@ -153,8 +172,11 @@ export function extractFacts(fileName: string, source: string, rawTransfer = RAW
         : declaration,
     ),
     aliases,
-    imports: importFacts(result.module.staticImports, lines),
-    exports: exportFacts(result.module.staticExports, lines, docs),
+    imports: [...importFacts(result.module.staticImports, lines), ...(commonJs?.imports ?? [])],
+    exports: [...exportFacts(result.module.staticExports, lines, docs), ...(commonJs?.exports ?? [])],
+    ...(commonJs?.found === true && result.module.staticImports.length + result.module.staticExports.length === 0
+      ? { commonJs: true }
+      : {}),
     newSites: [...textNewSites, ...(newSites?.finish(result.program as unknown as AstNode) ?? [])].sort(
       (a, b) => a.line - b.line || a.column - b.column,
     ),

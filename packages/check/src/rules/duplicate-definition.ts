@@ -1,6 +1,6 @@
 import { type Copy, orderCopies, worldOf } from '../copies.js';
 import { conceptFingerprint, type RuleFinding } from '../finding.js';
-import { moduleSpecifier } from '../module-specifier.js';
+import { reexportStatement } from '../module-specifier.js';
 import type { Rule, RuleContext } from '../rule.js';
 
 /**
@@ -86,7 +86,7 @@ function definitionFinding(
     concept: name,
     concepts: [name],
     message: `${primary.declaration.kind} '${name}' is defined${sameShape} in ${copies.length} modules: ${where}`,
-    fix: `keep the definition in ${context.relative(kept.file)} and replace each copy with \`export { ${name} } from '${moduleSpecifier(primary.file, kept.file)}'\` (or import it)`,
+    fix: `keep the definition in ${context.relative(kept.file)} and replace each copy with \`${reexportStatement(context.files.get(primary.file)?.commonJs === true, name, name, primary.file, kept.file)}\` (or import it)`,
     location: { file: primary.file, line: primary.declaration.line, column: primary.declaration.column },
     related: [kept, ...others].map((copy) => ({
       file: copy.file,

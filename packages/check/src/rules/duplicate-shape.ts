@@ -2,7 +2,7 @@ import { MIN_EXACT_SHAPE_NODES } from '../check-config.js';
 import { orderCopies, worldOf } from '../copies.js';
 import type { DeclarationFact } from '../facts.js';
 import { conceptFingerprint } from '../finding.js';
-import { moduleSpecifier } from '../module-specifier.js';
+import { reexportStatement } from '../module-specifier.js';
 import type { Rule } from '../rule.js';
 
 /**
@@ -55,7 +55,7 @@ export const duplicateShape: Rule = {
         concept: second.declaration.name,
         concepts: names,
         message: `${kind} ${list} have the same ${same} under different names${exact ? '' : ' and constants'}`,
-        fix: `keep '${first.declaration.name}' and replace each copy with an alias, e.g. \`export { ${first.declaration.name} as ${second.declaration.name} } from '${moduleSpecifier(second.file, first.file)}'\``,
+        fix: `keep '${first.declaration.name}' and replace each copy with an alias, e.g. \`${reexportStatement(context.files.get(second.file)?.commonJs === true, second.declaration.name, first.declaration.name, second.file, first.file)}\``,
         location: { file: second.file, line: second.declaration.line, column: second.declaration.column },
         related: [first, ...others].map((member) => ({
           file: member.file,
