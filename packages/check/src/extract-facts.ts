@@ -65,6 +65,7 @@ export function extractFacts(fileName: string, source: string, rawTransfer = RAW
   const docs = new DocComments(source, result.comments);
   const declarations: DeclarationFact[] = [];
   const aliases: AliasFact[] = [];
+  const bindings: string[] = [];
   // `new` sites the scan delimited come from the text; the rest (all of them for a whole parse) from the AST.
   const astNewOffsets = skeleton?.astNewOffsets ?? Array.from(source.matchAll(NEW_KEYWORD), (match) => match.index);
   const newSites = astNewOffsets.length > 0 ? new NewSiteCollector(source, lines, astNewOffsets) : undefined;
@@ -91,7 +92,7 @@ export function extractFacts(fileName: string, source: string, rawTransfer = RAW
         declarations.push({ name, kind: 'interface', exported, ...at });
         return;
       case 'TSTypeAliasDeclaration': {
-        const target = typeAliasTarget(childNode(node, 'typeAnnotation'));
+        const target = typeAliasTarget(childNode(node, 'typeAnnotation'), childNode(node, 'typeParameters'));
         if (target === undefined) declarations.push({ name, kind: 'type', exported, ...at });
         else aliases.push({ name, target, exported, deprecated: docs.has(statementStart, '@deprecated'), ...at });
         return;
@@ -108,17 +109,21 @@ export function extractFacts(fileName: string, source: string, rawTransfer = RAW
       const id = childNode(declarator, 'id');
       const name = identifierName(id);
       const init = unwrapExpression(childNode(declarator, 'init'));
-      if (name === undefined || id === undefined || init === undefined) continue;
+      if (name === undefined || id === undefined) continue;
+      if (init === undefined) {
+        bindings.push(name); // `let n;`
+        continue;
+      }
       const at = lines.position(id.start);
       if (init.type === 'ArrowFunctionExpression' || init.type === 'FunctionExpression') {
         declarations.push({ name, kind: 'function', exported, ...at, ...functionSketch(source, init) });
       } else if (init.type === 'ClassExpression') {
         declarations.push(classFact(source, init, name, exported, at, docs.tag(statementStart, '@factoryOnly')));
-      } else if (node.kind === 'const') {
-        const target = nameRef(init);
+      } else {
+        const target = node.kind === 'const' ? nameRef(init) : undefined;
         if (target !== undefined) {
           aliases.push({ name, target, exported, deprecated: docs.has(statementStart, '@deprecated'), ...at });
-        }
+        } else bindings.push(name);
       }
     }
   };
@@ -185,6 +190,7 @@ export function extractFacts(fileName: string, source: string, rawTransfer = RAW
       const at = label === undefined ? { line: 1, column: 1 } : lines.position(label.start);
       return `${at.line}:${at.column} ${error.message}`;
     }),
+    ...(bindings.length > 0 ? { bindings } : {}),
     ...(GENERATED_HEADER.test(leadingComments(source)) ? { generated: true } : {}),
   };
 }
@@ -278,9 +284,24 @@ function nameRef(node: AstNode | undefined): NameRef | undefined {
   return undefined;
 }
 
-/** `type X = Y` and `type X = ns.Y` (no type arguments) alias `Y`; any other type is a concept of its own. */
-function typeAliasTarget(type: AstNode | undefined): NameRef | undefined {
-  if (type?.type !== 'TSTypeReference' || childNode(type, 'typeArguments') !== undefined) return undefined;
+/**
+ * `type X = Y` and `type X = ns.Y` alias `Y`, and so do `type X<A, B> = Y<A, B>` (the parameters passed on
+ * unchanged, in order); any other type is a concept of its own.
+ */
+function typeAliasTarget(type: AstNode | undefined, parameters: AstNode | undefined): NameRef | undefined {
+  if (type?.type !== 'TSTypeReference') return undefined;
+  const args = childNode(type, 'typeArguments');
+  if (args !== undefined || parameters !== undefined) {
+    const names = childNodes(parameters ?? type, 'params').map((param) => identifierName(childNode(param, 'name')));
+    const passed = childNodes(args ?? type, 'params').map((arg) =>
+      arg.type === 'TSTypeReference' && childNode(arg, 'typeArguments') === undefined
+        ? identifierName(childNode(arg, 'typeName'))
+        : undefined,
+    );
+    if (names.length !== passed.length || names.some((name, i) => name === undefined || name !== passed[i])) {
+      return undefined;
+    }
+  }
   const typeName = childNode(type, 'typeName');
   const name = identifierName(typeName);
   if (name !== undefined) return { name };

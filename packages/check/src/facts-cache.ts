@@ -5,7 +5,7 @@ import type { FileFacts } from './facts.js';
 import type { Shape } from './shape-fingerprint.js';
 
 /** Bumped whenever the facts format or their extraction changes, so stale cache files are ignored. */
-const FACTS_VERSION = 'facts-11';
+const FACTS_VERSION = 'facts-12';
 
 /** What was known about a path when the cache was saved: if size and mtime still match, its content key holds. */
 export interface FileStamp {

@@ -98,7 +98,7 @@ export function shapeFingerprint(parts: readonly (AstNode | undefined)[]): Shape
   const exact = hash(tokens);
   const local = hash(tokens.map((token, at) => (free.has(at) ? `=${free.get(at)}` : token)));
   for (const [at, kind] of literals) tokens[at] = kind;
-  return { nodes: nodeCount, statements, exact, blind: hash(tokens), local };
+  return { nodes: nodeCount, statements, exact, blind: hash(tokens), local, free: [...new Set(free.values())].sort() };
 }
 
 /** Node types whose `params` and `id` bind names. */
@@ -163,4 +163,6 @@ export interface Shape {
   readonly blind: string;
   /** Hash of the tree with only the names bound inside renamed: names from outside are kept, literals too. */
   readonly local: string;
+  /** The names used from outside (not bound inside), sorted: what `local` keeps, to resolve in their module. */
+  readonly free: readonly string[];
 }

@@ -52,13 +52,14 @@ describe('CommonJS', () => {
 
   it('follows require through module.exports re-exports for shims and factory bypasses, with CommonJS fixes', async () => {
     const tree = tempTree({
-      'lib/router.js': "class Router {\n  route (path) { return path }\n}\nmodule.exports = { Router }\n",
+      'lib/router.js': 'class Router {\n  route (path) { return path }\n}\nmodule.exports = { Router }\n',
       'lib/index.js': "module.exports = require('./router')\n",
       'lib/compat.js':
         "const { Router } = require('./index')\nclass CompatRouter extends Router {}\nmodule.exports = { CompatRouter }\n",
       'lib/quality.js': "exports.QualityRouter = require('./router').Router\n",
       'lib/tracker.js': '/** @factoryOnly */\nclass Tracker {\n  start () {}\n}\nmodule.exports = Tracker\n',
-      'lib/app.js': "const Tracker = require('./tracker')\nconst tracker = new Tracker()\nmodule.exports = { tracker }\n",
+      'lib/app.js':
+        "const Tracker = require('./tracker')\nconst tracker = new Tracker()\nmodule.exports = { tracker }\n",
       'lib/other/router.js': 'class Router {}\nexports.Router = Router\n',
     });
     try {

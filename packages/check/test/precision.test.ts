@@ -48,6 +48,45 @@ describe('duplicate-definition precision', () => {
     assert.deepEqual(lines, ['duplicate-definition date src/classic/schemas.ts']); // coerce's is kept: shorter path
   });
 
+  it("tells functions of one name apart when the names they use lead to different modules' code or state", async () => {
+    const getStats =
+      "import { getAst } from './parse.js';\nexport function getStats(file: string) {\n  return getAst(file).length;\n}\n";
+    const clearCache =
+      'const CACHE = new Map<string, number>();\nexport function clearCache() {\n  CACHE.clear();\n}\n';
+    const sumMeta =
+      'function sumMeta(meta: { a: number; b: number }) {\n  return meta.a + meta.b;\n}\nexport const total = sumMeta;\n';
+    const { lines } = await check({
+      'src/tsc/parse.ts': `export function getAst(file: string) {\n  return [file, 'tsc'];\n}\n${clearCache}`,
+      'src/acorn/parse.ts': `export function getAst(file: string) {\n  return [file];\n}\n${clearCache}`,
+      'src/tsc/extract.ts': getStats,
+      'src/acorn/extract.ts': getStats,
+      'src/report/error.ts': sumMeta,
+      'src/report/azure.ts': sumMeta,
+    });
+    // Each parser's getStats calls its own getAst and clears its own CACHE; sumMeta is a pasted helper.
+    assert.deepEqual(lines, ['duplicate-definition sumMeta src/report/error.ts']);
+  });
+
+  it('takes a generic type that passes its parameters on unchanged for an alias', async () => {
+    const { lines } = await check({
+      'src/core.ts': 'export type input<T> = T extends { input: infer I } ? I : unknown;\n',
+      'src/classic/in-out.ts': "import type * as core from '../core.js';\nexport type input<T> = core.input<T>;\n",
+      'src/mini/in-out.ts': "import type * as core from '../core.js';\nexport type input<T> = core.input<T>;\n",
+      'src/other.ts': 'export type input<T> = T[];\n',
+    });
+    assert.deepEqual(lines, ['duplicate-definition input src/other.ts']);
+  });
+
+  it('leaves module-private types and classes of one name alone while no copy is exported', async () => {
+    const { lines } = await check({
+      'bench/a.ts': 'interface Sample {\n  rate: number;\n}\ntype Kind = 1;\nexport const a: Sample = { rate: 1 };\n',
+      'bench/b.ts':
+        "interface Sample {\n  latencies: number[];\n}\ntype Kind = 'x';\nexport const b: Sample = { latencies: [] };\n",
+      'src/c.ts': 'type Kind = string;\nexport { Kind };\n',
+    });
+    assert.deepEqual(lines, ['duplicate-definition Kind bench/a.ts']); // src/c.ts exports one: all copies count
+  });
+
   it('still reports classes, interfaces, types and enums of one name whatever their bodies', async () => {
     const { lines } = await check({
       'src/a/router.ts':

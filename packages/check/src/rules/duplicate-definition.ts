@@ -5,7 +5,7 @@ import type { Rule, RuleContext } from '../rule.js';
 
 /**
  * One concept declared at the top level of several modules. Classes, interfaces, types and enums of one name are
- * one concept; functions of one name are one only when their shapes match too (identifiers renamed, literals kept),
+ * one concept (when at least one copy is exported); functions of one name are one only when their shapes match too (identifiers renamed, literals kept),
  * so unrelated private helpers that share a name are not reported. Entry points (a script's `main()`) are not
  * concepts, and declarations in different configured worlds are never copies. The copy to keep is chosen by
  * `orderCopies`; the finding sits on the next copy and lists every other copy as related.
@@ -54,20 +54,58 @@ const MIN_SAME_NAME_NODES = 5;
 /** The sets of copies that are one concept: the classes, interfaces, types and enums; functions grouped by shape. */
 function conceptCopies(context: RuleContext, copies: readonly Copy[]): Copy[][] {
   const sets: Copy[][] = [];
+  // A type or class no copy of which is exported is each module's own business (two scripts' private `Sample`
+  // interfaces): a concept of the tree only once some module offers it.
   const named = copies.filter((copy) => copy.declaration.kind !== 'function');
-  if (named.length >= 2) sets.push(named);
+  if (named.length >= 2 && named.some((copy) => isExported(context, copy))) sets.push(named);
   const byShape = new Map<string, Copy[]>();
   for (const copy of copies) {
     if (copy.declaration.kind !== 'function') continue;
     const shape = context.shapes.get(copy.declaration);
     if (shape === undefined || shape.nodes < MIN_SAME_NAME_NODES) continue; // not shared, or trivial
-    // Only its own bindings renamed: `date` building a ZodDate and `date` building a ZodMiniDate are two concepts.
-    const set = byShape.get(shape.local) ?? [];
-    byShape.set(shape.local, set);
+    // Only its own bindings renamed (`date` building a ZodDate and `date` building a ZodMiniDate are two concepts),
+    // and every name it uses from outside resolved in its module: `getStats` calling its own parser's
+    // `getASTCached`, or `clearCache` clearing its own module's `CACHE`, is one implementation of a contract per
+    // module, not a copy.
+    const key = `${shape.local}\0${shape.free.map((name) => freeNameOrigin(context, copy.file, name)).join('\0')}`;
+    const set = byShape.get(key) ?? [];
+    byShape.set(key, set);
     set.push(copy);
   }
   for (const set of byShape.values()) if (set.length >= 2) sets.push(set);
   return sets;
+}
+
+/** Exported where declared, or later by name: `export { X }`, `module.exports = { X }`, `exports.X = X`. */
+function isExported(context: RuleContext, copy: Copy): boolean {
+  if (copy.declaration.exported) return true;
+  const { name } = copy.declaration;
+  return (context.files.get(copy.file)?.exports ?? []).some((entry) => entry.form === 'local' && entry.local === name);
+}
+
+/**
+ * What a name a function uses from outside denotes in its module: a declaration, a namespace or a package's export
+ * (the same for every module that reaches it), a binding of the module's own (`const cache = …`: its alone), or a
+ * global (`Math`).
+ */
+function freeNameOrigin(context: RuleContext, file: string, name: string): string {
+  const { origin } = context.graph.resolveLocal(file, name, new Set());
+  switch (origin.kind) {
+    case 'declaration':
+      return `${origin.file}#${origin.declaration.name}`;
+    case 'namespace':
+      return `${origin.file}#*`;
+    case 'external':
+      return `${origin.specifier}#${origin.name}`;
+    case 'unknown':
+      return context.files.get(file)?.bindings?.includes(name) === true ? `${file}#${name}` : `global#${name}`;
+    default:
+      return assertNever(origin);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected origin ${JSON.stringify(value)}`);
 }
 
 function definitionFinding(
