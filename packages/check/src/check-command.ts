@@ -1,4 +1,5 @@
 import { type Command, CommanderError } from 'commander';
+import { CONFIG_KEYS, DEFAULT_MIN_CLONE_STATEMENTS } from './check-config.js';
 import { RULE_IDS } from './rule-id.js';
 import { type CheckIo, runCheck } from './run-check.js';
 
@@ -27,6 +28,9 @@ function processIo(): CheckCommandIo {
 const HELP_AFTER = `
 Rules: ${RULE_IDS.join(', ')} (see docs/check.md).
 Config: runwire.config.json, looked up from the first path up to the project root, or --config FILE.
+Config keys: ${CONFIG_KEYS.filter((key) => key !== '$schema').join(', ')}
+(worlds: parallel API versions that are never copies of each other; generated: globs left out;
+minCloneStatements: default ${DEFAULT_MIN_CLONE_STATEMENTS}).
 Score: 100 × concepts with no violation / all concepts, over every finding.
 
 Exit status: 0 ok; 1 score below --min-score, a new error finding, or a file that does not parse (unless

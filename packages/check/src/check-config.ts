@@ -68,7 +68,8 @@ export interface CheckConfigFile {
   readonly minCloneStatements?: number;
 }
 
-const CONFIG_KEYS = [
+/** Every key `runwire.config.json` may have (anything else is an error). */
+export const CONFIG_KEYS = [
   '$schema',
   'include',
   'exclude',
