@@ -41,7 +41,6 @@ export function worldOf(config: CheckConfig): (file: string) => string {
  */
 export function orderCopies(context: RuleContext, name: string, copies: readonly Copy[]): Copy[] {
   const canonical = context.config.canonical.get(name);
-  const imports = importCounts(context);
   const keys = new Map(
     copies.map((copy) => {
       const path = context.relative(copy.file);
@@ -50,7 +49,7 @@ export function orderCopies(context: RuleContext, name: string, copies: readonly
         {
           canonical: copy.file === canonical ? 0 : 1,
           auxiliary: isAuxiliary(path) ? 1 : 0,
-          imports: imports.get(`${copy.file}\0${copy.declaration.name}`) ?? 0,
+          imports: importCount(context, copy.file, copy.declaration.name),
           path,
         },
       ] as const;
@@ -72,23 +71,32 @@ export function orderCopies(context: RuleContext, name: string, copies: readonly
   });
 }
 
-/** Import counts per `file\0name` declaration, computed once per check (per context). */
-const IMPORT_COUNTS = new WeakMap<RuleContext['files'], Map<string, number>>();
+/** The imports of each imported name across the checked files, built once per check (per context). */
+const IMPORTS_BY_NAME = new WeakMap<RuleContext['files'], Map<string, { file: string; local: string }[]>>();
 
-/** How many named or default imports across the checked files resolve to each declaration. */
-function importCounts(context: RuleContext): Map<string, number> {
-  const known = IMPORT_COUNTS.get(context.files);
-  if (known !== undefined) return known;
-  const counts = new Map<string, number>();
-  for (const [file, facts] of context.files) {
-    for (const binding of facts.imports) {
-      if (binding.imported === '*') continue;
-      const { origin } = context.graph.resolveLocal(file, binding.local, new Set());
-      if (origin.kind !== 'declaration' || origin.file === file) continue;
-      const key = `${origin.file}\0${origin.declaration.name}`;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
+/**
+ * How many named or default imports across the checked files resolve to the declaration `name` of `file`. Only
+ * the imports of that name are resolved (through re-exports and aliases): most names never need counting.
+ */
+function importCount(context: RuleContext, file: string, name: string): number {
+  let byName = IMPORTS_BY_NAME.get(context.files);
+  if (byName === undefined) {
+    byName = new Map();
+    for (const [importer, facts] of context.files) {
+      for (const binding of facts.imports) {
+        if (binding.imported === '*') continue;
+        const list = byName.get(binding.imported) ?? [];
+        byName.set(binding.imported, list);
+        list.push({ file: importer, local: binding.local });
+      }
     }
+    IMPORTS_BY_NAME.set(context.files, byName);
   }
-  IMPORT_COUNTS.set(context.files, counts);
-  return counts;
+  let count = 0;
+  for (const binding of byName.get(name) ?? []) {
+    if (binding.file === file) continue;
+    const { origin } = context.graph.resolveLocal(binding.file, binding.local, new Set());
+    if (origin.kind === 'declaration' && origin.file === file && origin.declaration.name === name) count++;
+  }
+  return count;
 }

@@ -124,7 +124,7 @@ export async function runCheck(options: RunCheckOptions, io: CheckIo): Promise<0
     let result = await checker.check();
     if (options.watch !== true) closing = checker.close();
     bar.clear();
-    if (result.files === 0) throw noFilesError(paths, io.cwd, config);
+    if (result.files === 0) throw noFilesError(paths, io.cwd, config, result.generated);
     if (writingBaseline && baselineFile !== undefined) {
       writeBaseline(baselineFile, result.findings, relative);
       result = { ...result, findings: result.findings.map((finding) => ({ ...finding, baselined: true })) };
@@ -197,14 +197,17 @@ async function watchLoop(
  * Nothing to check is not a clean tree: says what was searched, and how many source files the excludes left out
  * (e.g. a folder of tests or `.d.ts` files only).
  */
-function noFilesError(paths: readonly string[], cwd: string, config: CheckConfig): CheckError {
+function noFilesError(paths: readonly string[], cwd: string, config: CheckConfig, generated: number): CheckError {
   const absolute = paths.map((path) => resolve(cwd, path));
-  const excluded = config.exclude.length === 0 ? 0 : discoverFiles(absolute, { ...config, exclude: [] }).length;
+  const found = discoverFiles(absolute, { ...config, exclude: [] }).length;
+  const excluded = config.exclude.length === 0 ? 0 : found - generated;
   const where = paths.map((path) => `'${path}'`).join(', ');
   const left =
-    excluded === 0
-      ? 'no file there has a TypeScript or JavaScript extension'
-      : `${excluded} source file${excluded === 1 ? ' was' : 's were'} left out by the exclude globs (by default tests, fixtures, .d.ts and other generated, vendored and build files; "defaultExcludes": false in runwire.config.json checks them)`;
+    generated > 0
+      ? `${generated} file${generated === 1 ? ' says' : 's say'} in ${generated === 1 ? 'its' : 'their'} header that a tool generated ${generated === 1 ? 'it' : 'them'}, and ${excluded} ${excluded === 1 ? 'was' : 'were'} left out by the exclude globs ("defaultExcludes": false in runwire.config.json checks them all)`
+      : excluded <= 0
+        ? 'no file there has a TypeScript or JavaScript extension'
+        : `${excluded} source file${excluded === 1 ? ' was' : 's were'} left out by the exclude globs (by default tests, fixtures, .d.ts and other generated, vendored and build files; "defaultExcludes": false in runwire.config.json checks them)`;
   return new CheckError(
     'no_files',
     paths.join(' '),
