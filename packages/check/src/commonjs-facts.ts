@@ -45,16 +45,30 @@ export function commonJsFacts(
   );
   const facts: CommonJsFacts = { imports: [], exports: [], found: false };
   if (chosen.length === 0) return facts;
-  let text = '';
-  for (const statement of chosen) {
-    text += source.slice(text.length, statement.start).replace(/[^\n]/g, ' ');
-    text += source.slice(statement.start, statement.end);
-  }
-  const result: ParseOutput = parseSource(fileName, text, { preserveParens: false, astType: 'js' }, rawTransfer);
   const reader = new CommonJsReader(lines, declare, facts);
+  // `exports.x = function () {…}` reads the same in the blanked text (its body blanked, as it should be); only a
+  // `require(…)` call or an object literal needs the source.
+  const again = chosen.filter((statement) => NEEDS_SOURCE.test(source.slice(statement.start, statement.end)));
+  for (const statement of chosen) if (!again.includes(statement)) reader.statement(statement);
+  if (again.length === 0) return facts;
+  const parts: string[] = [];
+  let at = 0;
+  for (const statement of again) {
+    // The gap keeps its length; one line break in it keeps statements apart for automatic semicolons.
+    const gap = statement.start - at;
+    if (gap > 0)
+      parts.push(source.slice(at, statement.start).includes('\n') ? `${' '.repeat(gap - 1)}\n` : ' '.repeat(gap));
+    parts.push(source.slice(statement.start, statement.end));
+    at = statement.end;
+  }
+  const text = parts.join('');
+  const result: ParseOutput = parseSource(fileName, text, { preserveParens: false, astType: 'js' }, rawTransfer);
   for (const statement of childNodes(result.program as unknown as AstNode, 'body')) reader.statement(statement);
   return facts;
 }
+
+/** What the blanked text loses: the arguments of a top-level call, and object literals. */
+const NEEDS_SOURCE = /\brequire\s*\(|=\s*\{/;
 
 class CommonJsReader {
   readonly #lines: LineIndex;
