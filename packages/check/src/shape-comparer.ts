@@ -61,6 +61,9 @@ export class ShapeComparer {
       // (duplicate-shape), and functions of one name, which are one concept only when their shapes match too.
       const first = group[0];
       if (first === undefined || group.every((member) => member.file === first.file)) continue;
+      // Classes of one name are one concept whatever their shapes: only copies under other names need them.
+      const oneName = group.every((member) => member.declaration.name === first.declaration.name);
+      if (oneName && first.declaration.kind === 'class') continue;
       for (const { file, declaration } of group) {
         const at = declaration.shapeSource;
         const entry = files.get(file);

@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { compileCheckConfig } from '../src/check-config.js';
+import { Checker } from '../src/checker.js';
+import { formatChanges } from '../src/reporters/change-reporter.js';
 import type { JsonReport } from '../src/reporters/json-reporter.js';
 import { runCheck } from '../src/run-check.js';
 import { tempTree } from './temp-tree.js';
@@ -96,6 +99,32 @@ describe('baseline', () => {
         /^fixed since the baseline \(1\): update it with --update-baseline\n {2}- duplicate-definition 'Router' {2}gone$/m,
       );
     } finally {
+      tree.remove();
+    }
+  });
+
+  it('shows a duplicate that gains a copy as changed in watch mode', async () => {
+    const tree = tempTree(THREE_COPIES);
+    const checker = new Checker({
+      paths: [join(tree.dir, 'src')],
+      config: compileCheckConfig({}, tree.dir),
+      root: tree.dir,
+      workers: 0,
+    });
+    try {
+      const before = await checker.check();
+      writeFileSync(join(tree.dir, 'src/d-router.ts'), ROUTER);
+      const after = await checker.check();
+      const text = formatChanges(before, after, [join(tree.dir, 'src/d-router.ts')], {
+        relative: (file) => checker.relative(file),
+        root: tree.dir,
+        color: false,
+      });
+      assert.match(text, /^ {2}\+ duplicate-definition src\/.*class 'Router' is defined in 4 modules/m);
+      assert.match(text, /^ {2}- duplicate-definition src\/.*class 'Router' is defined in 3 modules/m);
+      assert.doesNotMatch(text, /no new or fixed findings/);
+    } finally {
+      await checker.close();
       tree.remove();
     }
   });
