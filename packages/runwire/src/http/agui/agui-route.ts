@@ -6,8 +6,9 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { originAllowed } from '../../auth/origin-allowed.js';
 import type { TokenVerifier } from '../../auth/token-verifier.js';
 import { UserExecutionContext } from '../../context/user-execution-context.js';
-import { RunwireError } from '../../errors.js';
+import { BadRequestError, RunwireError } from '../../errors.js';
 import { EventStream } from '../../gateway/event-stream.js';
+import { jsonLimitIssue } from '../../protocol/json-limits.js';
 import type { RunEvent } from '../../protocol/run-events.js';
 import type { ReplyFrame } from '../../protocol/server-frames.js';
 import { DEFAULT_AGENT } from '../../routing/run-handlers.js';
@@ -40,7 +41,7 @@ export function registerAguiRoute(app: FastifyInstance, deps: AguiRouteDeps): vo
   app.options(AGUI_PATH, (req, reply) => {
     const origin = req.headers.origin;
     if (!originAllowed(origin, req.headers.host, deps.origins)) {
-      return reply.code(403).send({ error: { code: 'unauthenticated', message: 'This Origin is not allowed' } });
+      return sendError(reply, originRefused(origin));
     }
     if (origin !== undefined) corsHeaders(reply, origin);
     return reply
@@ -54,19 +55,31 @@ export function registerAguiRoute(app: FastifyInstance, deps: AguiRouteDeps): vo
   app.post(AGUI_PATH, async (req, reply) => {
     const origin = req.headers.origin;
     if (!originAllowed(origin, req.headers.host, deps.origins)) {
-      return reply.code(403).send({ error: { code: 'unauthenticated', message: 'This Origin is not allowed' } });
+      return sendError(reply, originRefused(origin));
     }
     if (origin !== undefined) corsHeaders(reply, origin);
     let userId: string;
     let request: AguiRunRequest;
     try {
       userId = await requestCaller(req, deps.verifier);
+      // Before the AG-UI schemas, which recurse: the same limits as every frame of the socket.
+      const tooLarge = jsonLimitIssue(req.body);
+      if (tooLarge !== undefined)
+        throw new BadRequestError(`The request body is refused: ${tooLarge.message}`, [tooLarge]);
       request = parseAguiRunInput(req.body);
     } catch (error) {
       return sendError(reply, error);
     }
     return streamRun(reply, deps.runtime, userId, request);
   });
+}
+
+/** The refusal of a browser origin that `--origin` does not allow (the socket answers the same). */
+function originRefused(origin: string | undefined): RunwireError {
+  return new RunwireError(
+    'origin_not_allowed',
+    `The Origin '${String(origin).slice(0, 200)}' is not allowed; the server's --origin lists the ones that are`,
+  );
 }
 
 function corsHeaders(reply: FastifyReply, origin: string): void {
