@@ -11,7 +11,7 @@ const SRC = '^packages/runwire/src/';
  * (the server, the CLI, the entry points) joins everything.
  */
 const LAYERS = [
-  ['base', `${SRC}((errors|ids|clock|duration|logger|keyed-queue)\\.ts$|config/defaults\\.ts$)`],
+  ['base', `${SRC}((errors|ids|clock|duration|logger|rate-limited-log|keyed-queue)\\.ts$|config/defaults\\.ts$)`],
   ['context and auth', `${SRC}(context|auth)/`],
   ['tracker', `${SRC}tracker/`],
   ['protocol', `${SRC}protocol/`],

@@ -81,10 +81,12 @@ const validFrame: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
       type: fc.constant('list_runs'),
       limit: fc.integer({ min: 1, max: 100 }),
       status: fc.constantFrom('running', 'completed', 'pending'),
+      before: fc.oneof(fc.string({ minLength: 1, maxLength: 40 }), fc.base64String({ minLength: 4, maxLength: 40 })),
+      threadId: fc.string({ minLength: 1, maxLength: 20 }),
     },
     { requiredKeys: ['type'] },
   ),
-  fc.record({ type: fc.constant('resume'), after: fc.nat(50) }),
+  fc.record({ type: fc.constant('resume'), after: fc.oneof(fc.nat(50), fc.constant(Number.MAX_SAFE_INTEGER)) }),
   fc.record({ type: fc.constant('ping') }),
 );
 

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { runEventsOf } from '../helpers/frame-schemas.js';
 import { httpRequest } from '../helpers/http-client.js';
 import { assertRunEventRules } from '../helpers/protocol-rules.js';
-import { type ServerProcess, startServerProcess } from '../helpers/server-process.js';
+import { type ServerProcess, startServerProcess, tempDir } from '../helpers/server-process.js';
 import { type Frame, TestClient } from '../helpers/ws-client.js';
 import { type FuzzFrame, fuzzFrame } from './frame-arbitraries.js';
 import { longestLoopDelayMs, ms } from './load-probes.js';
@@ -27,11 +28,14 @@ function replyKind(frame: Frame): string {
 
 describe('frame fuzzer against a live server', () => {
   let server: ServerProcess;
+  // The default store, SQLite, as users run it (its cursors and queries meet the fuzzed fields).
+  const dir = tempDir('runwire-fuzz-');
   before(async () => {
-    server = await startServerProcess({ args: ['--shutdown-grace', '1s'] });
+    server = await startServerProcess({ args: ['--shutdown-grace', '1s', '--db', join(dir.path, 'fuzz.db')] });
   });
   after(async () => {
     assert.equal(await server.stop('SIGTERM'), 0);
+    dir.remove();
   });
 
   it('never answers internal, stays up, and keeps other users served with contiguous seqs', async () => {
