@@ -66,6 +66,11 @@ export async function startServer(options: StartServerOptions): Promise<RunwireS
     runTimeout: config.runTimeoutMs,
     leaseTtl: config.leaseTtlMs,
     eventRetention: { maxAge: config.eventRetentionMs, maxEventsPerUser: config.eventRetentionCount },
+    quality: {
+      retention: config.qualityRetentionMs,
+      alertWindowRuns: config.alertWindowRuns,
+      alertFailureRate: config.alertFailurePercent / 100,
+    },
     scheduler: {
       threadPolicy: config.threadPolicy,
       maxConcurrentRunsPerUser: config.maxRunsPerUser,

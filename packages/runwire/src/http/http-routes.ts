@@ -18,6 +18,7 @@ const STATUS: Record<WireErrorCode, number> = {
   too_many_runs: 429,
   rate_limited: 429,
   unauthenticated: 401,
+  forbidden: 403,
   internal: 500,
 };
 

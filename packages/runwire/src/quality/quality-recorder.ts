@@ -1,0 +1,264 @@
+import type { Clock, Timer } from '../clock.js';
+import type { RunEvent } from '../protocol/run-events.js';
+import type { EventPublisher } from '../runs/event-publisher.js';
+import type { RunLifecycle } from '../runs/run-lifecycle.js';
+import { dayOf, type QualityRollups, type RollupCell } from '../stores/quality-rollups.js';
+import { type AgentExecutionTracker, blockedTrackerConstructions } from '../tracker/execution-tracker.js';
+import { type RunRecord, runDurationMs } from '../tracker/run-record.js';
+import { bucketIndex } from './latency-histogram.js';
+import { durationBucket, METRIC, toolCalls, toolFailures, ttfeBucket } from './rollup-metrics.js';
+import { outcomeOf, type RunOutcome } from './run-outcome.js';
+
+/** What the recorder learnt about one finished run (what alerts look at). */
+export interface RunQualitySample {
+  readonly runId: string;
+  readonly userId: string;
+  readonly agent: string;
+  readonly status: RunRecord['status'];
+  readonly outcome: RunOutcome;
+  readonly error?: { readonly code: string; readonly message: string };
+  readonly durationMs: number;
+  readonly endedAt: number;
+}
+
+/** A run between its first event and the write of its rollup. */
+interface PendingRun {
+  firstEventAt?: number;
+  /** tool name → calls and failures. */
+  tools?: Map<string, { calls: number; failures: number }>;
+  /** toolCallId → tool name, for calls not completed yet. */
+  open?: Map<string, string>;
+  ended?: RunRecord;
+  endedAt?: number;
+  terminalSeen?: boolean;
+}
+
+/** How long a run that ended may wait for its terminal event to be logged before its rollup is written anyway. */
+const TERMINAL_WAIT_MS = 60_000;
+
+/**
+ * Writes each finished run of this node to the quality rollups. It learns a run's first event time and tool calls
+ * from the published events, and its outcome and times from `RunLifecycle.onEnded`; the rollup is written when the
+ * run has ended and its terminal event is logged (so every tool event before it is counted), or `TERMINAL_WAIT_MS`
+ * after the end when the log refused the terminal event. Server-wide counters (blocked constructions, denied
+ * cross-user accesses) are written as deltas with each run and on `close()`.
+ *
+ * Cost on the run path: one map lookup per event and one store add per run (SQLite: inside the group commit).
+ */
+export class QualityRecorder {
+  readonly #rollups: QualityRollups;
+  readonly #tracker: AgentExecutionTracker;
+  readonly #clock: Clock;
+  readonly #onError: (error: unknown) => void;
+  readonly #runs = new Map<string, PendingRun>();
+  readonly #listeners = new Set<(sample: RunQualitySample) => void>();
+  readonly #writes = new Set<Promise<void>>();
+  readonly #unsubscribe: Array<() => void>;
+  readonly #sweeper: Timer;
+  #blocked: number;
+  #denied: number;
+  #closed = false;
+
+  constructor(options: {
+    rollups: QualityRollups;
+    tracker: AgentExecutionTracker;
+    publisher: EventPublisher;
+    lifecycle: RunLifecycle;
+    clock: Clock;
+    onError: (error: unknown) => void;
+  }) {
+    this.#rollups = options.rollups;
+    this.#tracker = options.tracker;
+    this.#clock = options.clock;
+    this.#onError = options.onError;
+    this.#blocked = blockedTrackerConstructions();
+    this.#denied = options.tracker.stats().deniedCrossUserAccesses;
+    this.#unsubscribe = [
+      options.publisher.onPublished((event) => this.#onEvent(event)),
+      options.lifecycle.onEnded((record) => this.#onEnded(record)),
+    ];
+    this.#sweeper = options.clock.setInterval(() => this.#sweep(), TERMINAL_WAIT_MS);
+  }
+
+  /** Calls `listener` with every run written to the rollups. Returns the unsubscribe. */
+  onRecorded(listener: (sample: RunQualitySample) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Runs waiting for their rollup (for tests and metrics). */
+  get pending(): number {
+    return this.#runs.size;
+  }
+
+  /** Resolves when every rollup write started so far has settled. */
+  async flush(): Promise<void> {
+    while (this.#writes.size > 0) await Promise.allSettled([...this.#writes]);
+  }
+
+  /** Writes what is still pending (ended runs, counter deltas), stops listening, and waits for the writes. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#sweeper.cancel();
+    for (const unsubscribe of this.#unsubscribe) unsubscribe();
+    for (const [runId, run] of this.#runs) if (run.ended !== undefined) this.#write(runId, run);
+    this.#runs.clear();
+    this.#writeCounters();
+    await this.flush();
+  }
+
+  #onEvent(event: RunEvent): void {
+    switch (event.type) {
+      case 'run_queued':
+      case 'agent_started': {
+        const run = this.#pendingRun(event.runId);
+        run.firstEventAt ??= Date.parse(event.ts);
+        return;
+      }
+      case 'tool_executing': {
+        const run = this.#runs.get(event.runId);
+        if (run === undefined) return;
+        run.open ??= new Map();
+        run.open.set(event.toolCallId, event.toolName);
+        this.#tool(run, event.toolName).calls++;
+        return;
+      }
+      case 'tool_completed': {
+        const run = this.#runs.get(event.runId);
+        if (run === undefined || run.open?.delete(event.toolCallId) !== true) return;
+        if (!event.success) this.#tool(run, event.toolName).failures++;
+        return;
+      }
+      case 'agent_completed':
+        this.#usage(event);
+        this.#terminal(event.runId);
+        return;
+      case 'agent_error':
+      case 'agent_cancelled':
+        this.#terminal(event.runId);
+        return;
+      case 'agent_thinking':
+      case 'partial_result':
+        return;
+    }
+  }
+
+  #onEnded(record: RunRecord): void {
+    const run = this.#pendingRun(record.runId);
+    run.ended = record;
+    run.endedAt = this.#clock.now();
+    if (run.terminalSeen === true) this.#write(record.runId, run);
+  }
+
+  #terminal(runId: string): void {
+    const run = this.#runs.get(runId);
+    if (run === undefined) return;
+    if (run.ended !== undefined) this.#write(runId, run);
+    else run.terminalSeen = true;
+  }
+
+  #pendingRun(runId: string): PendingRun {
+    let run = this.#runs.get(runId);
+    if (run === undefined) {
+      run = {};
+      this.#runs.set(runId, run);
+    }
+    return run;
+  }
+
+  #tool(run: PendingRun, name: string): { calls: number; failures: number } {
+    run.tools ??= new Map();
+    let counts = run.tools.get(name);
+    if (counts === undefined) {
+      counts = { calls: 0, failures: 0 };
+      run.tools.set(name, counts);
+    }
+    return counts;
+  }
+
+  /** Token usage of `agent_completed`, where the model reports it (`usage {inputTokens, outputTokens}`). */
+  #usage(event: Extract<RunEvent, { type: 'agent_completed' }>): void {
+    const usage = (event as { usage?: unknown }).usage;
+    if (usage === null || typeof usage !== 'object') return;
+    const { inputTokens, outputTokens } = usage as { inputTokens?: unknown; outputTokens?: unknown };
+    const cells: RollupCell[] = [];
+    if (typeof inputTokens === 'number' && Number.isSafeInteger(inputTokens)) {
+      cells.push({ agent: event.agent, outcome: 'completed', metric: METRIC.tokensIn, value: inputTokens });
+    }
+    if (typeof outputTokens === 'number' && Number.isSafeInteger(outputTokens)) {
+      cells.push({ agent: event.agent, outcome: 'completed', metric: METRIC.tokensOut, value: outputTokens });
+    }
+    if (cells.length > 0) this.#add(dayOf(Date.parse(event.ts)), event.userId, cells);
+  }
+
+  #write(runId: string, run: PendingRun): void {
+    this.#runs.delete(runId);
+    const record = run.ended;
+    if (record === undefined) return;
+    const outcome = outcomeOf(record);
+    if (outcome === undefined) return;
+    const endedAt = record.endedAt ?? run.endedAt ?? this.#clock.now();
+    const durationMs = runDurationMs(record, endedAt);
+    const agent = record.agent;
+    const cell = (metric: string, value: number): RollupCell => ({ agent, outcome, metric, value });
+    const cells: RollupCell[] = [
+      cell(METRIC.runs, 1),
+      cell(durationBucket(bucketIndex(durationMs)), 1),
+      cell(METRIC.durationSum, durationMs),
+    ];
+    if (run.firstEventAt !== undefined) {
+      cells.push(cell(ttfeBucket(bucketIndex(Math.max(0, run.firstEventAt - record.createdAt))), 1));
+    }
+    // A call still open here was cut off by the run's end: the runner closes it with `success:false`.
+    for (const name of run.open?.values() ?? []) this.#tool(run, name).failures++;
+    for (const [name, counts] of run.tools ?? []) {
+      cells.push(cell(toolCalls(name), counts.calls));
+      if (counts.failures > 0) cells.push(cell(toolFailures(name), counts.failures));
+    }
+    this.#add(dayOf(endedAt), record.userId, cells);
+    this.#writeCounters();
+    const sample: RunQualitySample = {
+      runId,
+      userId: record.userId,
+      agent,
+      status: record.status,
+      outcome,
+      ...(record.error === undefined ? {} : { error: record.error }),
+      durationMs,
+      endedAt,
+    };
+    for (const listener of this.#listeners) listener(sample);
+  }
+
+  /** Adds the growth of the server-wide counters since the last write. */
+  #writeCounters(): void {
+    const blocked = blockedTrackerConstructions();
+    const denied = this.#tracker.stats().deniedCrossUserAccesses;
+    const cells: RollupCell[] = [];
+    if (blocked > this.#blocked) {
+      cells.push({ agent: '', outcome: '', metric: METRIC.blockedConstructions, value: blocked - this.#blocked });
+    }
+    if (denied > this.#denied) {
+      cells.push({ agent: '', outcome: '', metric: METRIC.deniedCrossUserAccesses, value: denied - this.#denied });
+    }
+    this.#blocked = blocked;
+    this.#denied = denied;
+    if (cells.length > 0) this.#add(dayOf(this.#clock.now()), undefined, cells);
+  }
+
+  #add(day: string, userId: string | undefined, cells: readonly RollupCell[]): void {
+    const write = this.#rollups.add(day, userId, cells).catch((error: unknown) => this.#onError(error));
+    this.#writes.add(write);
+    void write.finally(() => this.#writes.delete(write));
+  }
+
+  /** Writes the runs whose terminal event never came, and the server-wide counters. */
+  #sweep(): void {
+    const cutoff = this.#clock.now() - TERMINAL_WAIT_MS;
+    for (const [runId, run] of this.#runs) {
+      if (run.endedAt !== undefined && run.endedAt <= cutoff) this.#write(runId, run);
+    }
+    this.#writeCounters();
+  }
+}
