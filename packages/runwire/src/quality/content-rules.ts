@@ -137,15 +137,10 @@ export const CONTENT_RULES: readonly ContentRule[] = [
     description: 'With `contentType: "json"`: the content does not parse as JSON.',
     check: ({ content, contentType }) => {
       if (contentType !== 'json' || isBlank(content)) return [];
-      try {
-        JSON.parse(content);
-        return [];
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        const position = /position (\d+)/.exec(reason)?.[1];
-        const start = position === undefined ? 0 : Math.min(Number(position), content.length);
-        return [{ start, end: Math.min(start + 1, content.length), message: `Not valid JSON: ${reason}` }];
-      }
+      const reason = jsonError(content);
+      if (reason === undefined) return [];
+      const start = jsonErrorOffset(content);
+      return [{ start, end: Math.min(start + 1, content.length), message: `Not valid JSON: ${reason}` }];
     },
   },
   {
@@ -185,4 +180,36 @@ export function lineAndColumn(content: string, offset: number): { line: number; 
     lineStart = i + 1;
   }
   return { line, column: offset - lineStart + 1 };
+}
+
+/** Why `text` is not JSON, or `undefined` when it is. */
+function jsonError(text: string): string | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/**
+ * The offset where JSON breaks: the end of the longest prefix that could still begin a valid document (it parses,
+ * or fails only for ending too early). Prefixes of such a prefix are such prefixes too, so a binary search finds it;
+ * V8's messages name a position for some errors only.
+ */
+function jsonErrorOffset(text: string): number {
+  const viable = (length: number): boolean => {
+    const reason = jsonError(text.slice(0, length));
+    if (reason === undefined || reason.includes('end of JSON input')) return true;
+    const position = /position (\d+)/.exec(reason)?.[1];
+    return position !== undefined && Number(position) >= length;
+  };
+  let low = 0;
+  let high = text.length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (viable(mid)) low = mid;
+    else high = mid - 1;
+  }
+  return Math.min(low, Math.max(0, text.length - 1));
 }
