@@ -34,7 +34,11 @@ const layerRules = LAYERS.slice(0, -1).map(([name, path], i) => ({
     .map(([above]) => above)
     .join(', ')} are above it).`,
   from: { path },
-  to: { path: LAYERS.slice(i + 1).map(([, above]) => `(${above})`).join('|') },
+  to: {
+    path: LAYERS.slice(i + 1)
+      .map(([, above]) => `(${above})`)
+      .join('|'),
+  },
 }));
 
 module.exports = {
@@ -43,9 +47,13 @@ module.exports = {
     {
       name: 'backends-stand-alone',
       severity: 'error',
-      comment: 'A store backend imports the contracts, not another backend (the in-process bus is shared by every single-node backend).',
+      comment:
+        'A store backend imports the contracts, not another backend (the in-process bus is shared by every single-node backend).',
       from: { path: `${SRC}stores/(memory|sqlite|redis)/` },
-      to: { path: `${SRC}stores/(memory|sqlite|redis)/`, pathNot: [`${SRC}stores/$1/`, `${SRC}stores/memory/in-process-bus\\.ts$`] },
+      to: {
+        path: `${SRC}stores/(memory|sqlite|redis)/`,
+        pathNot: [`${SRC}stores/$1/`, `${SRC}stores/memory/in-process-bus\\.ts$`],
+      },
     },
     {
       name: 'no-circular',

@@ -114,7 +114,7 @@ describe('content validation rules', () => {
     assert.deepEqual([lax.valid, lax.score], [true, 80]);
     const strict = validateContent({ content, strict: true });
     assert.deepEqual([strict.valid, strict.score], [false, 50]);
-    assert.equal(validateContent({ content: 'x'.repeat(5) + '```' }).score, 90);
+    assert.equal(validateContent({ content: 'xxxxx\n```' }).score, 65);
     assert.equal(
       validateContent({
         content: '[a](javascript:1) [b](javascript:2) [c](javascript:3) [d](javascript:4) [e](javascript:5)',
