@@ -7,6 +7,7 @@ import { TokenVerifier } from './auth/token-verifier.js';
 import type { ServerConfig } from './config/server-config.js';
 import { CLOSE } from './gateway/client-connection.js';
 import { WsGateway } from './gateway/ws-gateway.js';
+import { registerAdminReportRoute } from './http/admin-report-route.js';
 import { registerHttpRoutes } from './http/http-routes.js';
 import { ServerMetrics } from './http/server-metrics.js';
 import type { Logger } from './logger.js';
@@ -97,6 +98,7 @@ export async function startServer(options: StartServerOptions): Promise<RunwireS
 
   const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: config.maxFrameBytes });
   registerHttpRoutes(app, { runtime, verifier, metrics, readiness, isServing: () => accepting && lastReady });
+  registerAdminReportRoute(app, { runtime, verifier, adminUsers: config.adminUsers });
   const gateway = new WsGateway({
     runtime,
     verifier,

@@ -568,3 +568,9 @@ export function tokenSecretFrom(inputs: readonly ServerConfigInput[]): string | 
   for (const input of inputs) if (input.jwtSecret !== undefined) secret = input.jwtSecret;
   return secret;
 }
+
+/** The admin token of `runwire report` when `--token` is not given: `RUNWIRE_TOKEN`. */
+export function reportTokenFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const token = env.RUNWIRE_TOKEN;
+  return token === undefined || token === '' ? undefined : token;
+}

@@ -30,7 +30,7 @@ const listQuerySchema = z.strictObject({
 });
 
 /** Sends `{"error":{code,message}}` with the status of its code. */
-function sendError(reply: FastifyReply, error: unknown): FastifyReply {
+export function sendError(reply: FastifyReply, error: unknown): FastifyReply {
   const frame = toErrorFrame(error);
   return reply.code(STATUS[frame.code as WireErrorCode] ?? 500).send({
     error: {
