@@ -65,6 +65,8 @@ export const DEFAULTS = {
   agent: 'supervisor',
   /** How long per-day quality rollups are kept. */
   qualityRetentionMs: 90 * DAY,
+  /** How often buffered quality counters are written to the store (a crash loses at most this much). */
+  qualityFlushIntervalMs: SECOND,
   /** The period of `get_quality_metrics` without `periodHours`. */
   qualityPeriodHours: 24,
   /** Runs of one agent (per user) a failure-rate alert is judged on. */

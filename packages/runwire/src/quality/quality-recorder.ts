@@ -2,7 +2,7 @@ import type { Clock, Timer } from '../clock.js';
 import type { RunEvent } from '../protocol/run-events.js';
 import type { EventPublisher } from '../runs/event-publisher.js';
 import type { RunLifecycle } from '../runs/run-lifecycle.js';
-import { dayOf, type QualityRollups, type RollupCell } from '../stores/quality-rollups.js';
+import { cellKey, dayOf, type QualityRollups, type RollupCell } from '../stores/quality-rollups.js';
 import { type AgentExecutionTracker, blockedTrackerConstructions } from '../tracker/execution-tracker.js';
 import { type RunRecord, runDurationMs } from '../tracker/run-record.js';
 import { bucketIndex } from './latency-histogram.js';
@@ -36,14 +36,20 @@ interface PendingRun {
 /** How long a run that ended may wait for its terminal event to be logged before its rollup is written anyway. */
 const TERMINAL_WAIT_MS = 60_000;
 
+/** Separates the day and the user in a buffer key (neither holds it). */
+const SEP = '\u001f';
+
 /**
  * Writes each finished run of this node to the quality rollups. It learns a run's first event time and tool calls
  * from the published events, and its outcome and times from `RunLifecycle.onEnded`; the rollup is written when the
  * run has ended and its terminal event is logged (so every tool event before it is counted), or `TERMINAL_WAIT_MS`
- * after the end when the log refused the terminal event. Server-wide counters (blocked constructions, denied
- * cross-user accesses) are written as deltas with each run and on `close()`.
+ * after the end when the log refused the terminal event.
  *
- * Cost on the run path: one map lookup per event and one store add per run (SQLite: inside the group commit).
+ * Writes are buffered: a run's counters are added to an in-memory sum per (day, user), and every `flushIntervalMs`
+ * the sums go to the store in one add per (day, user), with the growth of the server-wide counters (blocked
+ * constructions, denied cross-user accesses). Counters merge by addition, so many runs cost one write. A crash loses
+ * at most the last interval; `close()` writes everything. Cost on the run path: a map lookup per event and a few
+ * map updates per run.
  */
 export class QualityRecorder {
   readonly #rollups: QualityRollups;
@@ -53,8 +59,11 @@ export class QualityRecorder {
   readonly #runs = new Map<string, PendingRun>();
   readonly #listeners = new Set<(sample: RunQualitySample) => void>();
   readonly #writes = new Set<Promise<void>>();
+  /** `day␟userId` (userId `''`: server-wide) → cell key → the cell summed since the last flush. */
+  readonly #buffer = new Map<string, Map<string, { agent: string; outcome: string; metric: string; value: number }>>();
   readonly #unsubscribe: Array<() => void>;
   readonly #sweeper: Timer;
+  readonly #flusher: Timer;
   #blocked: number;
   #denied: number;
   #closed = false;
@@ -65,6 +74,8 @@ export class QualityRecorder {
     publisher: EventPublisher;
     lifecycle: RunLifecycle;
     clock: Clock;
+    /** How often buffered counters are written. */
+    flushIntervalMs: number;
     onError: (error: unknown) => void;
   }) {
     this.#rollups = options.rollups;
@@ -78,6 +89,7 @@ export class QualityRecorder {
       options.lifecycle.onEnded((record) => this.#onEnded(record)),
     ];
     this.#sweeper = options.clock.setInterval(() => this.#sweep(), TERMINAL_WAIT_MS);
+    this.#flusher = options.clock.setInterval(() => this.#writeBuffer(), options.flushIntervalMs);
   }
 
   /** Calls `listener` with every run written to the rollups. Returns the unsubscribe. */
@@ -91,8 +103,9 @@ export class QualityRecorder {
     return this.#runs.size;
   }
 
-  /** Resolves when every rollup write started so far has settled. */
+  /** Writes the buffered counters now and resolves when every write has settled. */
   async flush(): Promise<void> {
+    this.#writeBuffer();
     while (this.#writes.size > 0) await Promise.allSettled([...this.#writes]);
   }
 
@@ -101,10 +114,10 @@ export class QualityRecorder {
     if (this.#closed) return;
     this.#closed = true;
     this.#sweeper.cancel();
+    this.#flusher.cancel();
     for (const unsubscribe of this.#unsubscribe) unsubscribe();
     for (const [runId, run] of this.#runs) if (run.ended !== undefined) this.#write(runId, run);
     this.#runs.clear();
-    this.#writeCounters();
     await this.flush();
   }
 
@@ -217,7 +230,6 @@ export class QualityRecorder {
       if (counts.failures > 0) cells.push(cell(toolFailures(name), counts.failures));
     }
     this.#add(dayOf(endedAt), record.userId, cells);
-    this.#writeCounters();
     const sample: RunQualitySample = {
       runId,
       userId: record.userId,
@@ -247,10 +259,34 @@ export class QualityRecorder {
     if (cells.length > 0) this.#add(dayOf(this.#clock.now()), undefined, cells);
   }
 
+  /** Adds cells to the buffer of (day, user). */
   #add(day: string, userId: string | undefined, cells: readonly RollupCell[]): void {
-    const write = this.#rollups.add(day, userId, cells).catch((error: unknown) => this.#onError(error));
-    this.#writes.add(write);
-    void write.finally(() => this.#writes.delete(write));
+    const key = `${day}${SEP}${userId ?? ''}`;
+    let sums = this.#buffer.get(key);
+    if (sums === undefined) {
+      sums = new Map();
+      this.#buffer.set(key, sums);
+    }
+    for (const cell of cells) {
+      const id = cellKey(cell);
+      const sum = sums.get(id);
+      if (sum === undefined) sums.set(id, { ...cell });
+      else sum.value += cell.value;
+    }
+  }
+
+  /** Sends the buffered sums (and the server-wide counters' growth) to the store, one add per (day, user). */
+  #writeBuffer(): void {
+    this.#writeCounters();
+    for (const [key, sums] of this.#buffer) {
+      const [day = '', user = ''] = key.split(SEP);
+      const write = this.#rollups
+        .add(day, user === '' ? undefined : user, [...sums.values()])
+        .catch((error: unknown) => this.#onError(error));
+      this.#writes.add(write);
+      void write.finally(() => this.#writes.delete(write));
+    }
+    this.#buffer.clear();
   }
 
   /** Writes the runs whose terminal event never came, and the server-wide counters. */
@@ -259,6 +295,5 @@ export class QualityRecorder {
     for (const [runId, run] of this.#runs) {
       if (run.endedAt !== undefined && run.endedAt <= cutoff) this.#write(runId, run);
     }
-    this.#writeCounters();
   }
 }

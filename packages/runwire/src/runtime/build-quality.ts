@@ -1,3 +1,4 @@
+import { DEFAULTS } from '../config/defaults.js';
 import { QualityAlerts } from '../quality/quality-alerts.js';
 import { registerQualityHandlers } from '../quality/quality-handlers.js';
 import { QualityRecorder } from '../quality/quality-recorder.js';
@@ -35,6 +36,7 @@ export function buildQuality(
     publisher: path.publisher,
     lifecycle: path.lifecycle,
     clock,
+    flushIntervalMs: DEFAULTS.qualityFlushIntervalMs,
     onError: (error) => logger.error({ err: error }, 'quality rollup write failed'),
   });
   const alerts = new QualityAlerts(settings.quality.alerts, clock);
