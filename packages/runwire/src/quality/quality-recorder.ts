@@ -2,7 +2,7 @@ import type { Clock, Timer } from '../clock.js';
 import type { RunEvent } from '../protocol/run-events.js';
 import type { EventPublisher } from '../runs/event-publisher.js';
 import type { RunLifecycle } from '../runs/run-lifecycle.js';
-import { cellKey, dayOf, type QualityRollups, type RollupCell } from '../stores/quality-rollups.js';
+import { cellKey, dayOf, type QualityRollups, type RollupCell, startOfDay } from '../stores/quality-rollups.js';
 import { type AgentExecutionTracker, blockedTrackerConstructions } from '../tracker/execution-tracker.js';
 import { type RunRecord, runDurationMs } from '../tracker/run-record.js';
 import { bucketIndex } from './latency-histogram.js';
@@ -36,8 +36,43 @@ interface PendingRun {
 /** How long a run that ended may wait for its terminal event to be logged before its rollup is written anyway. */
 const TERMINAL_WAIT_MS = 60_000;
 
-/** Separates the day and the user in a buffer key (neither holds it). */
+/** Separates the day, user, agent and outcome in a buffer key (none holds it). */
 const SEP = '\u001f';
+const DAY_MS = 86_400_000;
+
+/** The runs of one (day, user, agent, outcome) since the last flush. */
+interface RunTally {
+  readonly day: string;
+  readonly userId: string;
+  readonly agent: string;
+  readonly outcome: string;
+  runs: number;
+  durationSum: number;
+  /** Sparse: bucket index → runs. */
+  readonly duration: number[];
+  readonly ttfe: number[];
+  readonly tools: Map<string, { calls: number; failures: number }>;
+}
+
+/** The rollup cells of a tally (see `rollup-metrics.ts`). */
+function cellsOf(tally: RunTally): RollupCell[] {
+  const { agent, outcome } = tally;
+  const cells: RollupCell[] = [
+    { agent, outcome, metric: METRIC.runs, value: tally.runs },
+    { agent, outcome, metric: METRIC.durationSum, value: tally.durationSum },
+  ];
+  tally.duration.forEach((n, i) => {
+    if (n > 0) cells.push({ agent, outcome, metric: durationBucket(i), value: n });
+  });
+  tally.ttfe.forEach((n, i) => {
+    if (n > 0) cells.push({ agent, outcome, metric: ttfeBucket(i), value: n });
+  });
+  for (const [name, counts] of tally.tools) {
+    cells.push({ agent, outcome, metric: toolCalls(name), value: counts.calls });
+    if (counts.failures > 0) cells.push({ agent, outcome, metric: toolFailures(name), value: counts.failures });
+  }
+  return cells;
+}
 
 /**
  * Writes each finished run of this node to the quality rollups. It learns a run's first event time and tool calls
@@ -59,6 +94,10 @@ export class QualityRecorder {
   readonly #runs = new Map<string, PendingRun>();
   readonly #listeners = new Set<(sample: RunQualitySample) => void>();
   readonly #writes = new Set<Promise<void>>();
+  /** `day␟user␟agent␟outcome` → what the runs that ended so since the last flush add up to. */
+  readonly #tallies = new Map<string, RunTally>();
+  #day = '';
+  #dayStart = Number.NaN;
   /** `day␟userId` (userId `''`: server-wide) → cell key → the cell summed since the last flush. */
   readonly #buffer = new Map<string, Map<string, { agent: string; outcome: string; metric: string; value: number }>>();
   readonly #unsubscribe: Array<() => void>;
@@ -214,22 +253,26 @@ export class QualityRecorder {
     const endedAt = record.endedAt ?? run.endedAt ?? this.#clock.now();
     const durationMs = runDurationMs(record, endedAt);
     const agent = record.agent;
-    const cell = (metric: string, value: number): RollupCell => ({ agent, outcome, metric, value });
-    const cells: RollupCell[] = [
-      cell(METRIC.runs, 1),
-      cell(durationBucket(bucketIndex(durationMs)), 1),
-      cell(METRIC.durationSum, durationMs),
-    ];
+    const tally = this.#tally(this.#dayOf(endedAt), record.userId, agent, outcome);
+    tally.runs++;
+    tally.durationSum += durationMs;
+    const d = bucketIndex(durationMs);
+    tally.duration[d] = (tally.duration[d] ?? 0) + 1;
     if (run.firstEventAt !== undefined) {
-      cells.push(cell(ttfeBucket(bucketIndex(Math.max(0, run.firstEventAt - record.createdAt))), 1));
+      const t = bucketIndex(Math.max(0, run.firstEventAt - record.createdAt));
+      tally.ttfe[t] = (tally.ttfe[t] ?? 0) + 1;
     }
     // A call still open here was cut off by the run's end: the runner closes it with `success:false`.
     for (const name of run.open?.values() ?? []) this.#tool(run, name).failures++;
     for (const [name, counts] of run.tools ?? []) {
-      cells.push(cell(toolCalls(name), counts.calls));
-      if (counts.failures > 0) cells.push(cell(toolFailures(name), counts.failures));
+      let sum = tally.tools.get(name);
+      if (sum === undefined) {
+        sum = { calls: 0, failures: 0 };
+        tally.tools.set(name, sum);
+      }
+      sum.calls += counts.calls;
+      sum.failures += counts.failures;
     }
-    this.#add(dayOf(endedAt), record.userId, cells);
     const sample: RunQualitySample = {
       runId,
       userId: record.userId,
@@ -259,6 +302,26 @@ export class QualityRecorder {
     if (cells.length > 0) this.#add(dayOf(this.#clock.now()), undefined, cells);
   }
 
+  /** The day of `ms`, from a one-day cache (most runs end on the day the previous one did). */
+  #dayOf(ms: number): string {
+    if (!(ms >= this.#dayStart && ms < this.#dayStart + DAY_MS)) {
+      this.#day = dayOf(ms);
+      this.#dayStart = startOfDay(this.#day);
+    }
+    return this.#day;
+  }
+
+  /** The buffered tally of (day, user, agent, outcome). */
+  #tally(day: string, userId: string, agent: string, outcome: string): RunTally {
+    const key = `${day}${SEP}${userId}${SEP}${agent}${SEP}${outcome}`;
+    let tally = this.#tallies.get(key);
+    if (tally === undefined) {
+      tally = { day, userId, agent, outcome, runs: 0, durationSum: 0, duration: [], ttfe: [], tools: new Map() };
+      this.#tallies.set(key, tally);
+    }
+    return tally;
+  }
+
   /** Adds cells to the buffer of (day, user). */
   #add(day: string, userId: string | undefined, cells: readonly RollupCell[]): void {
     const key = `${day}${SEP}${userId ?? ''}`;
@@ -278,6 +341,8 @@ export class QualityRecorder {
   /** Sends the buffered sums (and the server-wide counters' growth) to the store, one add per (day, user). */
   #writeBuffer(): void {
     this.#writeCounters();
+    for (const tally of this.#tallies.values()) this.#add(tally.day, tally.userId, cellsOf(tally));
+    this.#tallies.clear();
     for (const [key, sums] of this.#buffer) {
       const [day = '', user = ''] = key.split(SEP);
       const write = this.#rollups
