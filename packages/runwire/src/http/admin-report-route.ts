@@ -7,7 +7,7 @@ import { toMs } from '../duration.js';
 import { RunwireError } from '../errors.js';
 import { buildServerReport } from '../quality/server-report.js';
 import type { Runtime } from '../runtime/create-runtime.js';
-import { sendError } from './http-routes.js';
+import { sendError } from './send-error.js';
 
 /** Longest period a report covers (the default rollup retention). */
 const MAX_SINCE_MS = DEFAULTS.qualityRetentionMs;
@@ -26,7 +26,7 @@ export function registerAdminReportRoute(
   const admins = new Set(deps.adminUsers);
   app.get('/api/admin/report', async (req, reply) => {
     try {
-      const found = requestToken(new URL(req.url, 'http://localhost'), req.headers);
+      const found = requestToken(new URL(req.url, 'http://localhost'), req.headers, 'http');
       if (!found.ok) throw new RunwireError('unauthenticated', found.reason);
       const identity = await deps.verifier.verify(found.token);
       if (!identity.admin && !admins.has(identity.userId)) {

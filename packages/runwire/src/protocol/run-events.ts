@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 const errorBodySchema = z.strictObject({ code: z.string().min(1), message: z.string() });
 
-/** Fields every run event carries (PROTOCOL.md §3). */
+/** Fields every run event carries (docs/protocol.md §3). */
 const eventBase = {
   seq: z.number().int().positive(),
   runId: z.string().min(1),
