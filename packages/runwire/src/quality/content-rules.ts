@@ -34,7 +34,8 @@ const PLACEHOLDERS: ReadonlyArray<{ pattern: RegExp; what: string }> = [
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 
 /** A Markdown link or autolink whose target is a `javascript:` URL (any case, spaces or `<` before it). */
-const JAVASCRIPT_LINK = /\]\(\s*<?\s*javascript\s*:|<\s*javascript\s*:[^>\s]*>/gi;
+// No two adjacent unbounded quantifiers share a character class: a long run of spaces cannot make it backtrack.
+const JAVASCRIPT_LINK = /\]\(\s*(?:<\s*)?javascript\s*:|<\s*javascript\s*:[^>\s]*>/gi;
 
 /** Shortest paragraph (after collapsing spaces) that counts as repeated. */
 const MIN_REPEATED_CHARS = 20;

@@ -1,6 +1,9 @@
 import type { ContentIssue } from '../protocol/quality-frames.js';
 import { CONTENT_RULES, type ContentRule, lineAndColumn } from './content-rules.js';
 
+/** Issues reported per rule at most (a text of 8,000 `TODO`s gets the first 50; its score is 0 anyway). */
+export const MAX_ISSUES_PER_RULE = 50;
+
 /** Points taken from 100 per issue. */
 const PENALTY = { error: 25, warning: 10 } as const;
 
@@ -25,7 +28,7 @@ export function validateContent(
   const issues: ContentIssue[] = [];
   for (const rule of rules) {
     const severity = strict ? 'error' : rule.severity;
-    for (const finding of rule.check(ruleInput)) {
+    for (const finding of rule.check(ruleInput).slice(0, MAX_ISSUES_PER_RULE)) {
       issues.push({ rule: rule.id, severity, ...finding, ...lineAndColumn(input.content, finding.start) });
     }
   }

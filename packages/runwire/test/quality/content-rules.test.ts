@@ -122,4 +122,14 @@ describe('content validation rules', () => {
       0,
     );
   });
+
+  it('stays fast on hostile input: long runs of spaces after a link, and thousands of placeholders', () => {
+    const started = performance.now();
+    const spaces = validateContent({ content: `[a](${' '.repeat(31_000)}x`, contentType: 'markdown', strict: true });
+    const todos = validateContent({ content: 'TODO '.repeat(6_000) });
+    assert.ok(performance.now() - started < 2_000, `took ${performance.now() - started} ms`);
+    assert.equal(spaces.issues.filter((i) => i.rule === 'javascript-link').length, 0);
+    assert.equal(todos.issues.length, 50);
+    assert.equal(todos.score, 0);
+  });
 });
