@@ -25,6 +25,7 @@ import { MemoryQualityRollups } from '../src/stores/memory/memory-quality-rollup
 import { sqliteStores } from '../src/stores/sqlite/sqlite-stores.js';
 import type { AgentExecutionTracker } from '../src/tracker/execution-tracker.js';
 import type { RunRecord } from '../src/tracker/run-record.js';
+import { median } from './bench-stats.js';
 
 const TARGET_OVERHEAD = 0.05;
 const ROUNDS = 9;
@@ -143,14 +144,6 @@ async function recorderAlone(runs: number): Promise<number> {
   await recorder.close();
   const used = process.cpuUsage(before);
   return (used.user + used.system) / runs;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 const subjects = [await open('with rollups'), await open('without rollups')];
