@@ -20,6 +20,7 @@ const LAYERS = [
   ['agents', `${SRC}agents/`],
   ['runs', `${SRC}runs/`],
   ['routing', `${SRC}routing/`],
+  ['quality', `${SRC}quality/`],
   ['server config', `${SRC}config/server-config\\.ts$`],
   ['runtime builder', `${SRC}runtime/`],
   ['network edge', `${SRC}(gateway|http)/`],

@@ -14,6 +14,7 @@ export const WIRE_ERROR_CODES = [
   'too_many_runs',
   'rate_limited',
   'unauthenticated',
+  'forbidden',
   'origin_not_allowed',
   'internal',
 ] as const;

@@ -61,6 +61,14 @@ export type {
   RunSnapshotFrame,
   RunsFrame,
 } from './protocol/server-frames.js';
+export type { ContentInput, ContentRule, RuleFinding } from './quality/content-rules.js';
+export { CONTENT_RULES } from './quality/content-rules.js';
+export type { ContentValidation } from './quality/content-validator.js';
+export { validateContent } from './quality/content-validator.js';
+export type { ReportOutputFormat } from './quality/render-report.js';
+export { REPORT_OUTPUT_FORMATS, renderReport } from './quality/render-report.js';
+export type { ServerReport } from './quality/report-schema.js';
+export { buildServerReport } from './quality/server-report.js';
 export type { FrameHandler, HandlerCall, SessionControl } from './routing/handler.js';
 export { MessageRouter } from './routing/message-router.js';
 export type { RunRequest, SchedulerLimits } from './runs/run-scheduler.js';
@@ -74,8 +82,10 @@ export type { EventLog, EventRetention, LogBounds } from './stores/event-log.js'
 export { DEFAULT_EVENT_RETENTION } from './stores/event-log.js';
 export { InProcessBus } from './stores/memory/in-process-bus.js';
 export { MemoryEventLog } from './stores/memory/memory-event-log.js';
+export { MemoryQualityRollups } from './stores/memory/memory-quality-rollups.js';
 export { MemoryRunStore } from './stores/memory/memory-run-store.js';
 export { memoryStores } from './stores/memory/memory-stores.js';
+export type { QualityRollups, RollupCell, RollupDay, RollupQuery } from './stores/quality-rollups.js';
 export type { RunLeases } from './stores/run-leases.js';
 export type { RunPage, RunQuery, RunStore } from './stores/run-store.js';
 export type { Stores, StoresEnv, StoresFactory } from './stores/stores.js';

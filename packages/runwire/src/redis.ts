@@ -10,5 +10,6 @@
 
 export type { PubSubMode, PubSubPreference } from './stores/redis/pubsub-mode.js';
 export { DEFAULT_REDIS_PREFIX } from './stores/redis/redis-keys.js';
+export { RedisQualityRollups } from './stores/redis/redis-quality-rollups.js';
 export type { RedisStores, RedisStoresOptions } from './stores/redis/redis-stores.js';
 export { redisStores } from './stores/redis/redis-stores.js';

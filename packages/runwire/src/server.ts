@@ -7,6 +7,7 @@ import { TokenVerifier } from './auth/token-verifier.js';
 import type { ServerConfig } from './config/server-config.js';
 import { CLOSE } from './gateway/client-connection.js';
 import { WsGateway } from './gateway/ws-gateway.js';
+import { registerAdminReportRoute } from './http/admin-report-route.js';
 import { registerAguiRoute } from './http/agui/agui-route.js';
 import { connectableUrl } from './http/connectable-url.js';
 import { registerDevTokenRoute } from './http/dev-token-route.js';
@@ -74,6 +75,11 @@ export async function startServer(options: StartServerOptions): Promise<RunwireS
     runTimeout: config.runTimeoutMs,
     leaseTtl: config.leaseTtlMs,
     eventRetention: { maxAge: config.eventRetentionMs, maxEventsPerUser: config.eventRetentionCount },
+    quality: {
+      retention: config.qualityRetentionMs,
+      alertWindowRuns: config.alertWindowRuns,
+      alertFailureRate: config.alertFailurePercent / 100,
+    },
     scheduler: {
       threadPolicy: config.threadPolicy,
       maxConcurrentRunsPerUser: config.maxRunsPerUser,
@@ -100,6 +106,7 @@ export async function startServer(options: StartServerOptions): Promise<RunwireS
 
   const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: config.maxFrameBytes });
   registerHttpRoutes(app, { runtime, verifier, metrics, readiness, isServing: () => accepting && lastReady });
+  registerAdminReportRoute(app, { runtime, verifier, adminUsers: config.adminUsers });
   registerAguiRoute(app, { runtime, verifier, origins: config.origins });
   registerStaticPage(app, {
     root: options.webRoot === undefined ? await findWebRoot() : (options.webRoot ?? undefined),

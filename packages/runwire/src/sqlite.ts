@@ -9,5 +9,6 @@
  */
 
 export type { SqliteSynchronous } from './stores/sqlite/sqlite-database.js';
+export { SqliteQualityRollups } from './stores/sqlite/sqlite-quality-rollups.js';
 export type { SqliteStoresOptions } from './stores/sqlite/sqlite-stores.js';
 export { DEFAULT_SQLITE_FILE, sqliteStores } from './stores/sqlite/sqlite-stores.js';

@@ -1,4 +1,5 @@
 import { SignJWT } from 'jose';
+import { ADMIN_CLAIM } from './token-verifier.js';
 
 /** Options of `mintToken`. */
 export interface MintTokenOptions {
@@ -8,12 +9,14 @@ export interface MintTokenOptions {
   readonly ttlMs: number;
   readonly issuer?: string;
   readonly audience?: string;
+  /** Adds the admin claim (`ADMIN_CLAIM`). */
+  readonly admin?: boolean;
 }
 
 /** Signs an HS256 token for `userId` (the `runwire token` command, dev mode, tests). */
 export async function mintToken(options: MintTokenOptions): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  let jwt = new SignJWT({})
+  let jwt = new SignJWT(options.admin === true ? { [ADMIN_CLAIM]: true } : {})
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(options.userId)
     .setIssuedAt(now)

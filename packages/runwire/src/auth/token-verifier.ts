@@ -17,7 +17,12 @@ export interface VerifiedIdentity {
   readonly userId: string;
   /** Expiry (`exp`), epoch milliseconds. */
   readonly expiresAt: number;
+  /** The token carries `"runwire:admin": true` (admin routes; `--admin-users` grants them too). */
+  readonly admin: boolean;
 }
+
+/** The claim that makes a token's user an admin: `"runwire:admin": true` (nothing else counts). */
+export const ADMIN_CLAIM = 'runwire:admin';
 
 /** A token that does not verify. The message never contains the token. */
 export class UnauthenticatedError extends RunwireError {
@@ -110,7 +115,7 @@ export class TokenVerifier {
   }
 
   async #verify(token: string): Promise<VerifiedIdentity> {
-    let payload: { sub?: unknown; exp?: unknown };
+    let payload: { sub?: unknown; exp?: unknown; [ADMIN_CLAIM]?: unknown };
     try {
       const result =
         typeof this.#key === 'function'
@@ -123,7 +128,7 @@ export class TokenVerifier {
     const problem = idProblem(payload.sub);
     if (problem !== undefined) throw new UnauthenticatedError(`The token's sub is not a valid user id: ${problem}`);
     if (typeof payload.exp !== 'number') throw new UnauthenticatedError('The token has no exp claim');
-    return { userId: payload.sub as string, expiresAt: payload.exp * 1000 };
+    return { userId: payload.sub as string, expiresAt: payload.exp * 1000, admin: payload[ADMIN_CLAIM] === true };
   }
 }
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { registerCheckCommand } from '@runwire/check';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, InvalidArgumentError } from '../errors.js';
+import { registerReportCommand } from './report-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerTokenCommand } from './token-command.js';
 
@@ -26,6 +27,7 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
     .exitOverride();
   registerServeCommand(program);
   registerTokenCommand(program);
+  registerReportCommand(program);
   registerCheckCommand(program);
   try {
     await program.parseAsync([...argv]);

@@ -13,12 +13,13 @@ export function registerTokenCommand(program: Command): void {
     .description("mint a token (HS256) for a user with the configured --jwt-secret, or the running dev server's secret")
     .requiredOption('--user <ID>', 'the user id (the token sub)')
     .addOption(new Option('--ttl <DURATION>', 'lifetime, e.g. 15m, 1h, 7d').default('1h'))
+    .addOption(new Option('--admin', 'add the claim "runwire:admin": true (GET /api/admin/report, runwire report)'))
     .addHelpText(
       'after',
       `\nWith no secret configured, it signs with the secret of the dev server running in this directory (${DEV_SECRET_FILE}).\n\nExamples:\n  RUNWIRE_JWT_SECRET=… runwire token --user alice --ttl 8h\n  runwire token --user bob          (while "runwire serve" runs in dev mode here)\n`,
     );
   addServerOptions(command, new Set(['jwtSecret', 'jwtIssuer', 'jwtAudience']));
-  command.action(async (opts: { user: string; ttl: string; config?: string }) => {
+  command.action(async (opts: { user: string; ttl: string; admin?: boolean; config?: string }) => {
     const problem = idProblem(opts.user);
     if (problem !== undefined) throw new InvalidArgumentError(`--user is not a valid user id: ${problem}`);
     const env = readEnv();
@@ -46,6 +47,7 @@ export function registerTokenCommand(program: Command): void {
       secret,
       userId: opts.user,
       ttlMs: toMs(opts.ttl, '--ttl'),
+      admin: opts.admin === true,
       ...(issuer === undefined ? {} : { issuer }),
       ...(audience === undefined ? {} : { audience }),
     });

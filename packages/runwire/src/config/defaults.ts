@@ -73,4 +73,16 @@ export const DEFAULTS = {
   logLevel: 'info',
   /** The agent a `user_message` without `agent` goes to. */
   agent: 'supervisor',
+  /** How long per-day quality rollups are kept. */
+  qualityRetentionMs: 90 * DAY,
+  /** How often buffered quality counters are written to the store (a crash loses at most this much). */
+  qualityFlushIntervalMs: SECOND,
+  /** The period of `get_quality_metrics` without `periodHours`. */
+  qualityPeriodHours: 24,
+  /** Runs of one agent (per user) a failure-rate alert is judged on. */
+  alertWindowRuns: 10,
+  /** Share (in %) of failed, timed-out and dead runs over the window that raises a failure-rate alert. */
+  alertFailurePercent: 50,
+  /** The period of `runwire report` and `GET /api/admin/report` without `since`. */
+  reportSinceMs: 7 * DAY,
 } as const;

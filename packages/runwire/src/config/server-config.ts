@@ -307,6 +307,43 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     description: 'How many newest events are kept per user',
   },
   {
+    key: 'adminUsers',
+    flag: '--admin-users',
+    value: 'LIST',
+    env: 'RUNWIRE_ADMIN_USERS',
+    kind: 'list',
+    defaultText: '(none)',
+    description:
+      'Comma-separated user ids allowed the admin routes (GET /api/admin/report); a token with the claim "runwire:admin": true is admin too',
+  },
+  {
+    key: 'qualityRetention',
+    flag: '--quality-retention',
+    value: 'DURATION',
+    env: 'RUNWIRE_QUALITY_RETENTION',
+    kind: 'duration',
+    defaultText: formatDuration(DEFAULTS.qualityRetentionMs),
+    description: 'How long per-day quality rollups (run outcomes, latency, denied accesses) are kept',
+  },
+  {
+    key: 'alertWindow',
+    flag: '--alert-window',
+    value: 'RUNS',
+    env: 'RUNWIRE_ALERT_WINDOW',
+    kind: 'int',
+    defaultText: String(DEFAULTS.alertWindowRuns),
+    description: "Last runs of one of a user's agents a failure-rate quality alert is judged on",
+  },
+  {
+    key: 'alertFailurePercent',
+    flag: '--alert-failure-percent',
+    value: 'PERCENT',
+    env: 'RUNWIRE_ALERT_FAILURE_PERCENT',
+    kind: 'int',
+    defaultText: String(DEFAULTS.alertFailurePercent),
+    description: 'Share of failed, timed-out and dead runs over the window that raises a failure-rate alert',
+  },
+  {
     key: 'logLevel',
     flag: '--log-level',
     value: 'LEVEL',
@@ -350,6 +387,10 @@ export interface ServerConfigInput {
   runHeartbeatTimeout?: DurationInput;
   eventRetention?: DurationInput;
   eventRetentionCount?: number | string;
+  adminUsers?: readonly string[] | string;
+  qualityRetention?: DurationInput;
+  alertWindow?: number | string;
+  alertFailurePercent?: number | string;
   logLevel?: LogLevel;
 }
 
@@ -388,6 +429,11 @@ export interface ServerConfig {
   readonly runHeartbeatTimeoutMs: number;
   readonly eventRetentionMs: number;
   readonly eventRetentionCount: number;
+  /** User ids allowed the admin routes (besides tokens with the admin claim). */
+  readonly adminUsers: readonly string[];
+  readonly qualityRetentionMs: number;
+  readonly alertWindowRuns: number;
+  readonly alertFailurePercent: number;
   readonly logLevel: LogLevel;
   /** `NODE_ENV === 'production'`. */
   readonly production: boolean;
@@ -571,6 +617,12 @@ export function compileServerConfig(inputs: readonly ServerConfigInput[], produc
       1,
       10_000_000,
     ),
+    adminUsers: (typeof i.adminUsers === 'string' ? i.adminUsers.split(',') : (i.adminUsers ?? []))
+      .map((u) => u.trim())
+      .filter((u) => u.length > 0),
+    qualityRetentionMs: toMs(i.qualityRetention ?? DEFAULTS.qualityRetentionMs, label('qualityRetention')),
+    alertWindowRuns: int(label('alertWindow'), i.alertWindow, DEFAULTS.alertWindowRuns, 1, 10_000),
+    alertFailurePercent: int(label('alertFailurePercent'), i.alertFailurePercent, DEFAULTS.alertFailurePercent, 1, 100),
     logLevel: oneOf(
       label('logLevel'),
       i.logLevel,
@@ -581,6 +633,9 @@ export function compileServerConfig(inputs: readonly ServerConfigInput[], produc
   };
   if (config.heartbeatMs < 10) throw new ConfigError(`${label('heartbeat')} must be at least 10 ms`);
   if (config.runTimeoutMs < 1) throw new ConfigError(`${label('runTimeout')} must be positive`);
+  if (config.qualityRetentionMs < 86_400_000) {
+    throw new ConfigError(`${label('qualityRetention')} must be at least 1 day (rollups are per day)`);
+  }
   if (config.leaseTtlMs < 300) throw new ConfigError(`${label('leaseTtl')} must be at least 300 ms`);
   if (config.auth === undefined) {
     if (production) {
@@ -602,4 +657,10 @@ export function tokenSecretFrom(inputs: readonly ServerConfigInput[]): string | 
   let secret: string | undefined;
   for (const input of inputs) if (input.jwtSecret !== undefined) secret = input.jwtSecret;
   return secret;
+}
+
+/** The admin token of `runwire report` when `--token` is not given: `RUNWIRE_TOKEN`. */
+export function reportTokenFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const token = env.RUNWIRE_TOKEN;
+  return token === undefined || token === '' ? undefined : token;
 }

@@ -7,6 +7,7 @@ import type { ServerMetrics } from '../http/server-metrics.js';
 import type { ConnectionId } from '../ids.js';
 import type { Logger } from '../logger.js';
 import { toErrorFrame } from '../protocol/error-frame.js';
+import type { QualityAlertFrame } from '../protocol/quality-frames.js';
 import type { RunEvent } from '../protocol/run-events.js';
 import type { ConnectionEstablishedFrame, ReplyFrame } from '../protocol/server-frames.js';
 import type { MessageRouter } from '../routing/message-router.js';
@@ -132,7 +133,7 @@ export class ClientConnection {
    * Queues one frame on the socket (ws keeps frames in order). A client whose send buffer passes the cap is closed
    * with 1013 instead of growing memory; it resumes from its last seq. Returns `false` when the frame was not sent.
    */
-  send(frame: RunEvent | ReplyFrame | ConnectionEstablishedFrame): boolean {
+  send(frame: RunEvent | ReplyFrame | ConnectionEstablishedFrame | QualityAlertFrame): boolean {
     if (!this.isOpen) return false;
     if (this.#socket.bufferedAmount > this.#limits.maxBufferedBytes) {
       this.close(CLOSE.overloaded, 'Send buffer full; reconnect and resume from your last seq');
@@ -198,7 +199,15 @@ export class ClientConnection {
     this.#closed = true;
     this.#expiry?.cancel();
     this.stream.close();
+    this.#socketClosed = true;
+    const listeners = [...this.#closeListeners];
+    this.#closeListeners.clear();
+    for (const listener of listeners) listener();
   }
+
+  /** What ends with this connection (alert subscriptions); run once by `markClosed`. */
+  readonly #closeListeners = new Set<() => void>();
+  #socketClosed = false;
 
   #expire(): void {
     if (this.#clock.now() < this.#expiresAt) {
@@ -245,6 +254,11 @@ export class ClientConnection {
 
   readonly #session = {
     resume: (after: number, requestId: string | undefined): Promise<void> => this.stream.resume(after, requestId),
+    push: (frame: QualityAlertFrame): boolean => this.isOpen && this.send(frame),
+    onClose: (listener: () => void): void => {
+      if (this.#socketClosed) listener();
+      else this.#closeListeners.add(listener);
+    },
   };
 
   #reply(frame: ReplyFrame, now: number): void {

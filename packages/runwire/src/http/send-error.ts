@@ -13,6 +13,7 @@ export const HTTP_STATUS_OF: Record<WireErrorCode, number> = {
   rate_limited: 429,
   unauthenticated: 401,
   origin_not_allowed: 403,
+  forbidden: 403,
   internal: 500,
 };
 

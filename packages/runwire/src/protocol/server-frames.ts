@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { requestIdSchema, runStatusSchema } from './inbound-frames.js';
+import type { ContentValidationResultFrame, QualityMetricsFrame, QualityReportFrame } from './quality-frames.js';
 
 const idField = { id: requestIdSchema.optional() };
 
@@ -74,4 +75,14 @@ export type ResumedFrame = z.infer<typeof resumedFrameSchema>;
 export type ResyncRequiredFrame = z.infer<typeof resyncRequiredFrameSchema>;
 
 /** A direct reply to a request (never carries `seq`). */
-export type ReplyFrame = AckFrame | ErrorFrame | RunFrame | RunsFrame | PongFrame | ResumedFrame | ResyncRequiredFrame;
+export type ReplyFrame =
+  | AckFrame
+  | ErrorFrame
+  | RunFrame
+  | RunsFrame
+  | PongFrame
+  | ResumedFrame
+  | ResyncRequiredFrame
+  | QualityMetricsFrame
+  | ContentValidationResultFrame
+  | QualityReportFrame;

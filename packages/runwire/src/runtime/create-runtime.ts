@@ -13,11 +13,13 @@ import type { RunScheduler } from '../runs/run-scheduler.js';
 import type { RunService } from '../runs/run-service.js';
 import type { Bus } from '../stores/bus.js';
 import type { EventLog, EventRetention } from '../stores/event-log.js';
+import { dayOf } from '../stores/quality-rollups.js';
 import type { RunStore } from '../stores/run-store.js';
 import type { Stores } from '../stores/stores.js';
 import { type AgentExecutionTracker, constructExecutionTracker } from '../tracker/execution-tracker.js';
 import { isTerminal } from '../tracker/run-status.js';
 import type { UserExecutionScope } from '../tracker/user-execution-scope.js';
+import { buildQuality, type QualityParts } from './build-quality.js';
 import { buildRegistries } from './build-registries.js';
 import { buildRouter } from './build-router.js';
 import { buildRunPath, type RunPath } from './build-run-path.js';
@@ -48,6 +50,8 @@ export interface Runtime {
   readonly publisher: EventPublisher;
   readonly logger: Logger;
   readonly eventRetention: EventRetention;
+  /** Quality rollups (per day, merged across nodes), the recorder that writes each run's end, alert subscriptions. */
+  readonly quality: QualityParts;
   /** Same contract as the global `getExecutionTracker`, for this runtime. */
   getExecutionTracker(): AgentExecutionTracker;
   getExecutionTracker(options: { userId: string }): UserExecutionScope;
@@ -75,7 +79,8 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const registries = buildRegistries(settings);
   const path = buildRunPath(settings, tracker, stores, registries);
   const router = buildRouter(path.service, clock, logger);
-  const lifetime = new RuntimeLifetime(settings, tracker, stores, path);
+  const quality = buildQuality(settings, tracker, stores, path, router);
+  const lifetime = new RuntimeLifetime(settings, tracker, stores, path, quality);
 
   function getExecutionTracker(): AgentExecutionTracker;
   function getExecutionTracker(opts: { userId: string }): UserExecutionScope;
@@ -100,6 +105,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     publisher: path.publisher,
     logger,
     eventRetention: settings.eventRetention,
+    quality,
     getExecutionTracker,
     start: () => lifetime.start(),
     health: () => lifetime.health(),
@@ -113,16 +119,24 @@ class RuntimeLifetime {
   readonly #tracker: AgentExecutionTracker;
   readonly #stores: Stores;
   readonly #path: RunPath;
+  readonly #quality: QualityParts;
   #started: Promise<void> | undefined;
   #closed: Promise<void> | undefined;
   #retentionTimer: Timer | undefined;
   #controlSubscription: { unsubscribe(): Promise<void> } | undefined;
 
-  constructor(settings: RuntimeSettings, tracker: AgentExecutionTracker, stores: Stores, path: RunPath) {
+  constructor(
+    settings: RuntimeSettings,
+    tracker: AgentExecutionTracker,
+    stores: Stores,
+    path: RunPath,
+    quality: QualityParts,
+  ) {
     this.#settings = settings;
     this.#tracker = tracker;
     this.#stores = stores;
     this.#path = path;
+    this.#quality = quality;
   }
 
   /** Recovers runs left by a previous process and starts the timers. Idempotent. */
@@ -142,9 +156,11 @@ class RuntimeLifetime {
       this.#path.cluster?.reaper.start();
       this.#retentionTimer = clock.setInterval(() => {
         const now = clock.now();
-        Promise.all([stores.events.prune(now), stores.runs.prune(now - runRetentionMs)]).catch((error: unknown) =>
-          logger.error({ err: error }, 'retention failed'),
-        );
+        Promise.all([
+          stores.events.prune(now),
+          stores.runs.prune(now - runRetentionMs),
+          this.#quality.rollups.prune(dayOf(now - this.#settings.quality.retentionMs)),
+        ]).catch((error: unknown) => logger.error({ err: error }, 'retention failed'));
       }, DEFAULTS.retentionIntervalMs);
     })();
     return this.#started;
@@ -180,12 +196,14 @@ class RuntimeLifetime {
         (await within(clock, writer.flush(), SHUTDOWN_FLUSH_MS));
       if (!flushed)
         logger.error({ waitedMs: SHUTDOWN_FLUSH_MS }, 'store did not accept the last writes before shutdown');
+      await within(clock, this.#quality.recorder.close(), SHUTDOWN_FLUSH_MS);
       lifecycle.close();
       runner.close();
       writer.close();
       await this.#stores.bus.close();
       await this.#stores.events.close();
       await this.#stores.runs.close();
+      await this.#quality.rollups.close();
     })();
     return this.#closed;
   }

@@ -3,8 +3,10 @@ import type { ToolDefinition } from '../agents/tool.js';
 import { type Clock, systemClock } from '../clock.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { type DurationInput, toMs } from '../duration.js';
+import { ConfigError } from '../errors.js';
 import { newNodeId } from '../ids.js';
 import { type Logger, silentLogger } from '../logger.js';
+import type { AlertThresholds } from '../quality/quality-alerts.js';
 import { DEFAULT_SCHEDULER_LIMITS, type SchedulerLimits } from '../runs/run-scheduler.js';
 import type { EventRetention } from '../stores/event-log.js';
 import { memoryStores } from '../stores/memory/memory-stores.js';
@@ -53,6 +55,15 @@ export interface RuntimeOptions {
   /** At start, end the non-terminal runs found in the store as `dead` (`node_restarted`). @default true */
   readonly recoverOnStart?: boolean;
   readonly logger?: Logger;
+  /** Quality rollups and alerts. */
+  readonly quality?: {
+    /** How long per-day rollups are kept. @default '90d' */
+    readonly retention?: DurationInput;
+    /** Runs of one agent (per user) a failure-rate alert is judged on. @default 10 */
+    readonly alertWindowRuns?: number;
+    /** Share of failed, timed-out and dead runs over the window (0 to 1) that raises an alert. @default 0.5 */
+    readonly alertFailureRate?: number;
+  };
 }
 
 /** `RuntimeOptions` compiled: defaults applied (from `config/defaults.ts`), every duration in milliseconds. */
@@ -73,6 +84,7 @@ export interface RuntimeSettings {
   readonly builtins: boolean;
   readonly agents: readonly AgentDefinition[];
   readonly tools: readonly ToolDefinition[];
+  readonly quality: { readonly retentionMs: number; readonly alerts: AlertThresholds };
 }
 
 /** Applies the defaults and compiles every duration. @throws ConfigError naming the option with a bad value. */
@@ -105,5 +117,27 @@ export function compileRuntimeOptions(options: RuntimeOptions): RuntimeSettings 
     builtins: options.builtins ?? true,
     agents: options.agents ?? [],
     tools: options.tools ?? [],
+    quality: {
+      retentionMs: toMs(options.quality?.retention ?? DEFAULTS.qualityRetentionMs, 'quality.retention'),
+      alerts: {
+        windowRuns: wholeNumber(
+          options.quality?.alertWindowRuns ?? DEFAULTS.alertWindowRuns,
+          'quality.alertWindowRuns',
+        ),
+        failureRate: share(options.quality?.alertFailureRate ?? DEFAULTS.alertFailurePercent / 100),
+      },
+    },
   };
+}
+
+function wholeNumber(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name} must be a whole number ≥ 1, got ${value}`);
+  return value;
+}
+
+function share(value: number): number {
+  if (!(value > 0 && value <= 1)) {
+    throw new ConfigError(`quality.alertFailureRate must be above 0 and at most 1, got ${value}`);
+  }
+  return value;
 }

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Bus } from './bus.js';
 import type { EventLog, EventRetention } from './event-log.js';
+import type { QualityRollups } from './quality-rollups.js';
 import type { RunLeases } from './run-leases.js';
 import type { RunStore } from './run-store.js';
 
@@ -9,6 +10,8 @@ export interface Stores {
   readonly runs: RunStore;
   readonly events: EventLog;
   readonly bus: Bus;
+  /** Per-day quality rollups beside the runs; absent (a custom factory): the runtime keeps them in memory. */
+  readonly rollups?: QualityRollups;
   /**
    * Run leases, for stores shared by many nodes (Redis): with them each node leases its runs and ends the runs of
    * nodes that died (`leaseTtl`). Single-node stores leave it out.

@@ -3,11 +3,20 @@ import { after, before, describe, it } from 'node:test';
 import { mintToken } from '../../src/auth/mint-token.js';
 import { compileServerConfig } from '../../src/config/server-config.js';
 import type { Logger } from '../../src/logger.js';
-import { validateContentFrameSchema } from '../../src/protocol/inbound-frames.js';
 import { type RunwireServer, startServer } from '../../src/server.js';
 import { memoryStores } from '../../src/stores/memory/memory-stores.js';
+import type { QualityRollups } from '../../src/stores/quality-rollups.js';
 import { TEST_SECRET } from '../helpers/server-process.js';
 import { TestClient } from '../helpers/ws-client.js';
+
+const faultyRollups: QualityRollups = {
+  add: async () => undefined,
+  read: async () => {
+    throw new Error('a bug in a handler');
+  },
+  prune: async () => 0,
+  close: async () => undefined,
+};
 
 describe('a handler that faults', () => {
   let server: RunwireServer;
@@ -24,13 +33,11 @@ describe('a handler that faults', () => {
     server = await startServer({
       config: compileServerConfig([{ host: '127.0.0.1', port: 0, store: 'memory', jwtSecret: TEST_SECRET }]),
       logger,
-      stores: memoryStores,
+      // Rollups whose reads always throw: get_quality_metrics then faults, a stand-in for a server bug a client can
+      // repeat (every frame type has a handler, so none can be registered with a faulty one).
+      stores: (env) => ({ ...memoryStores(env), rollups: faultyRollups }),
     });
     wsUrl = `${server.url.replace(/^http/, 'ws')}/ws`;
-    // A frame type without a handler gets one that always throws: a stand-in for a server bug a client can repeat.
-    server.runtime.router.register('validate_content', validateContentFrameSchema, () => {
-      throw new Error('a bug in a handler');
-    });
   });
   after(() => server.close(0));
 
@@ -39,9 +46,9 @@ describe('a handler that faults', () => {
       wsUrl,
       await mintToken({ secret: TEST_SECRET, userId: 'mallory', ttlMs: 60_000 }),
     );
-    const first = await client.request({ type: 'validate_content', content: 'x' });
+    const first = await client.request({ type: 'get_quality_metrics' });
     assert.deepEqual(first, { type: 'error', id: first.id, code: 'internal', message: 'Internal server error' });
-    for (let i = 1; i < 100; i++) client.send({ type: 'validate_content', content: 'x' });
+    for (let i = 1; i < 100; i++) client.send({ type: 'get_quality_metrics' });
     assert.equal(await client.waitForClose(), 1008);
     assert.equal(client.closeReason, 'Too many bad frames');
     assert.equal(client.frames.filter((f) => f.code === 'internal').length, 100);

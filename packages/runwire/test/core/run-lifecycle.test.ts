@@ -446,13 +446,17 @@ describe('the message router', () => {
       details: { known: h.runtime.router.types() },
     });
     assert.deepEqual(h.runtime.router.types(), [
+      'generate_quality_report',
+      'get_quality_metrics',
       'get_run',
       'list_runs',
       'ping',
       'resume',
       'start_agent',
       'stop_agent',
+      'subscribe_quality_alerts',
       'user_message',
+      'validate_content',
     ]);
   });
 

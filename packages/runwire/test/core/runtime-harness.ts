@@ -139,6 +139,8 @@ export async function startHarness(
       context,
       session: {
         resume: () => Promise.reject(new Error('resume is not part of the core tests')),
+        push: () => false,
+        onClose: () => undefined,
       },
     };
   };

@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
 import type { z } from 'zod';
+import {
+  contentValidationResultFrameSchema,
+  qualityAlertFrameSchema,
+  qualityMetricsFrameSchema,
+  qualityReportFrameSchema,
+} from '../../src/protocol/quality-frames.js';
 import { type RunEvent, runEventSchema } from '../../src/protocol/run-events.js';
 import {
   ackFrameSchema,
@@ -23,6 +29,10 @@ const SERVER_FRAME_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   pong: pongFrameSchema,
   resumed: resumedFrameSchema,
   resync_required: resyncRequiredFrameSchema,
+  quality_metrics: qualityMetricsFrameSchema,
+  quality_alert: qualityAlertFrameSchema,
+  content_validation_result: contentValidationResultFrameSchema,
+  quality_report: qualityReportFrameSchema,
 };
 
 /** Whether a frame is a run event (it carries a `seq`). */

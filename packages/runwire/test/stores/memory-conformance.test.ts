@@ -1,6 +1,8 @@
 import { MemoryEventLog } from '../../src/stores/memory/memory-event-log.js';
+import { MemoryQualityRollups } from '../../src/stores/memory/memory-quality-rollups.js';
 import { MemoryRunStore } from '../../src/stores/memory/memory-run-store.js';
 import { eventLogConformance } from '../conformance/event-log.suite.js';
+import { qualityRollupsConformance } from '../conformance/quality-rollups.suite.js';
 import { runStoreConformance } from '../conformance/run-store.suite.js';
 
 runStoreConformance('memory', async () => {
@@ -11,4 +13,9 @@ runStoreConformance('memory', async () => {
 eventLogConformance('memory', async ({ clock, retention }) => {
   const log = new MemoryEventLog(clock, retention);
   return { log, cleanup: () => log.close() };
+});
+
+qualityRollupsConformance('memory', async () => {
+  const store = new MemoryQualityRollups();
+  return { store, cleanup: () => store.close() };
 });

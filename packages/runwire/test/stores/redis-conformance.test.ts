@@ -1,10 +1,13 @@
 import { FakeClock } from '../../src/clock.js';
 import type { EventLog } from '../../src/stores/event-log.js';
+import type { QualityRollups } from '../../src/stores/quality-rollups.js';
 import { RedisConnection } from '../../src/stores/redis/redis-connection.js';
 import { RedisEventLog } from '../../src/stores/redis/redis-event-log.js';
+import { RedisQualityRollups } from '../../src/stores/redis/redis-quality-rollups.js';
 import { RedisRunStore } from '../../src/stores/redis/redis-run-store.js';
 import type { RunStore } from '../../src/stores/run-store.js';
 import { eventLogConformance } from '../conformance/event-log.suite.js';
+import { qualityRollupsConformance } from '../conformance/quality-rollups.suite.js';
 import { runStoreConformance } from '../conformance/run-store.suite.js';
 import { deleteKeys, randomPrefix, SHARED_REDIS_URL } from './redis-test-server.js';
 
@@ -47,6 +50,29 @@ eventLogConformance('redis', async ({ clock, retention }) => {
     },
     async cleanup() {
       await log.close();
+      await deleteKeys(SHARED_REDIS_URL, prefix);
+    },
+  };
+});
+
+// `another` is a second node's store on the same keys: its counters and this one's merge.
+qualityRollupsConformance('redis', async () => {
+  const prefix = randomPrefix();
+  let store: QualityRollups = new RedisQualityRollups(connect(prefix));
+  return {
+    get store() {
+      return store;
+    },
+    async reopen() {
+      await store.close();
+      store = new RedisQualityRollups(connect(prefix));
+      return store;
+    },
+    async another() {
+      return new RedisQualityRollups(connect(prefix));
+    },
+    async cleanup() {
+      await store.close();
       await deleteKeys(SHARED_REDIS_URL, prefix);
     },
   };

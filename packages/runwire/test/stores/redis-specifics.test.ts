@@ -599,6 +599,7 @@ describe('Redis stores across a Redis restart (private redis-server)', () => {
       await stores.bus.close();
       await stores.events.close();
       await stores.runs.close();
+      await stores.rollups.close();
     }
     assert.equal(stores.connection.writes.status, 'end');
   });

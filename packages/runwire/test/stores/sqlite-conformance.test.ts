@@ -2,11 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventLog } from '../../src/stores/event-log.js';
+import type { QualityRollups } from '../../src/stores/quality-rollups.js';
 import type { RunStore } from '../../src/stores/run-store.js';
 import { SqliteDatabase } from '../../src/stores/sqlite/sqlite-database.js';
 import { SqliteEventLog } from '../../src/stores/sqlite/sqlite-event-log.js';
+import { SqliteQualityRollups } from '../../src/stores/sqlite/sqlite-quality-rollups.js';
 import { SqliteRunStore } from '../../src/stores/sqlite/sqlite-run-store.js';
 import { eventLogConformance } from '../conformance/event-log.suite.js';
+import { qualityRollupsConformance } from '../conformance/quality-rollups.suite.js';
 import { runStoreConformance } from '../conformance/run-store.suite.js';
 
 /** A database file in a fresh temporary directory; `remove()` deletes the directory. */
@@ -48,6 +51,25 @@ eventLogConformance('sqlite', async ({ clock, retention }) => {
     },
     async cleanup() {
       await log.close();
+      temp.remove();
+    },
+  };
+});
+
+qualityRollupsConformance('sqlite', async () => {
+  const temp = tempDatabaseFile();
+  let store: QualityRollups = new SqliteQualityRollups(SqliteDatabase.open({ file: temp.file }));
+  return {
+    get store() {
+      return store;
+    },
+    async reopen() {
+      await store.close();
+      store = new SqliteQualityRollups(SqliteDatabase.open({ file: temp.file }));
+      return store;
+    },
+    async cleanup() {
+      await store.close();
       temp.remove();
     },
   };

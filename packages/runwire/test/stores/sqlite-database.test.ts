@@ -206,6 +206,8 @@ describe('SqliteDatabase', () => {
       assert.deepEqual(await stores.health?.(), { store: true }, 'the run store still uses the file');
       assert.equal((await stores.runs.get('run_1'))?.runId, 'run_1');
       await stores.runs.close();
+      assert.deepEqual(await stores.health?.(), { store: true }, 'the quality rollups still use the file');
+      await stores.rollups?.close();
       assert.deepEqual(await stores.health?.(), { store: false });
       await stores.bus.close();
     });
@@ -217,6 +219,7 @@ describe('SqliteDatabase', () => {
         const stores = sqliteStores({ clock });
         await stores.events.close();
         await stores.runs.close();
+        await stores.rollups?.close();
         assert.ok(existsSync(join(dir, '.runwire', 'runwire.db')));
       } finally {
         process.chdir(cwd);

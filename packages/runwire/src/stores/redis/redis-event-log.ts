@@ -5,6 +5,7 @@ import { type RunEvent, TERMINAL_EVENT_TYPES, type UnsequencedRunEvent } from '.
 import { DEFAULT_EVENT_RETENTION, type EventLog, type EventRetention, type LogBounds } from '../event-log.js';
 import type { PubSubMode } from './pubsub-mode.js';
 import type { RedisConnection } from './redis-connection.js';
+import { escapeGlob } from './redis-keys.js';
 import type { ScriptedRedis } from './redis-scripts.js';
 
 /** Options of a `RedisEventLog`. */
@@ -199,9 +200,4 @@ function parseEntry(fields: string[]): RunEvent {
 
 function seqOfId(id: string): number {
   return Number(id.slice(0, id.indexOf('-')));
-}
-
-/** Escapes the glob characters of SCAN MATCH. */
-function escapeGlob(text: string): string {
-  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }

@@ -24,6 +24,8 @@ export const DEFAULT_REDIS_PREFIX = DEFAULTS.redisPrefix;
  * | `P:u:{userId}:stream` | stream | the user's events, entry id `<seq>-0`, fields `e` (JSON), `t` (append ms), `r` (run id), `w` (writer tag) |
  * | `P:u:{userId}:writers` | hash | writer id → number of its last append (to recognise a resent append) |
  * | `P:u:{userId}:closed` | zset | runs whose terminal event is logged, scored by its seq (nothing more is appended for them) |
+ * | `P:q:<day>:all` | hash | the day's quality counters of every user and the server-wide ones, field `agent␟outcome␟metric` |
+ * | `P:q:<day>:u:{userId}` | hash | the same counters of one user |
  *
  * Channels: `P:u:{userId}` (the user's events, JSON), `P:n:{nodeId}` (control messages for one node).
  * `prune` of the log finds the streams with SCAN (`P:u:*:stream`), so no global key is touched on append.
@@ -94,6 +96,11 @@ export class RedisKeys {
     return `${this.#user(userId)}:closed`;
   }
 
+  /** A day's quality counters: of one user, or (no user) of everyone and the server-wide ones. */
+  qualityDay(day: string, userId?: string): string {
+    return userId === undefined ? `${this.prefix}q:${day}:all` : `${this.prefix}q:${day}:u:{${userId}}`;
+  }
+
   /** The channel of a user's events. */
   userChannel(userId: string): string {
     return this.#user(userId);
@@ -117,4 +124,9 @@ export function runIndexMember(record: { createdAt: number; runId: string }): st
 /** The run id of an index member. */
 export function runIdOfIndexMember(member: string): string {
   return member.slice(17);
+}
+
+/** Escapes the glob characters of SCAN MATCH. */
+export function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }

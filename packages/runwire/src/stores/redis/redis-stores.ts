@@ -5,6 +5,7 @@ import type { PubSubPreference } from './pubsub-mode.js';
 import { RedisBus } from './redis-bus.js';
 import { RedisConnection, type RedisConnectionOptions } from './redis-connection.js';
 import { RedisEventLog } from './redis-event-log.js';
+import { RedisQualityRollups } from './redis-quality-rollups.js';
 import { RedisRunStore } from './redis-run-store.js';
 
 /** Options of `redisStores`. */
@@ -28,6 +29,7 @@ export interface RedisStores extends Stores {
   readonly runs: RedisRunStore;
   readonly events: RedisEventLog;
   readonly bus: RedisBus;
+  readonly rollups: RedisQualityRollups;
   /** The run store, which also holds the cluster's run leases. */
   readonly leases: RedisRunStore;
   readonly connection: RedisConnection;
@@ -55,10 +57,12 @@ export function redisStores(options: RedisStoresOptions): RedisStores {
   const runs = new RedisRunStore({ connection, clock: options.clock });
   const events = new RedisEventLog({ connection, clock: options.clock, retention: options.retention, publish: true });
   const bus = new RedisBus({ connection, deliveredByLog: true });
+  const rollups = new RedisQualityRollups(connection);
   return {
     runs,
     events,
     bus,
+    rollups,
     leases: runs,
     connection,
     async health() {

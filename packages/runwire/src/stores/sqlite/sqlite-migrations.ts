@@ -65,6 +65,24 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    description: 'per-day quality rollups (run outcomes, latency histograms, tool calls, server-wide counters)',
+    sql: `
+      -- One counter per (day, user, agent, outcome, metric); user_id '' holds the server-wide counters. Counters only
+      -- grow (UPSERT adds), so the rows of several writers merge by addition.
+      CREATE TABLE quality_rollups (
+        day TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        agent TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        metric TEXT NOT NULL,
+        value INTEGER NOT NULL,
+        PRIMARY KEY (day, user_id, agent, outcome, metric)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX quality_rollups_by_user ON quality_rollups (user_id, day);
+    `,
+  },
 ];
 
 /**

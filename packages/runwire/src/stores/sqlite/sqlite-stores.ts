@@ -5,6 +5,7 @@ import { InProcessBus } from '../memory/in-process-bus.js';
 import type { Stores } from '../stores.js';
 import { SqliteDatabase, type SqliteDatabaseOptions } from './sqlite-database.js';
 import { SqliteEventLog } from './sqlite-event-log.js';
+import { SqliteQualityRollups } from './sqlite-quality-rollups.js';
 import { SqliteRunStore } from './sqlite-run-store.js';
 
 /** Where `runwire serve` keeps its database unless told otherwise (`--db`). */
@@ -22,7 +23,7 @@ export interface SqliteStoresOptions extends Omit<SqliteDatabaseOptions, 'file'>
 }
 
 /**
- * The embedded durable stores: run records and event logs in one SQLite file, and an in-process bus (one node).
+ * The embedded durable stores: run records, event logs and quality rollups in one SQLite file, and an in-process bus (one node).
  * @throws StoreOpenError when the file is corrupt, foreign, newer than this Runwire, or cannot be written.
  * @example
  * const runtime = createRuntime({ stores: (env) => sqliteStores({ ...env, file: './data/runwire.db' }) });
@@ -38,6 +39,7 @@ export function sqliteStores(options: SqliteStoresOptions): Stores {
     runs: new SqliteRunStore(db),
     events: new SqliteEventLog(db, options.clock, options.retention ?? DEFAULT_EVENT_RETENTION),
     bus: new InProcessBus(),
+    rollups: new SqliteQualityRollups(db),
     health: async () => ({ store: db.check() }),
   };
 }
