@@ -59,8 +59,9 @@ function conceptCopies(context: RuleContext, copies: readonly Copy[]): Copy[][] 
   const named = copies.filter((copy) => copy.declaration.kind !== 'function');
   if (named.length >= 2 && named.some((copy) => isExported(context, copy))) sets.push(named);
   const byShape = new Map<string, Copy[]>();
-  for (const copy of copies) {
-    if (copy.declaration.kind !== 'function') continue;
+  const functions = copies.filter((copy) => copy.declaration.kind === 'function');
+  if (functions.length < 2) return sets;
+  for (const copy of functions) {
     const shape = context.shapes.get(copy.declaration);
     if (shape === undefined || shape.nodes < MIN_SAME_NAME_NODES) continue; // not shared, or trivial
     // Only its own bindings renamed (`date` building a ZodDate and `date` building a ZodMiniDate are two concepts),
@@ -89,6 +90,24 @@ function isExported(context: RuleContext, copy: Copy): boolean {
  * global (`Math`).
  */
 function freeNameOrigin(context: RuleContext, file: string, name: string): string {
+  let memo = ORIGINS.get(context.files);
+  if (memo === undefined) {
+    memo = new Map();
+    ORIGINS.set(context.files, memo);
+  }
+  const key = `${file}\0${name}`;
+  let origin = memo.get(key);
+  if (origin === undefined) {
+    origin = resolveOrigin(context, file, name);
+    memo.set(key, origin);
+  }
+  return origin;
+}
+
+/** {@link freeNameOrigin}s of one check (per context), by file and name: many copies share their modules. */
+const ORIGINS = new WeakMap<RuleContext['files'], Map<string, string>>();
+
+function resolveOrigin(context: RuleContext, file: string, name: string): string {
   const { origin } = context.graph.resolveLocal(file, name, new Set());
   switch (origin.kind) {
     case 'declaration':
