@@ -80,9 +80,18 @@ function conceptCopies(context: RuleContext, copies: readonly Copy[]): Copy[][] 
 /** Exported where declared, or later by name: `export { X }`, `module.exports = { X }`, `exports.X = X`. */
 function isExported(context: RuleContext, copy: Copy): boolean {
   if (copy.declaration.exported) return true;
-  const { name } = copy.declaration;
-  return (context.files.get(copy.file)?.exports ?? []).some((entry) => entry.form === 'local' && entry.local === name);
+  const facts = context.files.get(copy.file);
+  if (facts === undefined) return false;
+  let names = EXPORTED_LOCALS.get(facts);
+  if (names === undefined) {
+    names = new Set(facts.exports.flatMap((entry) => (entry.form === 'local' && entry.local ? [entry.local] : [])));
+    EXPORTED_LOCALS.set(facts, names);
+  }
+  return names.has(copy.declaration.name);
 }
+
+/** The local names each file exports by name, computed once per file's facts (a file may export hundreds). */
+const EXPORTED_LOCALS = new WeakMap<object, ReadonlySet<string>>();
 
 /**
  * What a name a function uses from outside denotes in its module: a declaration, a namespace or a package's export
