@@ -70,6 +70,8 @@ export class Checker {
   readonly #pool: FactsWorkerPool;
   readonly #shapes: ShapeComparer;
   #states = new Map<string, FileState>();
+  /** Report paths already computed: rules ask for the same files' paths many times per check. */
+  readonly #relativePaths = new Map<string, string>();
   #poolFailed = false;
   #cacheDirty = false;
   #checks = 0;
@@ -224,7 +226,12 @@ export class Checker {
 
   /** The path of `file` relative to the root, with `/`, as reports and fingerprints use it. */
   relative(file: string): string {
-    return toPosix(relative(this.#root, file));
+    let path = this.#relativePaths.get(file);
+    if (path === undefined) {
+      path = toPosix(relative(this.#root, file));
+      this.#relativePaths.set(file, path);
+    }
+    return path;
   }
 
   /** Saves the facts cache if it changed, and stops the worker pool. Idempotent. */

@@ -72,11 +72,12 @@ export function orderCopies(context: RuleContext, name: string, copies: readonly
 }
 
 /** The imports of each imported name across the checked files, built once per check (per context). */
-const IMPORTS_BY_NAME = new WeakMap<RuleContext['files'], Map<string, { file: string; local: string }[]>>();
+const IMPORTS_BY_NAME = new WeakMap<RuleContext['files'], Map<string, { file: string; source: string }[]>>();
 
 /**
- * How many named or default imports across the checked files resolve to the declaration `name` of `file`. Only
- * the imports of that name are resolved (through re-exports and aliases): most names never need counting.
+ * How many modules import the declaration `name` of `file` directly (`import { name } from './file.js'`,
+ * `const { name } = require('./file')`). Imports through a re-export are not followed: resolving every import of
+ * a much-copied name on each check cost a watch re-check more than the choice of a copy is worth.
  */
 function importCount(context: RuleContext, file: string, name: string): number {
   let byName = IMPORTS_BY_NAME.get(context.files);
@@ -87,16 +88,14 @@ function importCount(context: RuleContext, file: string, name: string): number {
         if (binding.imported === '*') continue;
         const list = byName.get(binding.imported) ?? [];
         byName.set(binding.imported, list);
-        list.push({ file: importer, local: binding.local });
+        list.push({ file: importer, source: binding.source });
       }
     }
     IMPORTS_BY_NAME.set(context.files, byName);
   }
   let count = 0;
   for (const binding of byName.get(name) ?? []) {
-    if (binding.file === file) continue;
-    const { origin } = context.graph.resolveLocal(binding.file, binding.local, new Set());
-    if (origin.kind === 'declaration' && origin.file === file && origin.declaration.name === name) count++;
+    if (binding.file !== file && context.graph.target(binding.file, binding.source) === file) count++;
   }
   return count;
 }

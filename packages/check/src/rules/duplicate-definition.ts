@@ -59,8 +59,9 @@ function conceptCopies(context: RuleContext, copies: readonly Copy[]): Copy[][] 
   const named = copies.filter((copy) => copy.declaration.kind !== 'function');
   if (named.length >= 2 && named.some((copy) => isExported(context, copy))) sets.push(named);
   const byShape = new Map<string, Copy[]>();
-  for (const copy of copies) {
-    if (copy.declaration.kind !== 'function') continue;
+  const functions = copies.filter((copy) => copy.declaration.kind === 'function');
+  if (functions.length < 2) return sets;
+  for (const copy of functions) {
     const shape = context.shapes.get(copy.declaration);
     if (shape === undefined || shape.nodes < MIN_SAME_NAME_NODES) continue; // not shared, or trivial
     // Only its own bindings renamed (`date` building a ZodDate and `date` building a ZodMiniDate are two concepts),
@@ -79,9 +80,18 @@ function conceptCopies(context: RuleContext, copies: readonly Copy[]): Copy[][] 
 /** Exported where declared, or later by name: `export { X }`, `module.exports = { X }`, `exports.X = X`. */
 function isExported(context: RuleContext, copy: Copy): boolean {
   if (copy.declaration.exported) return true;
-  const { name } = copy.declaration;
-  return (context.files.get(copy.file)?.exports ?? []).some((entry) => entry.form === 'local' && entry.local === name);
+  const facts = context.files.get(copy.file);
+  if (facts === undefined) return false;
+  let names = EXPORTED_LOCALS.get(facts);
+  if (names === undefined) {
+    names = new Set(facts.exports.flatMap((entry) => (entry.form === 'local' && entry.local ? [entry.local] : [])));
+    EXPORTED_LOCALS.set(facts, names);
+  }
+  return names.has(copy.declaration.name);
 }
+
+/** The local names each file exports by name, computed once per file's facts (a file may export hundreds). */
+const EXPORTED_LOCALS = new WeakMap<object, ReadonlySet<string>>();
 
 /**
  * What a name a function uses from outside denotes in its module: a declaration, a namespace or a package's export
@@ -89,6 +99,24 @@ function isExported(context: RuleContext, copy: Copy): boolean {
  * global (`Math`).
  */
 function freeNameOrigin(context: RuleContext, file: string, name: string): string {
+  let memo = ORIGINS.get(context.files);
+  if (memo === undefined) {
+    memo = new Map();
+    ORIGINS.set(context.files, memo);
+  }
+  const key = `${file}\0${name}`;
+  let origin = memo.get(key);
+  if (origin === undefined) {
+    origin = resolveOrigin(context, file, name);
+    memo.set(key, origin);
+  }
+  return origin;
+}
+
+/** {@link freeNameOrigin}s of one check (per context), by file and name: many copies share their modules. */
+const ORIGINS = new WeakMap<RuleContext['files'], Map<string, string>>();
+
+function resolveOrigin(context: RuleContext, file: string, name: string): string {
   const { origin } = context.graph.resolveLocal(file, name, new Set());
   switch (origin.kind) {
     case 'declaration':
