@@ -15,6 +15,7 @@ import type {
   RunEvent,
   RunFrame,
   RunSnapshotFrame,
+  RunStatus,
   RunsFrame,
 } from 'runwire';
 
@@ -28,14 +29,12 @@ export type {
   RunEvent,
   RunFrame,
   RunSnapshotFrame,
+  RunStatus,
   RunsFrame,
 };
 
 /** A run event of one type. */
 export type RunEventOf<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
-
-/** The run states a snapshot can carry. */
-export type RunStatus = RunSnapshotFrame['status'];
 
 /** One thread in `threads` (PROTOCOL.md §9). */
 export interface ThreadSummary {

@@ -61,7 +61,7 @@ export type {
   RunSnapshotFrame,
   RunsFrame,
 } from './protocol/server-frames.js';
-export type { ContentInput, ContentRule, RuleFinding } from './quality/content-rules.js';
+export type { ContentInput, ContentRule, ContentRuleMatch } from './quality/content-rules.js';
 export { CONTENT_RULES } from './quality/content-rules.js';
 export type { ContentValidation } from './quality/content-validator.js';
 export { validateContent } from './quality/content-validator.js';
@@ -91,7 +91,7 @@ export type { RunPage, RunQuery, RunStore } from './stores/run-store.js';
 export type { Stores, StoresEnv, StoresFactory } from './stores/stores.js';
 export type { RunChange, TrackerStats } from './tracker/execution-tracker.js';
 export { AgentExecutionTracker } from './tracker/execution-tracker.js';
-export type { RunError, RunRecord, RunSnapshot } from './tracker/run-record.js';
+export type { RunFailure, RunRecord, RunSnapshot } from './tracker/run-record.js';
 export type { CancelReason, RunStatus } from './tracker/run-status.js';
 export { isTerminal, RUN_STATUSES, RUN_TRANSITIONS } from './tracker/run-status.js';
 export type { ScopedCreateExecutionInput } from './tracker/user-execution-scope.js';

@@ -8,7 +8,7 @@ import { ConfigError, InvalidArgumentError } from '../errors.js';
 import { REPORT_OUTPUT_FORMATS, type ReportOutputFormat, renderReport } from '../quality/render-report.js';
 import { type ReportCheck, type ServerReport, serverReportSchema } from '../quality/report-schema.js';
 
-interface ReportOptions {
+interface ReportCommandOptions {
   url: string;
   token?: string;
   since: string;
@@ -37,7 +37,7 @@ export function registerReportCommand(program: Command): void {
       '\nAdmins: tokens with the claim "runwire:admin": true (runwire token --admin), or users in --admin-users.\n' +
         'Example:\n  RUNWIRE_TOKEN=$(runwire token --user ops --admin) runwire report --check src --format html --out report.html\n',
     )
-    .action(async (opts: ReportOptions) => {
+    .action(async (opts: ReportCommandOptions) => {
       const token = opts.token ?? reportTokenFromEnv();
       if (token === undefined) throw new ConfigError('No admin token: pass --token or set RUNWIRE_TOKEN');
       toMs(opts.since, '--since');

@@ -5,8 +5,8 @@ export interface ContentInput {
   readonly strict: boolean;
 }
 
-/** One finding of a rule: where (`[start, end)`, UTF-16 offsets) and what. */
-export interface RuleFinding {
+/** One match of a rule, before it becomes a wire `ContentIssue` (with the rule id, line and column): where (`[start, end)`, UTF-16 offsets) and what. */
+export interface ContentRuleMatch {
   readonly start: number;
   readonly end: number;
   readonly message: string;
@@ -18,7 +18,7 @@ export interface ContentRule {
   readonly severity: 'error' | 'warning';
   /** One line for the docs table. */
   readonly description: string;
-  check(input: ContentInput): RuleFinding[];
+  check(input: ContentInput): ContentRuleMatch[];
 }
 
 /** Fewest non-blank characters a content of each type should have; other types use `text`'s. */
@@ -80,7 +80,7 @@ export const CONTENT_RULES: readonly ContentRule[] = [
     severity: 'warning',
     description: 'Placeholder text left in: lorem ipsum, TODO / FIXME / TBD, or an `[insert …]` slot.',
     check: ({ content }) => {
-      const findings: RuleFinding[] = [];
+      const findings: ContentRuleMatch[] = [];
       for (const { pattern, what } of PLACEHOLDERS) {
         for (const match of content.matchAll(pattern)) {
           findings.push({
@@ -151,7 +151,7 @@ export const CONTENT_RULES: readonly ContentRule[] = [
     check: ({ content, strict }) => {
       if (!strict) return [];
       const seen = new Map<string, number>();
-      const findings: RuleFinding[] = [];
+      const findings: ContentRuleMatch[] = [];
       const paragraph = /[^\n]+(?:\n(?![ \t]*\n)[^\n]*)*/g;
       for (const match of content.matchAll(paragraph)) {
         const normalized = match[0].replace(/\s+/g, ' ').trim().toLowerCase();

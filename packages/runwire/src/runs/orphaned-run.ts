@@ -4,7 +4,7 @@ import { TERMINAL_EVENT_TYPES } from '../protocol/run-events.js';
 import type { EventLog } from '../stores/event-log.js';
 import type { RunStore } from '../stores/run-store.js';
 import type { AgentExecutionTracker } from '../tracker/execution-tracker.js';
-import { copyRunRecord, type RunError, type RunRecord } from '../tracker/run-record.js';
+import { copyRunRecord, type RunFailure, type RunRecord } from '../tracker/run-record.js';
 import { abandonedToolCall } from './abandoned-tool-call.js';
 import type { EventPublisher } from './event-publisher.js';
 
@@ -29,7 +29,7 @@ export interface OrphanedRunDeps {
 export async function endOrphanedRun(
   deps: OrphanedRunDeps,
   record: RunRecord,
-  error: RunError,
+  error: RunFailure,
 ): Promise<'ended' | 'already_ended'> {
   const events = await deps.events.readRun(record.userId, record.runId);
   const lastSeq = events.reduce((max, e) => Math.max(max, e.seq), record.lastSeq);

@@ -88,10 +88,9 @@ export function parseCellKey(key: string, value: number): RollupCell {
   return { agent, outcome, metric, value };
 }
 
+/** Cells by agent, then outcome, then metric: the order of their keys, since the separator sorts before any name. */
 function cellOrder(a: RollupCell, b: RollupCell): number {
-  return compare(a.agent, b.agent) || compare(a.outcome, b.outcome) || compare(a.metric, b.metric);
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  const x = cellKey(a);
+  const y = cellKey(b);
+  return x < y ? -1 : x > y ? 1 : 0;
 }

@@ -1,7 +1,7 @@
 import type { Timer } from '../clock.js';
 import { FactoryOnlyError, InvalidArgumentError, InvalidTransitionError, RunNotFoundError } from '../errors.js';
 import { describeValue, idProblem, newRunId, type RunId, type UserId } from '../ids.js';
-import { copyRunRecord, type RunError, type RunRecord } from './run-record.js';
+import { copyRunRecord, type RunFailure, type RunRecord } from './run-record.js';
 import { type CancelReason, canTransition, isTerminal, RUN_STATUSES, type RunStatus } from './run-status.js';
 import type { CreateExecutionInput, TrackedRuns } from './tracked-runs.js';
 import type { TrackerOptions } from './tracker-options.js';
@@ -17,7 +17,7 @@ export type RunChangeListener = (change: RunChange) => void;
 
 /** Fields that may accompany a transition. */
 export interface TransitionDetails {
-  readonly error?: RunError;
+  readonly error?: RunFailure;
   readonly finalResponse?: string;
   readonly cancelReason?: CancelReason;
 }

@@ -2,7 +2,7 @@ import type { RunId, ThreadId, UserId } from '../ids.js';
 import type { CancelReason, RunStatus } from './run-status.js';
 
 /** `{code, message}` of a run that ended in `failed`, `timeout` or `dead`. */
-export interface RunError {
+export interface RunFailure {
   readonly code: string;
   readonly message: string;
 }
@@ -27,7 +27,7 @@ export interface RunRecord {
   deadlineAt?: number;
   /** Newest `seq` among this run's events (0 before the first). */
   lastSeq: number;
-  error?: RunError;
+  error?: RunFailure;
   finalResponse?: string;
   cancelReason?: CancelReason;
   /** The node that executes the run. */
@@ -46,7 +46,7 @@ export interface RunSnapshot {
   readonly endedAt?: string;
   readonly durationMs?: number;
   readonly lastSeq: number;
-  readonly error?: RunError;
+  readonly error?: RunFailure;
   readonly finalResponse?: string;
 }
 
