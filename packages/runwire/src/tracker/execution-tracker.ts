@@ -222,7 +222,10 @@ export class AgentExecutionTracker implements TrackedRuns {
       record.lastHeartbeatAt = now;
       record.deadlineAt = now + record.timeoutMs;
     }
-    if (details.error !== undefined) record.error = { code: details.error.code, message: details.error.message };
+    if (details.error !== undefined) {
+      const { code, message, phase } = details.error;
+      record.error = phase === undefined ? { code, message } : { code, message, phase };
+    }
     if (details.finalResponse !== undefined) record.finalResponse = details.finalResponse;
     if (details.cancelReason !== undefined) record.cancelReason = details.cancelReason;
     if (isTerminal(to)) {

@@ -1,4 +1,4 @@
-import { AISDKError, APICallError, InvalidResponseDataError } from 'ai';
+import { AISDKError, APICallError, InvalidResponseDataError, StreamProviderError } from 'ai';
 import { errorMessage, ModelCallError, type ModelErrorCode } from '../../errors.js';
 
 /** What the stream had shown when the error came. */
@@ -16,11 +16,24 @@ export interface ErrorSituation {
 export function classifyModelError(error: unknown, situation: ErrorSituation): ModelCallError {
   if (error instanceof ModelCallError) return error;
   if (APICallError.isInstance(error)) return fromApiCallError(error, situation.now);
-  if (isStreamedErrorObject(error)) {
+  if (StreamProviderError.isInstance(error)) {
     // An error event inside a 200 stream (vLLM): the server failed while answering.
-    return new ModelCallError('llm_server_error', `The model server reported an error: ${error.message}`, {
-      retryable: true,
+    const status = error.statusCode;
+    const code = status === undefined ? 'llm_server_error' : codeOfStatus(status);
+    return new ModelCallError(code, `The model server reported an error in its stream: ${error.message}`, {
+      cause: error,
+      retryable: error.isRetryable || code === 'llm_server_error' || code === 'llm_rate_limited',
+      ...(status === undefined ? {} : { status }),
     });
+  }
+  if (isStreamedErrorObject(error)) {
+    return new ModelCallError(
+      'llm_server_error',
+      `The model server reported an error in its stream: ${error.message}`,
+      {
+        retryable: true,
+      },
+    );
   }
   if (AISDKError.isInstance(error) && !InvalidResponseDataError.isInstance(error)) {
     // The SDK could not use the answer (bad tool input JSON, an unparsable chunk, …): the server's fault, not a cut.
@@ -43,6 +56,13 @@ function fromApiCallError(error: APICallError, now: number): ModelCallError {
   const where = error.url;
   if (status === undefined) {
     return new ModelCallError('llm_unreachable', `Cannot reach the model server at ${where}: ${causeMessage(error)}`, {
+      cause: error,
+      retryable: true,
+    });
+  }
+  if (status >= 200 && status < 300) {
+    // The server answered, then the connection broke before the stream's end.
+    return new ModelCallError('llm_truncated', `The model's stream was cut before its end: ${causeMessage(error)}`, {
       cause: error,
       retryable: true,
     });
@@ -116,9 +136,14 @@ function isJsonBody(error: APICallError): boolean {
   }
 }
 
+/** The innermost error code on the cause chain (ECONNREFUSED, UND_ERR_SOCKET, …) with its message. */
 function causeMessage(error: APICallError): string {
-  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
-  if (cause !== undefined && typeof cause.code === 'string') return `${cause.code} (${String(cause.message)})`;
+  let cause: unknown = error.cause;
+  for (let depth = 0; depth < 5 && cause !== null && typeof cause === 'object'; depth++) {
+    const { code, message } = cause as { code?: unknown; message?: unknown };
+    if (typeof code === 'string') return `${code} (${String(message)})`;
+    cause = (cause as { cause?: unknown }).cause;
+  }
   return error.message;
 }
 
