@@ -322,6 +322,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
         await stores.bus.close();
         await stores.events.close();
         await stores.runs.close();
+        await stores.threads?.close();
       })();
       return closed;
     },

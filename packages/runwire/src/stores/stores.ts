@@ -3,12 +3,15 @@ import type { Bus } from './bus.js';
 import type { EventLog, EventRetention } from './event-log.js';
 import type { RunLeases } from './run-leases.js';
 import type { RunStore } from './run-store.js';
+import type { ThreadStore } from './thread-store.js';
 
 /** The storage of a runtime: one of each contract, from one backend (memory, SQLite or Redis). */
 export interface Stores {
   readonly runs: RunStore;
   readonly events: EventLog;
   readonly bus: Bus;
+  /** Thread history (user messages, answers, tool calls). @default a memory thread store (lost on exit) */
+  readonly threads?: ThreadStore;
   /**
    * Run leases, for stores shared by many nodes (Redis): with them each node leases its runs and ends the runs of
    * nodes that died (`leaseTtl`). Single-node stores leave it out.

@@ -66,3 +66,38 @@ export function threadTitle(content: string): string {
   const line = content.replace(/\s+/g, ' ').trim();
   return line.length > THREAD_TITLE_LENGTH ? `${line.slice(0, THREAD_TITLE_LENGTH - 1)}…` : line;
 }
+
+/** Encodes the position after `thread` in the list order (newest `updatedAt` first, then larger thread id first). */
+export function encodeThreadCursor(thread: { updatedAt: number; threadId: string }): string {
+  return Buffer.from(`${thread.updatedAt}:${thread.threadId}`, 'utf8').toString('base64url');
+}
+
+/** Decodes a thread cursor; `undefined` for one that is not ours. */
+export function decodeThreadCursor(cursor: string): { updatedAt: number; threadId: string } | undefined {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const colon = text.indexOf(':');
+  if (colon <= 0) return undefined;
+  const updatedAt = Number(text.slice(0, colon));
+  const threadId = text.slice(colon + 1);
+  if (!Number.isSafeInteger(updatedAt) || threadId.length === 0) return undefined;
+  return { updatedAt, threadId };
+}
+
+/** Negative when `a` comes before `b` in list order. */
+export function threadListOrder(
+  a: { updatedAt: number; threadId: string },
+  b: { updatedAt: number; threadId: string },
+): number {
+  return b.updatedAt - a.updatedAt || (a.threadId < b.threadId ? 1 : a.threadId > b.threadId ? -1 : 0);
+}
+
+/** A message cursor: the position (0-based) of the next message. */
+export function encodeMessageCursor(position: number): string {
+  return Buffer.from(`m${position}`, 'utf8').toString('base64url');
+}
+
+export function decodeMessageCursor(cursor: string): number | undefined {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const position = Number(text.slice(1));
+  return text.startsWith('m') && Number.isSafeInteger(position) && position >= 0 ? position : undefined;
+}

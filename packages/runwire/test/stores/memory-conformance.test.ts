@@ -1,7 +1,9 @@
 import { MemoryEventLog } from '../../src/stores/memory/memory-event-log.js';
 import { MemoryRunStore } from '../../src/stores/memory/memory-run-store.js';
+import { MemoryThreadStore } from '../../src/stores/memory/memory-thread-store.js';
 import { eventLogConformance } from '../conformance/event-log.suite.js';
 import { runStoreConformance } from '../conformance/run-store.suite.js';
+import { threadStoreConformance } from '../conformance/thread-store.suite.js';
 
 runStoreConformance('memory', async () => {
   const store = new MemoryRunStore();
@@ -11,4 +13,9 @@ runStoreConformance('memory', async () => {
 eventLogConformance('memory', async ({ clock, retention }) => {
   const log = new MemoryEventLog(clock, retention);
   return { log, cleanup: () => log.close() };
+});
+
+threadStoreConformance('memory', async () => {
+  const store = new MemoryThreadStore();
+  return { store, cleanup: () => store.close() };
 });

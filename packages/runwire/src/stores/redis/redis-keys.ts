@@ -23,6 +23,9 @@ export const DEFAULT_REDIS_PREFIX = 'runwire:';
  * | `P:u:{userId}:stream` | stream | the user's events, entry id `<seq>-0`, fields `e` (JSON), `t` (append ms), `r` (run id), `w` (writer tag) |
  * | `P:u:{userId}:writers` | hash | writer id → number of its last append (to recognise a resent append) |
  * | `P:u:{userId}:closed` | zset | runs whose terminal event is logged, scored by its seq (nothing more is appended for them) |
+ * | `P:u:{userId}:threads` | zset | the user's thread ids scored by their last update (ms) |
+ * | `P:u:{userId}:t:<threadId>` | hash | a thread: `title`, `createdAt`, `updatedAt`, `lastRunId` |
+ * | `P:u:{userId}:t:<threadId>:m` | list | the thread's messages as JSON, oldest first |
  *
  * Channels: `P:u:{userId}` (the user's events, JSON), `P:n:{nodeId}` (control messages for one node).
  * `prune` of the log finds the streams with SCAN (`P:u:*:stream`), so no global key is touched on append.
@@ -94,6 +97,18 @@ export class RedisKeys {
   }
 
   /** The channel of a user's events. */
+  userThreads(userId: string): string {
+    return `${this.#user(userId)}:threads`;
+  }
+
+  thread(userId: string, threadId: string): string {
+    return `${this.#user(userId)}:t:${threadId}`;
+  }
+
+  threadMessages(userId: string, threadId: string): string {
+    return `${this.#user(userId)}:t:${threadId}:m`;
+  }
+
   userChannel(userId: string): string {
     return this.#user(userId);
   }

@@ -6,6 +6,7 @@ import { RedisBus } from './redis-bus.js';
 import { RedisConnection, type RedisConnectionOptions } from './redis-connection.js';
 import { RedisEventLog } from './redis-event-log.js';
 import { RedisRunStore } from './redis-run-store.js';
+import { RedisThreadStore } from './redis-thread-store.js';
 
 /** Options of `redisStores`. */
 export interface RedisStoresOptions {
@@ -28,6 +29,7 @@ export interface RedisStores extends Stores {
   readonly runs: RedisRunStore;
   readonly events: RedisEventLog;
   readonly bus: RedisBus;
+  readonly threads: RedisThreadStore;
   /** The run store, which also holds the cluster's run leases. */
   readonly leases: RedisRunStore;
   readonly connection: RedisConnection;
@@ -37,7 +39,7 @@ export interface RedisStores extends Stores {
 
 /**
  * The stores of one node of a cluster on one Redis: `RedisRunStore`, `RedisEventLog` and `RedisBus` on one shared
- * `RedisConnection` (closed when all three are closed). The run store doubles as `leases`, so the runtime keeps this
+ * `RedisConnection` (closed when all of them are closed), and `RedisThreadStore` for thread history. The run store doubles as `leases`, so the runtime keeps this
  * node's runs leased and ends the runs of nodes that die. The log publishes each event from its append script, so a
  * user's channel carries events in `seq` order whichever node appended them, and the bus's `publish` is a no-op.
  *
@@ -55,10 +57,12 @@ export function redisStores(options: RedisStoresOptions): RedisStores {
   const runs = new RedisRunStore({ connection, clock: options.clock });
   const events = new RedisEventLog({ connection, clock: options.clock, retention: options.retention, publish: true });
   const bus = new RedisBus({ connection, deliveredByLog: true });
+  const threads = new RedisThreadStore({ connection });
   return {
     runs,
     events,
     bus,
+    threads,
     leases: runs,
     connection,
     async health() {

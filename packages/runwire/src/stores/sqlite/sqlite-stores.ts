@@ -5,6 +5,7 @@ import type { Stores } from '../stores.js';
 import { SqliteDatabase, type SqliteDatabaseOptions } from './sqlite-database.js';
 import { SqliteEventLog } from './sqlite-event-log.js';
 import { SqliteRunStore } from './sqlite-run-store.js';
+import { SqliteThreadStore } from './sqlite-thread-store.js';
 
 /** Where `runwire serve` keeps its database unless told otherwise (`--db`). */
 export const DEFAULT_SQLITE_FILE = './.runwire/runwire.db';
@@ -21,7 +22,7 @@ export interface SqliteStoresOptions extends Omit<SqliteDatabaseOptions, 'file'>
 }
 
 /**
- * The embedded durable stores: run records and event logs in one SQLite file, and an in-process bus (one node).
+ * The embedded durable stores: run records, event logs and thread history in one SQLite file, and an in-process bus (one node).
  * @throws StoreOpenError when the file is corrupt, foreign, newer than this Runwire, or cannot be written.
  * @example
  * const runtime = createRuntime({ stores: (env) => sqliteStores({ ...env, file: './data/runwire.db' }) });
@@ -37,6 +38,7 @@ export function sqliteStores(options: SqliteStoresOptions): Stores {
     runs: new SqliteRunStore(db),
     events: new SqliteEventLog(db, options.clock, options.retention ?? DEFAULT_EVENT_RETENTION),
     bus: new InProcessBus(),
+    threads: new SqliteThreadStore(db),
     health: async () => ({ store: db.check() }),
   };
 }
