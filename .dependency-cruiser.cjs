@@ -3,8 +3,57 @@
  * they declare (the checker on nothing of the server), and inside the server lower layers never import upper ones.
  * @type {import('dependency-cruiser').IConfiguration}
  */
+const SRC = '^packages/runwire/src/';
+
+/**
+ * The server's layers, lowest first. A module may import its own layer and the layers below it, never one above:
+ * contracts do not know their backends, the run machinery does not know the network edge, and only the top layer
+ * (the server, the CLI, the entry points) joins everything.
+ */
+const LAYERS = [
+  ['base', `${SRC}((errors|ids|clock|duration|logger|keyed-queue)\\.ts$|config/defaults\\.ts$)`],
+  ['context and auth', `${SRC}(context|auth)/`],
+  ['tracker', `${SRC}tracker/`],
+  ['protocol', `${SRC}protocol/`],
+  ['store contracts', `${SRC}stores/[^/]+\\.ts$`],
+  ['store backends', `${SRC}stores/(memory|sqlite|redis)/`],
+  ['agents', `${SRC}agents/`],
+  ['runs', `${SRC}runs/`],
+  ['routing', `${SRC}routing/`],
+  ['server config', `${SRC}config/server-config\\.ts$`],
+  ['runtime builder', `${SRC}runtime/`],
+  ['network edge', `${SRC}(gateway|http)/`],
+  ['top', `${SRC}((server|index|compat|sqlite|redis)\\.ts$|cli/)`],
+];
+
+const layerRules = LAYERS.slice(0, -1).map(([name, path], i) => ({
+  name: `layer-${name.replaceAll(' ', '-')}`,
+  severity: 'error',
+  comment: `The ${name} layer imports only its own layer and those below it (${LAYERS.slice(i + 1)
+    .map(([above]) => above)
+    .join(', ')} are above it).`,
+  from: { path },
+  to: {
+    path: LAYERS.slice(i + 1)
+      .map(([, above]) => `(${above})`)
+      .join('|'),
+  },
+}));
+
 module.exports = {
   forbidden: [
+    ...layerRules,
+    {
+      name: 'backends-stand-alone',
+      severity: 'error',
+      comment:
+        'A store backend imports the contracts, not another backend (the in-process bus is shared by every single-node backend).',
+      from: { path: `${SRC}stores/(memory|sqlite|redis)/` },
+      to: {
+        path: `${SRC}stores/(memory|sqlite|redis)/`,
+        pathNot: [`${SRC}stores/$1/`, `${SRC}stores/memory/in-process-bus\\.ts$`],
+      },
+    },
     {
       name: 'no-circular',
       severity: 'error',

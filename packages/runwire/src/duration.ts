@@ -19,3 +19,16 @@ export function toMs(value: DurationInput, what: string): number {
   }
   throw new ConfigError(`${what} must be a duration such as 500, '10s', '15m' or '1h', got ${JSON.stringify(value)}`);
 }
+
+/**
+ * Writes milliseconds the way people give them: in the largest unit that divides them exactly.
+ * @example formatDuration(15_000) // '15s'
+ * @example formatDuration(1_500) // '1500ms'
+ */
+export function formatDuration(ms: number): string {
+  for (const unit of ['d', 'h', 'm', 's'] as const) {
+    const size = UNITS[unit] ?? 1;
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}

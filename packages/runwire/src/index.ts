@@ -18,6 +18,7 @@ export { ExpressionError, evaluateExpression } from './agents/tools/expression.j
 export { myRunsTool } from './agents/tools/my-runs-tool.js';
 export type { Clock, Timer } from './clock.js';
 export { FakeClock, systemClock } from './clock.js';
+export type { ThreadPolicy } from './config/defaults.js';
 export type { UserExecutionContextInit } from './context/user-execution-context.js';
 export { MAX_CONTEXT_DEPTH, UserExecutionContext } from './context/user-execution-context.js';
 export type { DurationInput } from './duration.js';
@@ -51,7 +52,7 @@ export { RUN_EVENT_TYPES, runEventSchema, TERMINAL_EVENT_TYPES } from './protoco
 export type { ReplyFrame } from './protocol/server-frames.js';
 export type { FrameHandler, HandlerCall, SessionControl } from './routing/handler.js';
 export { MessageRouter } from './routing/message-router.js';
-export type { RunRequest, SchedulerLimits, ThreadPolicy } from './runs/run-scheduler.js';
+export type { RunRequest, SchedulerLimits } from './runs/run-scheduler.js';
 export { DEFAULT_SCHEDULER_LIMITS } from './runs/run-scheduler.js';
 export type { Runtime, RuntimeOptions } from './runtime/create-runtime.js';
 export { createRuntime } from './runtime/create-runtime.js';

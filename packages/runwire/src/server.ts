@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
+import type { AuthConfig } from './auth/auth-config.js';
 import { mintToken } from './auth/mint-token.js';
 import { TokenVerifier } from './auth/token-verifier.js';
-import type { AuthConfig, ServerConfig } from './config/server-config.js';
+import type { ServerConfig } from './config/server-config.js';
 import { CLOSE } from './gateway/client-connection.js';
 import { WsGateway } from './gateway/ws-gateway.js';
 import { registerHttpRoutes } from './http/http-routes.js';

@@ -7,9 +7,9 @@ import {
   errors as joseErrors,
   jwtVerify,
 } from 'jose';
-import type { AuthConfig } from '../config/server-config.js';
 import { ConfigError, RunwireError } from '../errors.js';
 import { idProblem } from '../ids.js';
+import type { AuthConfig } from './auth-config.js';
 
 /** Who a valid token names, and until when. */
 export interface VerifiedIdentity {

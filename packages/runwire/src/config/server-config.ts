@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { type DurationInput, toMs } from '../duration.js';
+import type { AuthConfig } from '../auth/auth-config.js';
+import { type DurationInput, formatDuration, toMs } from '../duration.js';
 import { ConfigError } from '../errors.js';
-import type { ThreadPolicy } from '../runs/run-scheduler.js';
+import { DEFAULTS, THREAD_POLICIES, type ThreadPolicy } from './defaults.js';
 
 /**
  * Server configuration. This module is the only reader of `process.env`. Every option has one row in
@@ -37,7 +38,7 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     value: 'HOST',
     env: 'RUNWIRE_HOST',
     kind: 'string',
-    defaultText: '127.0.0.1',
+    defaultText: DEFAULTS.host,
     description: 'Interface to listen on',
   },
   {
@@ -46,7 +47,7 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     value: 'PORT',
     env: 'RUNWIRE_PORT',
     kind: 'int',
-    defaultText: '8080',
+    defaultText: String(DEFAULTS.port),
     description: 'Port for HTTP and WebSocket (0 picks a free port)',
   },
   {
@@ -56,7 +57,7 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     env: 'RUNWIRE_STORE',
     kind: 'enum',
     choices: ['memory', 'sqlite', 'redis'],
-    defaultText: 'sqlite',
+    defaultText: DEFAULTS.store,
     description: 'Where runs and events live: sqlite (one durable file), memory (lost on exit), redis (many nodes)',
   },
   {
@@ -65,7 +66,7 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     value: 'FILE',
     env: 'RUNWIRE_DB',
     kind: 'string',
-    defaultText: './.runwire/runwire.db',
+    defaultText: DEFAULTS.sqliteFile,
     description: 'SQLite database file (with --store sqlite)',
   },
   {
@@ -74,7 +75,7 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     value: 'URL',
     env: 'RUNWIRE_REDIS_URL',
     kind: 'string',
-    defaultText: 'redis://127.0.0.1:6379',
+    defaultText: DEFAULTS.redisUrl,
     description: 'Redis URL (with --store redis; giving it implies --store redis)',
   },
   {
@@ -83,7 +84,7 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     value: 'PREFIX',
     env: 'RUNWIRE_REDIS_PREFIX',
     kind: 'string',
-    defaultText: 'runwire:',
+    defaultText: DEFAULTS.redisPrefix,
     description: 'Prefix of every Redis key',
   },
   {
@@ -92,7 +93,7 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     value: 'DURATION',
     env: 'RUNWIRE_LEASE_TTL',
     kind: 'duration',
-    defaultText: '15s',
+    defaultText: formatDuration(DEFAULTS.leaseTtlMs),
     description:
       'With --store redis: a node that renews no run lease for this long is taken for dead, and its runs end as dead (node_lost) within about 1.2 × this',
   },
@@ -147,7 +148,7 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     value: 'DURATION',
     env: 'RUNWIRE_HEARTBEAT',
     kind: 'duration',
-    defaultText: '30s',
+    defaultText: formatDuration(DEFAULTS.socketHeartbeatMs),
     description: 'WebSocket ping interval; a socket silent for two intervals is dropped',
   },
   {
@@ -156,7 +157,7 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     value: 'BYTES',
     env: 'RUNWIRE_MAX_FRAME_BYTES',
     kind: 'int',
-    defaultText: '131072',
+    defaultText: String(DEFAULTS.maxFrameBytes),
     description: 'Largest inbound frame; larger ones close the socket with 1009',
   },
   {
@@ -165,7 +166,7 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     value: 'PER_SECOND',
     env: 'RUNWIRE_RATE_LIMIT',
     kind: 'int',
-    defaultText: '50',
+    defaultText: String(DEFAULTS.rateLimitPerSecond),
     description: 'Sustained inbound frames per second per connection',
   },
   {
@@ -174,7 +175,7 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     value: 'FRAMES',
     env: 'RUNWIRE_RATE_BURST',
     kind: 'int',
-    defaultText: '100',
+    defaultText: String(DEFAULTS.rateBurst),
     description: 'Burst of inbound frames allowed above the rate',
   },
   {
@@ -183,7 +184,7 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     value: 'BYTES',
     env: 'RUNWIRE_MAX_BUFFERED_BYTES',
     kind: 'int',
-    defaultText: '4194304',
+    defaultText: String(DEFAULTS.maxBufferedBytes),
     description: 'Send buffer above which a slow client is closed with 1013 (it resumes later)',
   },
   {
@@ -192,7 +193,7 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     value: 'DURATION',
     env: 'RUNWIRE_SHUTDOWN_GRACE',
     kind: 'duration',
-    defaultText: '10s',
+    defaultText: formatDuration(DEFAULTS.shutdownGraceMs),
     description: 'How long runs may finish on SIGTERM before they are cancelled',
   },
   {
@@ -201,8 +202,8 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     value: 'POLICY',
     env: 'RUNWIRE_THREAD_POLICY',
     kind: 'enum',
-    choices: ['enqueue', 'reject', 'interrupt'],
-    defaultText: 'enqueue',
+    choices: THREAD_POLICIES,
+    defaultText: DEFAULTS.threadPolicy,
     description: 'What a new run on a busy thread does',
   },
   {
@@ -211,7 +212,7 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     value: 'N',
     env: 'RUNWIRE_MAX_RUNS_PER_USER',
     kind: 'int',
-    defaultText: '4',
+    defaultText: String(DEFAULTS.maxRunsPerUser),
     description: 'Running runs per user; more wait in the user queue',
   },
   {
@@ -220,7 +221,7 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     value: 'N',
     env: 'RUNWIRE_MAX_QUEUED_PER_USER',
     kind: 'int',
-    defaultText: '32',
+    defaultText: String(DEFAULTS.maxQueuedPerUser),
     description: 'Waiting runs per user before too_many_runs',
   },
   {
@@ -229,7 +230,7 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     value: 'DURATION',
     env: 'RUNWIRE_RUN_TIMEOUT',
     kind: 'duration',
-    defaultText: '15m',
+    defaultText: formatDuration(DEFAULTS.runTimeoutMs),
     description: 'Default deadline of a run, from its start',
   },
   {
@@ -238,7 +239,7 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     value: 'DURATION',
     env: 'RUNWIRE_RUN_HEARTBEAT_TIMEOUT',
     kind: 'duration',
-    defaultText: '30s',
+    defaultText: formatDuration(DEFAULTS.runHeartbeatTimeoutMs),
     description: 'A run with no heartbeat for this long is marked dead',
   },
   {
@@ -247,7 +248,7 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     value: 'DURATION',
     env: 'RUNWIRE_EVENT_RETENTION',
     kind: 'duration',
-    defaultText: '24h',
+    defaultText: formatDuration(DEFAULTS.eventRetentionMs),
     description: 'How long events are kept for resume',
   },
   {
@@ -256,7 +257,7 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     value: 'N',
     env: 'RUNWIRE_EVENT_RETENTION_COUNT',
     kind: 'int',
-    defaultText: '10000',
+    defaultText: String(DEFAULTS.eventRetentionCount),
     description: 'How many newest events are kept per user',
   },
   {
@@ -266,7 +267,7 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     env: 'RUNWIRE_LOG_LEVEL',
     kind: 'enum',
     choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'],
-    defaultText: 'info',
+    defaultText: DEFAULTS.logLevel,
     description: 'Log level (logs are JSON unless stdout is a terminal)',
   },
 ];
@@ -300,11 +301,6 @@ export interface ServerConfigInput {
   eventRetentionCount?: number | string;
   logLevel?: LogLevel;
 }
-
-/** How tokens are verified. */
-export type AuthConfig =
-  | { readonly mode: 'secret'; readonly secret: string; readonly issuer?: string; readonly audience?: string }
-  | { readonly mode: 'jwks'; readonly jwks: string; readonly issuer?: string; readonly audience?: string };
 
 /** The compiled configuration: validated, defaults applied, durations in ms. */
 export interface ServerConfig {
@@ -423,7 +419,7 @@ export function compileServerConfig(inputs: readonly ServerConfigInput[], produc
     label('store'),
     i.store ?? (i.redisUrl !== undefined ? 'redis' : undefined),
     ['memory', 'sqlite', 'redis'],
-    'sqlite',
+    DEFAULTS.store,
   );
   if (i.jwtSecret !== undefined && i.jwks !== undefined) {
     throw new ConfigError(`Give either ${label('jwtSecret')} or ${label('jwks')}, not both`);
@@ -449,35 +445,47 @@ export function compileServerConfig(inputs: readonly ServerConfigInput[], produc
       throw new ConfigError(`${label('origins')}: '${origin}' is not an origin like https://app.example.com (no path)`);
     }
   }
-  const host = i.host ?? '127.0.0.1';
+  const host = i.host ?? DEFAULTS.host;
   const config: ServerConfig = {
     host,
-    port: int(label('port'), i.port, 8080, 0, 65_535),
+    port: int(label('port'), i.port, DEFAULTS.port, 0, 65_535),
     store,
-    db: i.db ?? './.runwire/runwire.db',
-    redisUrl: i.redisUrl ?? 'redis://127.0.0.1:6379',
-    redisPrefix: i.redisPrefix ?? 'runwire:',
-    leaseTtlMs: toMs(i.leaseTtl ?? '15s', label('leaseTtl')),
+    db: i.db ?? DEFAULTS.sqliteFile,
+    redisUrl: i.redisUrl ?? DEFAULTS.redisUrl,
+    redisPrefix: i.redisPrefix ?? DEFAULTS.redisPrefix,
+    leaseTtlMs: toMs(i.leaseTtl ?? DEFAULTS.leaseTtlMs, label('leaseTtl')),
     auth,
     origins,
-    heartbeatMs: toMs(i.heartbeat ?? '30s', label('heartbeat')),
-    maxFrameBytes: int(label('maxFrameBytes'), i.maxFrameBytes, 128 * 1024, 1024, 64 * 1024 * 1024),
-    rateLimitPerSecond: int(label('rateLimit'), i.rateLimit, 50, 1, 1_000_000),
-    rateBurst: int(label('rateBurst'), i.rateBurst, 100, 1, 1_000_000),
-    maxBufferedBytes: int(label('maxBufferedBytes'), i.maxBufferedBytes, 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
-    shutdownGraceMs: toMs(i.shutdownGrace ?? '10s', label('shutdownGrace')),
-    threadPolicy: oneOf(label('threadPolicy'), i.threadPolicy, ['enqueue', 'reject', 'interrupt'], 'enqueue'),
-    maxRunsPerUser: int(label('maxRunsPerUser'), i.maxRunsPerUser, 4, 1, 10_000),
-    maxQueuedPerUser: int(label('maxQueuedPerUser'), i.maxQueuedPerUser, 32, 0, 100_000),
-    runTimeoutMs: toMs(i.runTimeout ?? '15m', label('runTimeout')),
-    runHeartbeatTimeoutMs: toMs(i.runHeartbeatTimeout ?? '30s', label('runHeartbeatTimeout')),
-    eventRetentionMs: toMs(i.eventRetention ?? '24h', label('eventRetention')),
-    eventRetentionCount: int(label('eventRetentionCount'), i.eventRetentionCount, 10_000, 1, 10_000_000),
+    heartbeatMs: toMs(i.heartbeat ?? DEFAULTS.socketHeartbeatMs, label('heartbeat')),
+    maxFrameBytes: int(label('maxFrameBytes'), i.maxFrameBytes, DEFAULTS.maxFrameBytes, 1024, 64 * 1024 * 1024),
+    rateLimitPerSecond: int(label('rateLimit'), i.rateLimit, DEFAULTS.rateLimitPerSecond, 1, 1_000_000),
+    rateBurst: int(label('rateBurst'), i.rateBurst, DEFAULTS.rateBurst, 1, 1_000_000),
+    maxBufferedBytes: int(
+      label('maxBufferedBytes'),
+      i.maxBufferedBytes,
+      DEFAULTS.maxBufferedBytes,
+      1024,
+      1024 * 1024 * 1024,
+    ),
+    shutdownGraceMs: toMs(i.shutdownGrace ?? DEFAULTS.shutdownGraceMs, label('shutdownGrace')),
+    threadPolicy: oneOf(label('threadPolicy'), i.threadPolicy, THREAD_POLICIES, DEFAULTS.threadPolicy),
+    maxRunsPerUser: int(label('maxRunsPerUser'), i.maxRunsPerUser, DEFAULTS.maxRunsPerUser, 1, 10_000),
+    maxQueuedPerUser: int(label('maxQueuedPerUser'), i.maxQueuedPerUser, DEFAULTS.maxQueuedPerUser, 0, 100_000),
+    runTimeoutMs: toMs(i.runTimeout ?? DEFAULTS.runTimeoutMs, label('runTimeout')),
+    runHeartbeatTimeoutMs: toMs(i.runHeartbeatTimeout ?? DEFAULTS.runHeartbeatTimeoutMs, label('runHeartbeatTimeout')),
+    eventRetentionMs: toMs(i.eventRetention ?? DEFAULTS.eventRetentionMs, label('eventRetention')),
+    eventRetentionCount: int(
+      label('eventRetentionCount'),
+      i.eventRetentionCount,
+      DEFAULTS.eventRetentionCount,
+      1,
+      10_000_000,
+    ),
     logLevel: oneOf(
       label('logLevel'),
       i.logLevel,
       ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'],
-      'info',
+      DEFAULTS.logLevel,
     ),
     production,
   };

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { originAllowed } from '../auth/origin-allowed.js';
 import { offeredProtocols, PROTOCOL_NAME, requestToken } from '../auth/request-token.js';
 import type { TokenVerifier, VerifiedIdentity } from '../auth/token-verifier.js';
 import type { Timer } from '../clock.js';
@@ -168,17 +169,7 @@ export class WsGateway {
   }
 
   #originAllowed(req: IncomingMessage): boolean {
-    const origin = req.headers.origin;
-    if (origin === undefined) return true;
-    const allowed = this.#options.origins;
-    if (allowed.includes('*') || allowed.includes(origin)) return true;
-    if (allowed.length > 0) return false;
-    // No allowlist: same origin only.
-    try {
-      return new URL(origin).host === req.headers.host;
-    } catch {
-      return false;
-    }
+    return originAllowed(req.headers.origin, req.headers.host, this.#options.origins);
   }
 
   #refuse(socket: Duplex, status: number, code: string, message: string): void {

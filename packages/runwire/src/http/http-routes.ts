@@ -1,25 +1,12 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { requestToken } from '../auth/request-token.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
-import { RunwireError, type WireErrorCode } from '../errors.js';
-import { toErrorFrame } from '../protocol/error-frame.js';
+import { RunwireError } from '../errors.js';
 import { runStatusSchema } from '../protocol/inbound-frames.js';
 import type { Runtime } from '../runtime/create-runtime.js';
+import { requestCaller } from './request-caller.js';
+import { sendError } from './send-error.js';
 import type { ServerMetrics } from './server-metrics.js';
-
-/** HTTP status of each wire error code (PROTOCOL.md §7). */
-const STATUS: Record<WireErrorCode, number> = {
-  bad_json: 400,
-  bad_request: 400,
-  unknown_type: 400,
-  not_found: 404,
-  thread_busy: 409,
-  too_many_runs: 429,
-  rate_limited: 429,
-  unauthenticated: 401,
-  internal: 500,
-};
 
 const listQuerySchema = z.strictObject({
   status: runStatusSchema.optional(),
@@ -27,18 +14,6 @@ const listQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).optional(),
   before: z.string().min(1).max(256).optional(),
 });
-
-/** Sends `{"error":{code,message}}` with the status of its code. */
-function sendError(reply: FastifyReply, error: unknown): FastifyReply {
-  const frame = toErrorFrame(error);
-  return reply.code(STATUS[frame.code as WireErrorCode] ?? 500).send({
-    error: {
-      code: frame.code,
-      message: frame.message,
-      ...(frame.details === undefined ? {} : { details: frame.details }),
-    },
-  });
-}
 
 /**
  * Registers `/health`, `/health/ready`, `/metrics` and the `/api/runs` routes. `/api` requires a Bearer token and
@@ -82,12 +57,7 @@ export function registerHttpRoutes(
     return metrics.registry.metrics();
   });
 
-  async function caller(req: FastifyRequest): Promise<string> {
-    const url = new URL(req.url, 'http://localhost');
-    const found = requestToken(url, req.headers);
-    if (!found.ok) throw new RunwireError('unauthenticated', found.reason);
-    return (await verifier.verify(found.token)).userId;
-  }
+  const caller = (req: FastifyRequest): Promise<string> => requestCaller(req, verifier);
 
   app.addHook('onRequest', async (req, reply) => {
     if (!req.url.startsWith('/api/')) return;

@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { type RunEvent, TERMINAL_EVENT_TYPES } from '../protocol/run-events.js';
 import type { Runtime } from '../runtime/create-runtime.js';
 import { blockedTrackerConstructions } from '../tracker/execution-tracker.js';
-import { isTerminal, RUN_STATUSES } from '../tracker/run-status.js';
+import { RUN_STATUSES } from '../tracker/run-status.js';
 import { LabelCounter } from './label-counter.js';
 
 /**
@@ -132,9 +132,7 @@ export class ServerMetrics {
     });
     runtime.publisher.onPublished((event) => this.#onEvent(event, runtime));
     // A run whose terminal event is never logged here (refused by the log's fence, or failed) still leaves the set.
-    runtime.tracker.onChange(({ record }) => {
-      if (isTerminal(record.status)) this.#queued.delete(record.runId);
-    });
+    runtime.lifecycle.onEnded((record) => this.#queued.delete(record.runId));
   }
 
   /** Runs announced with `run_queued` that have not started or ended yet (their first event is already timed). */

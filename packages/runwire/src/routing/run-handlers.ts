@@ -1,3 +1,4 @@
+import { DEFAULTS } from '../config/defaults.js';
 import {
   getRunFrameSchema,
   listRunsFrameSchema,
@@ -9,7 +10,7 @@ import type { RunService } from '../runs/run-service.js';
 import type { MessageRouter } from './message-router.js';
 
 /** Default agent of `user_message` (PROTOCOL.md §2). */
-export const DEFAULT_AGENT = 'supervisor';
+export const DEFAULT_AGENT = DEFAULTS.agent;
 
 /** Registers `user_message`, `start_agent`, `stop_agent`, `get_run` and `list_runs`. */
 export function registerRunHandlers(router: MessageRouter, runs: RunService): void {

@@ -10,9 +10,8 @@ import { assertNever, errorMessage, ModelStalledError, RunEndedError, RunwireErr
 import { newToolCallId, type ToolCallId } from '../ids.js';
 import type { RunEventBody } from '../protocol/run-events.js';
 import type { ThreadMessage } from '../stores/thread-store.js';
-import type { AgentExecutionTracker, RunChange } from '../tracker/execution-tracker.js';
+import type { AgentExecutionTracker } from '../tracker/execution-tracker.js';
 import { type RunRecord, runDurationMs } from '../tracker/run-record.js';
-import { isTerminal } from '../tracker/run-status.js';
 import { abandonedToolCall } from './abandoned-tool-call.js';
 import type { EventPublisher } from './event-publisher.js';
 
@@ -60,11 +59,10 @@ export interface AgentRunnerOptions {
 export class AgentRunner {
   readonly #o: AgentRunnerOptions;
   readonly #active = new Map<string, ActiveRun>();
-  readonly #unsubscribe: () => void;
+  #closed = false;
 
   constructor(options: AgentRunnerOptions) {
     this.#o = options;
-    this.#unsubscribe = options.tracker.onChange((change) => this.#onChange(change));
   }
 
   isActive(runId: string): boolean {
@@ -117,7 +115,7 @@ export class AgentRunner {
 
   /** Stops listening to the tracker (idempotent). Runs in flight are ended by their own cancellation. */
   close(): void {
-    this.#unsubscribe();
+    this.#closed = true;
   }
 
   #beat(run: ActiveRun): void {
@@ -152,9 +150,12 @@ export class AgentRunner {
     }
   }
 
-  #onChange(change: RunChange): void {
-    const { record } = change;
-    if (change.previous === undefined || !isTerminal(record.status)) return;
+  /**
+   * The runner's part of a run's ending (called by `RunLifecycle`): stops the agent's task (abort, heartbeat), closes
+   * its open tool calls, then emits the run's one terminal event.
+   */
+  runEnded(record: RunRecord): void {
+    if (this.#closed) return;
     const run = this.#active.get(record.runId);
     if (run !== undefined) {
       run.ended = true;

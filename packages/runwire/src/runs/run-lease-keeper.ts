@@ -1,7 +1,8 @@
 import { type Clock, type Timer, within } from '../clock.js';
 import { LeaseConflictError } from '../errors.js';
 import type { RunLeases } from '../stores/run-leases.js';
-import type { AgentExecutionTracker, RunChange } from '../tracker/execution-tracker.js';
+import type { AgentExecutionTracker } from '../tracker/execution-tracker.js';
+import type { RunRecord } from '../tracker/run-record.js';
 import { isTerminal } from '../tracker/run-status.js';
 
 /** Options of a `RunLeaseKeeper`. Durations in milliseconds. */
@@ -46,7 +47,6 @@ export class RunLeaseKeeper {
   readonly #o: RunLeaseKeeperOptions;
   readonly #held = new Map<string, HeldLease>();
   readonly #pending = new Set<Promise<unknown>>();
-  readonly #unsubscribe: () => void;
   #timer: Timer | undefined;
   #renewing = false;
   #closed = false;
@@ -54,7 +54,6 @@ export class RunLeaseKeeper {
 
   constructor(options: RunLeaseKeeperOptions) {
     this.#o = options;
-    this.#unsubscribe = options.tracker.onChange((change) => this.#onChange(change));
   }
 
   /** Whether this node holds (or is taking) the lease of a run. */
@@ -113,20 +112,21 @@ export class RunLeaseKeeper {
       this.#closed = true;
       this.#timer?.cancel();
       this.#timer = undefined;
-      this.#unsubscribe();
       if (this.#pending.size === 0) return;
       await within(this.#o.clock, Promise.allSettled([...this.#pending]), waitMs);
     })();
     return this.#closing;
   }
 
-  #onChange(change: RunChange): void {
-    const { record } = change;
-    if (change.previous === undefined) {
-      if (record.nodeId === this.#o.nodeId && !isTerminal(record.status) && !this.#closed) this.#acquire(record.runId);
-      return;
-    }
-    if (isTerminal(record.status)) this.#release(record.runId);
+  /** Takes the lease of a run this node just created (called by `RunLifecycle`). */
+  runCreated(record: RunRecord): void {
+    if (record.nodeId === this.#o.nodeId && !isTerminal(record.status) && !this.#closed) this.#acquire(record.runId);
+  }
+
+  /** The keeper's part of a run's ending (called by `RunLifecycle`): gives the lease back. */
+  runEnded(record: RunRecord): void {
+    if (this.#closing !== undefined) return;
+    this.#release(record.runId);
   }
 
   #acquire(runId: string): void {

@@ -1,23 +1,14 @@
 import type { AgentDefinition } from '../agents/agent-definition.js';
 import type { NamedRegistry } from '../agents/named-registry.js';
+import { DEFAULTS, type ThreadPolicy } from '../config/defaults.js';
 import type { UserExecutionContext } from '../context/user-execution-context.js';
 import { BadRequestError, ThreadBusyError, TooManyRunsError } from '../errors.js';
 import { idProblem, newThreadId, type ThreadId } from '../ids.js';
-import type { AgentExecutionTracker, RunChange } from '../tracker/execution-tracker.js';
+import type { AgentExecutionTracker } from '../tracker/execution-tracker.js';
 import type { RunRecord } from '../tracker/run-record.js';
-import { isTerminal } from '../tracker/run-status.js';
 import type { AgentRunner } from './agent-runner.js';
 import type { RunAdmission } from './cluster-admission.js';
 import type { EventPublisher } from './event-publisher.js';
-
-/** What a new run on a busy thread does (PROTOCOL.md §6). */
-export type ThreadPolicy =
-  /** The new run waits for the thread (`run_queued {reason:"thread_busy"}`). */
-  | 'enqueue'
-  /** The new run is refused with `thread_busy`. */
-  | 'reject'
-  /** The running run is cancelled (`reason:"interrupted"`) and the new one starts. */
-  | 'interrupt';
 
 export interface SchedulerLimits {
   readonly threadPolicy: ThreadPolicy;
@@ -30,10 +21,10 @@ export interface SchedulerLimits {
 }
 
 export const DEFAULT_SCHEDULER_LIMITS: SchedulerLimits = {
-  threadPolicy: 'enqueue',
-  maxConcurrentRunsPerUser: 4,
-  maxQueuedRunsPerUser: 32,
-  maxConcurrentRuns: 256,
+  threadPolicy: DEFAULTS.threadPolicy,
+  maxConcurrentRunsPerUser: DEFAULTS.maxRunsPerUser,
+  maxQueuedRunsPerUser: DEFAULTS.maxQueuedPerUser,
+  maxConcurrentRuns: DEFAULTS.maxRunsPerNode,
 };
 
 /** A request to start a run. */
@@ -97,7 +88,7 @@ export class RunScheduler {
   #admitting = 0;
   #drainScheduled = false;
   #closed = false;
-  readonly #unsubscribe: () => void;
+  #detached = false;
   readonly #unsubscribeCancel: () => void;
   readonly #unsubscribeRetry: () => void;
 
@@ -116,7 +107,6 @@ export class RunScheduler {
     this.#publisher = options.publisher;
     this.#limits = options.limits;
     this.#admission = options.admission;
-    this.#unsubscribe = this.#tracker.onChange((change) => this.#onChange(change));
     // A run accepted on this turn and stopped on it (by anyone) is started or announced first (rule 1).
     this.#unsubscribeCancel = this.#tracker.beforeCancelPending((runId) => {
       if (!this.#isUnannounced(runId)) return;
@@ -210,7 +200,7 @@ export class RunScheduler {
     this.dispatchNow();
     this.#announce(() => true);
     this.#closed = true;
-    this.#unsubscribe();
+    this.#detached = true;
     this.#unsubscribeCancel();
     this.#unsubscribeRetry();
   }
@@ -361,9 +351,9 @@ export class RunScheduler {
     }
   }
 
-  #onChange(change: RunChange): void {
-    const { record } = change;
-    if (change.previous === undefined || !isTerminal(record.status)) return;
+  /** The scheduler's part of a run's ending (called by `RunLifecycle`): frees its thread and user slot, then drains. */
+  runEnded(record: RunRecord): void {
+    if (this.#detached) return;
     const threadKey = threadKeyOf(record.userId, record.threadId);
     const runs = this.#threads.get(threadKey);
     if (runs !== undefined) {

@@ -1,10 +1,9 @@
 import { KeyedQueue } from '../keyed-queue.js';
 import type { RunStore } from '../stores/run-store.js';
-import type { AgentExecutionTracker } from '../tracker/execution-tracker.js';
 import type { RunRecord } from '../tracker/run-record.js';
 
 /**
- * Writes every tracker change through to the `RunStore`, in order per run. Heartbeats are not written (they are
+ * Writes every tracker change (handed to it by `RunLifecycle`) through to the `RunStore`, in order per run. Heartbeats are not written (they are
  * in-memory liveness); state changes, final responses and errors are.
  */
 export class RunStoreWriter {
@@ -12,16 +11,17 @@ export class RunStoreWriter {
   /** Per run: its record writes, in order. */
   readonly #queue = new KeyedQueue();
   readonly #onError: (error: unknown, record: RunRecord) => void;
-  readonly #unsubscribe: () => void;
 
-  constructor(tracker: AgentExecutionTracker, store: RunStore, onError: (error: unknown, record: RunRecord) => void) {
+  #closed = false;
+
+  constructor(store: RunStore, onError: (error: unknown, record: RunRecord) => void) {
     this.#store = store;
     this.#onError = onError;
-    this.#unsubscribe = tracker.onChange(({ record }) => this.write(record));
   }
 
   /** Queues one record write after the earlier writes of the same run. */
   write(record: RunRecord): Promise<void> {
+    if (this.#closed) return Promise.resolve();
     return this.#queue.run(record.runId, () =>
       this.#store.put(record).catch((error: unknown) => this.#onError(error, record)),
     );
@@ -33,6 +33,6 @@ export class RunStoreWriter {
   }
 
   close(): void {
-    this.#unsubscribe();
+    this.#closed = true;
   }
 }

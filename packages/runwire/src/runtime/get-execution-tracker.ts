@@ -1,7 +1,7 @@
 import type { AgentExecutionTracker } from '../tracker/execution-tracker.js';
 import type { UserExecutionScope } from '../tracker/user-execution-scope.js';
-import { resolveTracker } from './create-runtime.js';
 import { getDefaultRuntime } from './default-runtime.js';
+import { resolveTracker } from './resolve-tracker.js';
 
 /**
  * The factory of the execution tracker. Without arguments it returns the one tracker of the default runtime

@@ -1,3 +1,4 @@
+import { DEFAULTS } from '../config/defaults.js';
 import type { RunEvent, UnsequencedRunEvent } from '../protocol/run-events.js';
 
 /** How long and how many events a user's log keeps (PROTOCOL.md §4). */
@@ -8,7 +9,10 @@ export interface EventRetention {
   readonly maxEventsPerUser: number;
 }
 
-export const DEFAULT_EVENT_RETENTION: EventRetention = { maxAgeMs: 24 * 60 * 60_000, maxEventsPerUser: 10_000 };
+export const DEFAULT_EVENT_RETENTION: EventRetention = {
+  maxAgeMs: DEFAULTS.eventRetentionMs,
+  maxEventsPerUser: DEFAULTS.eventRetentionCount,
+};
 
 /** The retained window of a user's log. */
 export interface LogBounds {

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { DEFAULTS } from '../config/defaults.js';
 
 /** Options of the execution tracker, compiled: every duration in milliseconds. */
 export interface TrackerOptions {
@@ -18,9 +19,9 @@ export interface TrackerOptions {
 }
 
 export const DEFAULT_TRACKER_OPTIONS = {
-  heartbeatTimeoutMs: 30_000,
-  defaultRunTimeoutMs: 15 * 60_000,
-  sweepIntervalMs: 1_000,
-  maxFinishedRecords: 10_000,
-  finishedRecordTtlMs: 60 * 60_000,
+  heartbeatTimeoutMs: DEFAULTS.runHeartbeatTimeoutMs,
+  defaultRunTimeoutMs: DEFAULTS.runTimeoutMs,
+  sweepIntervalMs: DEFAULTS.sweepIntervalMs,
+  maxFinishedRecords: DEFAULTS.maxFinishedRecords,
+  finishedRecordTtlMs: DEFAULTS.finishedRecordTtlMs,
 } as const;

@@ -1,7 +1,8 @@
+import { DEFAULTS } from '../../config/defaults.js';
 import { ConfigError } from '../../errors.js';
 
 /** The key prefix used when none is configured. */
-export const DEFAULT_REDIS_PREFIX = 'runwire:';
+export const DEFAULT_REDIS_PREFIX = DEFAULTS.redisPrefix;
 
 /**
  * Every Redis key and channel name Runwire uses, built from one prefix so several deployments (or tests) can share

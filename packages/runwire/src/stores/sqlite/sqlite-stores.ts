@@ -1,4 +1,5 @@
 import type { Clock } from '../../clock.js';
+import { DEFAULTS } from '../../config/defaults.js';
 import { DEFAULT_EVENT_RETENTION, type EventRetention } from '../event-log.js';
 import { InProcessBus } from '../memory/in-process-bus.js';
 import type { Stores } from '../stores.js';
@@ -8,7 +9,7 @@ import { SqliteRunStore } from './sqlite-run-store.js';
 import { SqliteThreadStore } from './sqlite-thread-store.js';
 
 /** Where `runwire serve` keeps its database unless told otherwise (`--db`). */
-export const DEFAULT_SQLITE_FILE = './.runwire/runwire.db';
+export const DEFAULT_SQLITE_FILE = DEFAULTS.sqliteFile;
 
 /** Options of `sqliteStores`. */
 export interface SqliteStoresOptions extends Omit<SqliteDatabaseOptions, 'file'> {

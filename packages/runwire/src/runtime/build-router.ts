@@ -1,0 +1,15 @@
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
+import { MessageRouter } from '../routing/message-router.js';
+import { registerRunHandlers } from '../routing/run-handlers.js';
+import { registerSessionHandlers } from '../routing/session-handlers.js';
+import type { RunService } from '../runs/run-service.js';
+
+/** The one `MessageRouter` of a runtime, with every frame type's handler registered. */
+export function buildRouter(runs: RunService, clock: Clock, logger: Logger): MessageRouter {
+  const router = new MessageRouter();
+  registerRunHandlers(router, runs);
+  registerSessionHandlers(router, clock);
+  router.onInternalError((error, type) => logger.error({ err: error, frameType: type }, 'handler fault'));
+  return router;
+}
