@@ -99,6 +99,15 @@ export class RunNotFoundError extends RunwireError {
   }
 }
 
+/** A thread that does not exist for this user (also: a thread of another user; the two are indistinguishable). */
+export class ThreadNotFoundError extends RunwireError {
+  readonly threadId: string;
+  constructor(threadId: string) {
+    super('not_found', `Thread '${threadId}' was not found`);
+    this.threadId = threadId;
+  }
+}
+
 /** A state change that the transition table does not allow. */
 export class InvalidTransitionError extends RunwireError {
   readonly runId: string;

@@ -11,6 +11,7 @@ import { endOrphanedRun } from '../runs/orphaned-run.js';
 import type { RunLifecycle } from '../runs/run-lifecycle.js';
 import type { RunScheduler } from '../runs/run-scheduler.js';
 import type { RunService } from '../runs/run-service.js';
+import type { ThreadHistory } from '../runs/thread-history.js';
 import type { Bus } from '../stores/bus.js';
 import type { EventLog, EventRetention } from '../stores/event-log.js';
 import type { RunStore } from '../stores/run-store.js';
@@ -38,6 +39,10 @@ export interface Runtime {
   readonly scheduler: RunScheduler;
   readonly runner: AgentRunner;
   readonly runs: RunService;
+  /** Thread history (`list_threads`, `get_thread`, `/api/threads`). */
+  readonly threads: ThreadHistory;
+  /** The agent of a `user_message` (or `POST /api/runs {content}`) without `agent`. */
+  readonly defaultAgent: string;
   /** The one step that ends a run (record, terminal event, lease, scheduler slot, observers). */
   readonly lifecycle: RunLifecycle;
   readonly agents: NamedRegistry<AgentDefinition>;
@@ -74,7 +79,11 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const tracker = constructExecutionTracker({ clock, nodeId, ...settings.tracker });
   const registries = buildRegistries(settings);
   const path = buildRunPath(settings, tracker, stores, registries);
-  const router = buildRouter(path.service, clock, logger);
+  const router = buildRouter(
+    { runs: path.service, history: path.history, defaultAgent: settings.defaultAgent },
+    clock,
+    logger,
+  );
   const lifetime = new RuntimeLifetime(settings, tracker, stores, path);
 
   function getExecutionTracker(): AgentExecutionTracker;
@@ -91,6 +100,8 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     scheduler: path.scheduler,
     runner: path.runner,
     runs: path.service,
+    threads: path.history,
+    defaultAgent: settings.defaultAgent,
     lifecycle: path.lifecycle,
     agents: registries.agents,
     tools: registries.tools,
@@ -183,6 +194,8 @@ class RuntimeLifetime {
       lifecycle.close();
       runner.close();
       writer.close();
+      // History follows the events just flushed; bounded like them.
+      await within(clock, this.#path.history.flush(), SHUTDOWN_FLUSH_MS);
       await this.#stores.bus.close();
       await this.#stores.events.close();
       await this.#stores.runs.close();

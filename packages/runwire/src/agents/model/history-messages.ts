@@ -1,4 +1,4 @@
-import type { ModelMessage, ToolResultPart } from 'ai';
+import type { JSONValue, ModelMessage, ToolResultPart } from 'ai';
 import type { ThreadMessage } from '../../stores/thread-store.js';
 
 /**
@@ -50,11 +50,9 @@ export function historyToModelMessages(history: readonly ThreadMessage[]): Model
 /** The JSON a `tool` thread message holds. */
 export interface RecordedToolCall {
   readonly parameters: Record<string, unknown>;
-  readonly result?: JsonValue;
+  readonly result?: JSONValue;
   readonly error?: string;
 }
-
-type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** The content of a `tool` thread message for a call and its outcome. */
 export function recordToolCall(call: RecordedToolCall): string {

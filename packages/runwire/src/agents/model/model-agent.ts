@@ -1,11 +1,12 @@
 import type { LanguageModel, ModelMessage } from 'ai';
 import { z } from 'zod';
+import { DEFAULTS } from '../../config/defaults.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { NAME_PATTERN } from '../named-registry.js';
 import type { RunContext } from '../run-context.js';
 import type { ToolDefinition } from '../tool.js';
 import { historyToModelMessages } from './history-messages.js';
-import { DEFAULT_MAX_STEPS, type ModelCallLimits } from './model-call-limits.js';
+import type { ModelCallLimits } from './model-call-limits.js';
 import { runToolLoop } from './tool-loop.js';
 
 /** An agent whose run is a model with tools (`defineAgent({ model, … })`). */
@@ -53,7 +54,7 @@ export function modelAgent(definition: ModelAgentDefinition): ModelBackedAgent {
   if (!NAME_PATTERN.test(definition.name)) {
     throw new InvalidArgumentError(`Agent name '${definition.name}' must match ${NAME_PATTERN}`);
   }
-  const maxSteps = definition.maxSteps ?? DEFAULT_MAX_STEPS;
+  const maxSteps = definition.maxSteps ?? DEFAULTS.llmMaxSteps;
   if (!Number.isInteger(maxSteps) || maxSteps < 1) {
     throw new InvalidArgumentError(`Agent '${definition.name}': maxSteps must be an integer ≥ 1, got ${maxSteps}`);
   }

@@ -1,3 +1,5 @@
+import { DEFAULTS } from '../../config/defaults.js';
+
 /** The limits of every model call of LLM agents. Durations in milliseconds. */
 export interface ModelCallLimits {
   /** Nothing received for this long after the request: `llm_stalled` (`first_token`). */
@@ -14,18 +16,12 @@ export interface ModelCallLimits {
   readonly toolTimeoutMs: number;
 }
 
-/** The defaults of `ModelCallLimits`, read by the config's option table, `--help` and the README. */
+/** The defaults of `ModelCallLimits`, from `DEFAULTS`. */
 export const DEFAULT_MODEL_CALL_LIMITS: ModelCallLimits = Object.freeze({
-  firstTokenTimeoutMs: 120_000,
-  idleTimeoutMs: 30_000,
-  maxRetries: 2,
-  retryBaseDelayMs: 1_000,
-  maxRetryAfterMs: 30_000,
-  toolTimeoutMs: 60_000,
+  firstTokenTimeoutMs: DEFAULTS.llmFirstTokenTimeoutMs,
+  idleTimeoutMs: DEFAULTS.llmIdleTimeoutMs,
+  maxRetries: DEFAULTS.llmMaxRetries,
+  retryBaseDelayMs: DEFAULTS.llmRetryBaseDelayMs,
+  maxRetryAfterMs: DEFAULTS.llmMaxRetryAfterMs,
+  toolTimeoutMs: DEFAULTS.llmToolTimeoutMs,
 });
-
-/** Default `maxSteps` of an LLM agent: model calls per run, tool rounds included. */
-export const DEFAULT_MAX_STEPS = 8;
-
-/** Default `--history-limit`: earlier thread messages an LLM agent receives. */
-export const DEFAULT_HISTORY_LIMIT = 50;
