@@ -12,6 +12,7 @@ import { ServerMetrics } from './http/server-metrics.js';
 import type { Logger } from './logger.js';
 import { createRuntime, type Runtime } from './runtime/create-runtime.js';
 import { initDefaultRuntime } from './runtime/default-runtime.js';
+import { openAICompatibleModel } from './runtime/openai-compatible-model.js';
 import type { StoresFactory } from './stores/stores.js';
 
 /** A running Runwire server. */
@@ -66,6 +67,15 @@ export async function startServer(options: StartServerOptions): Promise<RunwireS
     runTimeout: config.runTimeoutMs,
     leaseTtl: config.leaseTtlMs,
     eventRetention: { maxAge: config.eventRetentionMs, maxEventsPerUser: config.eventRetentionCount },
+    historyLimit: options.runtime?.historyLimit ?? config.historyLimit,
+    ...(config.llm === undefined || options.runtime?.model !== undefined
+      ? {}
+      : { model: openAICompatibleModel(config.llm) }),
+    modelLimits: {
+      firstTokenTimeout: config.llmFirstTokenTimeoutMs,
+      idleTimeout: config.llmIdleTimeoutMs,
+      ...options.runtime?.modelLimits,
+    },
     scheduler: {
       threadPolicy: config.threadPolicy,
       maxConcurrentRunsPerUser: config.maxRunsPerUser,

@@ -9,6 +9,9 @@ Every option can also be set by its environment variable or in the --config JSON
 With no --jwt-secret or --jwks, serve runs in dev mode: it binds loopback only, makes a random secret, prints a
 token for user "dev", and refuses to start with NODE_ENV=production or a non-loopback --host.
 
+A model (--llm-base-url with /v1, and --llm-model) adds the built-in agent "assistant", which then takes
+user_message without agent. Its API key comes from RUNWIRE_LLM_API_KEY or the config file (llmApiKey), never a flag.
+
 Examples:
   runwire serve                                   dev mode on 127.0.0.1:8080, SQLite in ./.runwire/runwire.db
   runwire serve --store memory --port 0           throwaway server on a free port

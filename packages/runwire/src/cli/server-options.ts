@@ -4,7 +4,7 @@ import { SERVER_OPTIONS, type ServerConfigInput } from '../config/server-config.
 /** Adds every server option of `SERVER_OPTIONS` (and `--config`) to a command, with its env var in the help. */
 export function addServerOptions(command: Command, only?: ReadonlySet<string>): Command {
   for (const spec of SERVER_OPTIONS) {
-    if (only !== undefined && !only.has(spec.key)) continue;
+    if (spec.envOnly === true || (only !== undefined && !only.has(spec.key))) continue;
     const option = new Option(
       `${spec.flag} <${spec.value}>`,
       `${spec.description} [env ${spec.env}] (default: ${spec.defaultText})`,
@@ -23,6 +23,7 @@ export function flagInput(command: Command): ServerConfigInput {
   const opts = command.opts<Record<string, unknown>>();
   const input: Record<string, unknown> = {};
   for (const spec of SERVER_OPTIONS) {
+    if (spec.envOnly === true) continue;
     const attribute = new Option(`${spec.flag} <x>`).attributeName();
     const value = opts[attribute];
     if (value !== undefined) input[spec.key] = value;
