@@ -12,3 +12,4 @@ export type { PubSubMode, PubSubPreference } from './stores/redis/pubsub-mode.js
 export { DEFAULT_REDIS_PREFIX } from './stores/redis/redis-keys.js';
 export type { RedisStores, RedisStoresOptions } from './stores/redis/redis-stores.js';
 export { redisStores } from './stores/redis/redis-stores.js';
+export { RedisThreadStore } from './stores/redis/redis-thread-store.js';

@@ -11,3 +11,4 @@
 export type { SqliteSynchronous } from './stores/sqlite/sqlite-database.js';
 export type { SqliteStoresOptions } from './stores/sqlite/sqlite-stores.js';
 export { DEFAULT_SQLITE_FILE, sqliteStores } from './stores/sqlite/sqlite-stores.js';
+export { SqliteThreadStore } from './stores/sqlite/sqlite-thread-store.js';

@@ -13,7 +13,10 @@ export function addServerOptions(command: Command, only?: ReadonlySet<string>): 
     command.addOption(option);
   }
   command.addOption(
-    new Option('--config <FILE>', 'JSON file with any of these options by their camelCase names [env RUNWIRE_CONFIG]'),
+    new Option(
+      '--config <FILE>',
+      'config file: runwire.config.ts/.mts/.js/.mjs (defineConfig) or JSON with these options by their camelCase names [env RUNWIRE_CONFIG]',
+    ),
   );
   return command;
 }

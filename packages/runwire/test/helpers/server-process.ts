@@ -35,7 +35,14 @@ export interface ServerProcess {
  * Defaults: memory store, the test secret. `args` are extra CLI flags; `env` extra variables.
  */
 export async function startServerProcess(
-  options: { args?: readonly string[]; env?: Record<string, string>; secret?: string | null; timeoutMs?: number } = {},
+  options: {
+    args?: readonly string[];
+    env?: Record<string, string>;
+    secret?: string | null;
+    timeoutMs?: number;
+    /** Working directory of the server (where it looks for runwire.config.*). @default the package root */
+    cwd?: string;
+  } = {},
 ): Promise<ServerProcess> {
   const secret = options.secret === undefined ? TEST_SECRET : options.secret;
   const args = [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', ...(options.args ?? [])];
@@ -43,7 +50,7 @@ export async function startServerProcess(
   const env: Record<string, string> = { ...(process.env as Record<string, string>), NODE_ENV: 'test', ...options.env };
   delete env.RUNWIRE_JWT_SECRET;
   if (secret !== null) env.RUNWIRE_JWT_SECRET = secret;
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: options.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString('utf8');
