@@ -3,6 +3,7 @@ import type { NamedRegistry } from '../agents/named-registry.js';
 import type { ToolDefinition } from '../agents/tool.js';
 import { type Clock, type Timer, within } from '../clock.js';
 import { DEFAULTS } from '../config/defaults.js';
+import { UserExecutionContext } from '../context/user-execution-context.js';
 import type { Logger } from '../logger.js';
 import type { MessageRouter } from '../routing/message-router.js';
 import type { AgentRunner } from '../runs/agent-runner.js';
@@ -85,6 +86,16 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     logger,
   );
   const lifetime = new RuntimeLifetime(settings, tracker, stores, path);
+  tracker.setRunStarter((userId, input) =>
+    path.service.start(UserExecutionContext.create({ userId }), {
+      agent: input.agent,
+      input:
+        input.content === undefined
+          ? { kind: 'input', value: input.input }
+          : { kind: 'message', content: input.content },
+      ...(input.threadId === undefined ? {} : { threadId: input.threadId }),
+    }),
+  );
 
   function getExecutionTracker(): AgentExecutionTracker;
   function getExecutionTracker(opts: { userId: string }): UserExecutionScope;
