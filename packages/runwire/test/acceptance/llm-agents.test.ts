@@ -81,7 +81,10 @@ describe('LLM agents against an OpenAI-compatible server', () => {
   }
 
   it('streams text deltas as partial_result and completes with the text and usage', async () => {
-    fake.enqueue(presets.openai.text(['Hel', 'lo ', 'there'], { usage: { promptTokens: 12, completionTokens: 3 } }));
+    // Paced like a model: each delta is its own event (deltas of one burst are sent together, see below).
+    fake.enqueue(
+      presets.openai.text(['Hel', 'lo ', 'there'], { usage: { promptTokens: 12, completionTokens: 3 }, delayMs: 30 }),
+    );
     const { end, events } = await run('hi');
     assert.equal(end.type, 'agent_completed', JSON.stringify(end));
     assert.equal(end.finalResponse, 'Hello there');
@@ -97,6 +100,18 @@ describe('LLM agents against an OpenAI-compatible server', () => {
     assert.deepEqual(request.body?.messages?.[0], { role: 'system', content: 'You are terse.' });
     assert.deepEqual(request.body?.messages?.at(-1), { role: 'user', content: 'hi' });
     assert.deepEqual(request.body?.tools?.map((t) => t.function.name).sort(), ['slow', 'weather']);
+  });
+
+  it('sends a burst of deltas in fewer partial_result events, first delta first, the text whole and in order', async () => {
+    const deltas = Array.from({ length: 200 }, (_, i) => `w${i} `);
+    fake.enqueue(presets.openai.text(deltas));
+    const { end, events } = await run('burst');
+    assert.equal(end.type, 'agent_completed', JSON.stringify(end));
+    const partials = events.filter((e) => e.type === 'partial_result').map((e) => String(e.delta));
+    assert.equal(partials.join(''), deltas.join(''));
+    assert.equal(end.finalResponse, deltas.join(''));
+    assert.equal(partials[0], 'w0 ');
+    assert.ok(partials.length < deltas.length, `${partials.length} events for ${deltas.length} deltas`);
   });
 
   it('runs one tool call with the model’s call id and sends the result back to the model', async () => {

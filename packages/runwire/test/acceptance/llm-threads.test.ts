@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import { streamText } from 'ai';
+import { z } from 'zod';
+import { defineAgent } from '../../src/agents/agent-definition.js';
 import { FakeOpenAIServer, presets } from '../helpers/fake-openai-server.js';
 import { httpRequest } from '../helpers/http-client.js';
 import { type InProcessServer, startInProcessServer } from '../helpers/in-process-server.js';
@@ -18,7 +21,24 @@ describe('the assistant and thread history', () => {
   before(async () => {
     fake = await FakeOpenAIServer.start();
     const model = createOpenAICompatible({ name: 'fake', baseURL: fake.baseUrl })('fake-model');
-    server = await startInProcessServer({ runtime: { model, historyLimit: 4, modelLimits: { retryBaseDelay: 10 } } });
+    // A code agent that calls the server's model itself, with the run's signal.
+    const coder = defineAgent({
+      name: 'coder',
+      description: 'Calls ctx.model directly',
+      input: z.string(),
+      async run(prompt, ctx) {
+        const result = streamText({ model: ctx.model!, prompt, abortSignal: ctx.signal, maxRetries: 0 });
+        let text = '';
+        for await (const delta of result.textStream) {
+          text += delta;
+          await ctx.partial(delta);
+        }
+        return text;
+      },
+    });
+    server = await startInProcessServer({
+      runtime: { model, agents: [coder], historyLimit: 4, modelLimits: { retryBaseDelay: 10 } },
+    });
   });
   after(async () => {
     await server.close();
@@ -59,6 +79,15 @@ describe('the assistant and thread history', () => {
     ]);
     const toolMessage = fake.journal[1]!.body!.messages!.find((m) => m.role === 'tool')!;
     assert.equal(JSON.parse(String(toolMessage.content)).value, 42);
+  });
+
+  it('gives code agents the server’s model as ctx.model', async () => {
+    fake.enqueue(presets.openai.text(['from ', 'code']));
+    const ack = await alice.request({ type: 'start_agent', agent: 'coder', input: 'say it' });
+    const end = await alice.waitForTerminal(ack.runId as string);
+    assert.equal(end.type, 'agent_completed', JSON.stringify(end));
+    assert.equal(end.finalResponse, 'from code');
+    assert.deepEqual(fake.journal[0]!.body?.messages?.at(-1), { role: 'user', content: 'say it' });
   });
 
   it('sends a thread’s earlier exchange, tool calls included, with its second message', async () => {

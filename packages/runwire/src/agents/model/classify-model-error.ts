@@ -35,7 +35,14 @@ export function classifyModelError(error: unknown, situation: ErrorSituation): M
       },
     );
   }
-  if (AISDKError.isInstance(error) && !InvalidResponseDataError.isInstance(error)) {
+  if (InvalidResponseDataError.isInstance(error)) {
+    // The provider's verdict on a stream that ended without a finish reason.
+    return new ModelCallError('llm_truncated', `The model's stream ended before its end: ${error.message}`, {
+      cause: error,
+      retryable: true,
+    });
+  }
+  if (AISDKError.isInstance(error)) {
     // The SDK could not use the answer (bad tool input JSON, an unparsable chunk, …): the server's fault, not a cut.
     return new ModelCallError('llm_server_error', `The model's answer could not be used: ${error.message}`, {
       cause: error,

@@ -3,13 +3,14 @@ import {
   isStepCount,
   type LanguageModel,
   type ModelMessage,
-  streamText,
+  experimental_streamTextLowMemory as streamTextOnce,
   ToolChoiceViolationError,
   type ToolSet,
 } from 'ai';
 import type { RunContext } from '../run-context.js';
 import { classifyModelError } from './classify-model-error.js';
 import type { ModelCallLimits } from './model-call-limits.js';
+import { PartialCoalescer } from './partial-coalescer.js';
 import { StreamWatchdog } from './stream-watchdog.js';
 
 /** A tool call the model asked for in one step. */
@@ -64,15 +65,19 @@ export async function streamModelStep(input: ModelStepInput, progress: StepProgr
   let outputTokens: number | undefined;
   let failure: { error: unknown } | undefined;
   let ignoredToolChoice = false;
+  const partials = new PartialCoalescer(ctx);
   const flushReasoning = async (): Promise<void> => {
     const thought = reasoning.trim();
     reasoning = '';
     if (thought.length === 0) return;
     progress.delivered = true;
+    // Events keep the order of the stream: text already received goes out before the thought.
+    await partials.flush();
     await ctx.thinking(thought);
   };
   try {
-    const result = streamText({
+    // The single-consumer variant: no replay buffers, as the stream is read once, here.
+    const result = streamTextOnce({
       model: input.model,
       ...(input.instructions === undefined ? {} : { instructions: input.instructions }),
       messages: [...input.messages],
@@ -82,31 +87,35 @@ export async function streamModelStep(input: ModelStepInput, progress: StepProgr
       stopWhen: isStepCount(1),
       maxRetries: 0,
       abortSignal: signal,
-      includeRawChunks: true,
       onError: () => undefined,
     });
     for await (const part of result.fullStream) {
       switch (part.type) {
-        case 'raw':
-          watchdog.chunk();
-          break;
         case 'text-delta':
+          watchdog.chunk();
           if (part.text.length === 0) break;
           if (reasoning.length > 0) await flushReasoning();
           text += part.text;
           progress.delivered = true;
-          await ctx.partial(part.text);
+          partials.push(part.text);
           break;
         case 'reasoning-delta':
+          watchdog.chunk();
           reasoning += part.text;
           break;
         case 'reasoning-end':
           await flushReasoning();
           break;
+        case 'tool-input-start':
+        case 'tool-input-delta':
+          watchdog.chunk();
+          break;
         case 'tool-call':
+          watchdog.chunk();
           toolCalls.push({ toolCallId: part.toolCallId, toolName: part.toolName, input: part.input });
           break;
         case 'finish-step':
+          watchdog.chunk();
           finishReason = part.finishReason;
           inputTokens = part.usage.inputTokens;
           outputTokens = part.usage.outputTokens;
@@ -125,6 +134,8 @@ export async function streamModelStep(input: ModelStepInput, progress: StepProgr
   } finally {
     watchdog.close();
   }
+  // Deltas received before a failure still reach the user (the model did send them).
+  await partials.flush();
   if (ctx.signal.aborted) throw ctx.signal.reason;
   if (watchdog.stall !== undefined) throw watchdog.stall;
   if (failure !== undefined) {
