@@ -447,7 +447,9 @@ describe('the message router', () => {
     });
     assert.deepEqual(h.runtime.router.types(), [
       'get_run',
+      'get_thread',
       'list_runs',
+      'list_threads',
       'ping',
       'resume',
       'start_agent',

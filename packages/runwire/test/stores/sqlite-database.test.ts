@@ -206,6 +206,8 @@ describe('SqliteDatabase', () => {
       assert.deepEqual(await stores.health?.(), { store: true }, 'the run store still uses the file');
       assert.equal((await stores.runs.get('run_1'))?.runId, 'run_1');
       await stores.runs.close();
+      assert.deepEqual(await stores.health?.(), { store: true }, 'the thread store still uses the file');
+      await stores.threads?.close();
       assert.deepEqual(await stores.health?.(), { store: false });
       await stores.bus.close();
     });

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { StoreOpenError } from '../../src/errors.js';
 import { SqliteDatabase } from '../../src/stores/sqlite/sqlite-database.js';
-import { RUNWIRE_APPLICATION_ID } from '../../src/stores/sqlite/sqlite-migrations.js';
+import { RUNWIRE_APPLICATION_ID, SQLITE_MIGRATIONS } from '../../src/stores/sqlite/sqlite-migrations.js';
 
 const FIX = 'Move it aside (keep it for inspection) or pass --db with another path';
 const WRITE_FIX =
@@ -97,7 +97,11 @@ describe('opening a SQLite database that cannot be used', () => {
     raw.pragma('user_version = 99');
     raw.close();
     const error = openError(file);
-    assert.match(error.message, /written by a newer Runwire \(schema version 99; this one knows up to 1\)/);
+    const latest = SQLITE_MIGRATIONS.length;
+    assert.ok(
+      error.message.includes(`written by a newer Runwire (schema version 99; this one knows up to ${latest})`),
+      error.message,
+    );
     assert.match(error.message, /Upgrade Runwire, or pass --db with another path$/);
     const check = new Database(file, { readonly: true });
     assert.equal(check.pragma('application_id', { simple: true }), RUNWIRE_APPLICATION_ID);
