@@ -12,8 +12,10 @@ import { compileCheckConfig } from '../src/check-config.js';
 import { Checker } from '../src/checker.js';
 import { buildCorpus } from './check/corpus.js';
 
+/** The checker's package folder. */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const NODE_MODULES = join(ROOT, 'node_modules');
+/** npm workspaces hoist every dependency (the checker's, and the tools compared against it) to the repository root. */
+const NODE_MODULES = join(ROOT, '..', '..', 'node_modules');
 const BIN = join(NODE_MODULES, '.bin');
 const work = mkdtempSync(join(tmpdir(), 'runwire-check-bench-'));
 
@@ -59,13 +61,13 @@ const tsc = spawnSync(
     join(NODE_MODULES, 'typescript', 'bin', 'tsc'),
     ...['--outDir', build, '--rootDir', ROOT, '--module', 'NodeNext', '--moduleResolution', 'NodeNext'],
     ...['--target', 'ES2023', '--skipLibCheck', '--types', 'node', '--declaration', 'false', '--sourceMap', 'false'],
-    join(ROOT, 'test', 'check', 'run-cli.ts'), // the check command alone, as the CLI tests run it
-    join(ROOT, 'src', 'check', 'facts-worker.ts'), // loaded by URL, so not reached through imports
+    join(ROOT, 'test', 'run-cli.ts'), // the check command alone, as the CLI tests run it
+    join(ROOT, 'src', 'facts-worker.ts'), // loaded by URL, so not reached through imports
   ],
   { encoding: 'utf8' },
 );
 if (tsc.status !== 0) throw new Error(`compiling the checker failed:\n${tsc.stdout}${tsc.stderr}`);
-const cli = join(build, 'test', 'check', 'run-cli.js');
+const cli = join(build, 'test', 'run-cli.js');
 
 // 2. The corpus: every tool reads these files and only these.
 const corpus = buildCorpus(NODE_MODULES, 'corpus');

@@ -1,4 +1,5 @@
 import { type Command, CommanderError } from 'commander';
+import { CONFIG_KEYS, DEFAULT_MIN_CLONE_STATEMENTS } from './check-config.js';
 import { RULE_IDS } from './rule-id.js';
 import { type CheckIo, runCheck } from './run-check.js';
 
@@ -27,9 +28,13 @@ function processIo(): CheckCommandIo {
 const HELP_AFTER = `
 Rules: ${RULE_IDS.join(', ')} (see docs/check.md).
 Config: runwire.config.json, looked up from the first path up to the project root, or --config FILE.
+Config keys: ${CONFIG_KEYS.filter((key) => key !== '$schema').join(', ')}
+(worlds: parallel API versions that are never copies of each other; generated: globs left out;
+minCloneStatements: default ${DEFAULT_MIN_CLONE_STATEMENTS}).
 Score: 100 × concepts with no violation / all concepts, over every finding.
 
-Exit status: 0 ok; 1 score below --min-score or a new error finding; 2 bad usage, bad config or unreadable path.
+Exit status: 0 ok; 1 score below --min-score, a new error finding, or a file that does not parse (unless
+--allow-parse-errors); 2 bad usage, bad config, unreadable path, or no source file matched.
 
 Examples:
   runwire check src --min-score 100
@@ -65,8 +70,10 @@ export function configureCheckCommand(command: Command, io: CheckCommandIo = pro
     .option('-f, --format <format>', 'report format: text, json or sarif', 'text')
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--min-score <n>', 'exit 1 when the score is below n (0-100)')
+    .option('--allow-parse-errors', 'report parse problems without failing (the score is still marked incomplete)')
     .option('--baseline <file>', 'write the baseline if missing, else apply it: only new findings fail')
     .option('--update-baseline', 'rewrite the --baseline file with the current findings')
+    .option('--show-baselined', 'with --baseline, list the accepted findings too (the text report counts them)')
     .option('-w, --watch', 're-check on every change and print what changed')
     .option('--no-color', 'plain text even on a terminal (also: NO_COLOR=1)')
     .option('--no-progress', 'no progress bar on long scans')
@@ -88,6 +95,8 @@ export function configureCheckCommand(command: Command, io: CheckCommandIo = pro
           ...pick(options, 'config', 'format', 'output', 'minScore', 'baseline', 'workers'),
           ...(options.cache === undefined ? {} : { cache: options.cache as boolean | string }),
           updateBaseline: options.updateBaseline === true,
+          allowParseErrors: options.allowParseErrors === true,
+          showBaselined: options.showBaselined === true,
           watch: options.watch === true,
           color: options.color !== false,
           progress: options.progress !== false,

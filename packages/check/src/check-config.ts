@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CheckError } from './check-error.js';
+import { toPosix } from './posix-path.js';
 import { RULE_IDS, type RuleId, type RuleSetting } from './rule-id.js';
 
 /** The config file `runwire check` looks for, from the first checked path upwards to the project root. */
@@ -8,6 +9,9 @@ export const CONFIG_FILE_NAME = 'runwire.config.json';
 
 /** Files the checker reads unless `include` says otherwise. */
 export const DEFAULT_INCLUDE: readonly string[] = ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'];
+
+/** Globs of generated files, left out unless `defaultExcludes` is false (besides files with a generated header). */
+export const DEFAULT_GENERATED: readonly string[] = ['**/generated/**', '**/*.generated.*', '**/*.gen.*'];
 
 /**
  * Files left out unless `defaultExcludes` is false: tests, fixtures, generated and vendored code, declaration
@@ -24,9 +28,7 @@ export const DEFAULT_EXCLUDE: readonly string[] = [
   '**/fixtures/**',
   '**/__fixtures__/**',
   '**/__mocks__/**',
-  '**/generated/**',
-  '**/*.generated.*',
-  '**/*.gen.*',
+  ...DEFAULT_GENERATED,
   '**/vendor/**',
   '**/third_party/**',
   '**/dist/**',
@@ -38,6 +40,16 @@ export const DEFAULT_EXCLUDE: readonly string[] = [
   '**/*.min.js',
 ];
 
+/**
+ * The fewest statements (nested ones included) a function or class body needs for `duplicate-shape` to compare it
+ * with literals ignored (a type-2 clone: other names and constants, same structure). Bodies under this are compared
+ * only when they have at least {@link MIN_EXACT_SHAPE_NODES} syntax nodes and equal literals.
+ */
+export const DEFAULT_MIN_CLONE_STATEMENTS = 6;
+
+/** The fewest syntax nodes a body needs for `duplicate-shape` to compare it with its literals. */
+export const MIN_EXACT_SHAPE_NODES = 40;
+
 /** The content of `runwire.config.json`. Paths in it are relative to the file's folder. */
 export interface CheckConfigFile {
   readonly $schema?: string;
@@ -48,9 +60,16 @@ export interface CheckConfigFile {
   readonly canonical?: Readonly<Record<string, string>>;
   readonly rules?: Readonly<Partial<Record<RuleId, RuleSetting>>>;
   readonly tsconfig?: string;
+  /** World name → globs of its files: declarations in different worlds are never copies of each other. */
+  readonly worlds?: Readonly<Record<string, readonly string[]>>;
+  /** Globs of generated files, left out (added to the default generated globs). */
+  readonly generated?: readonly string[];
+  /** See {@link DEFAULT_MIN_CLONE_STATEMENTS}. */
+  readonly minCloneStatements?: number;
 }
 
-const CONFIG_KEYS = [
+/** Every key `runwire.config.json` may have (anything else is an error). */
+export const CONFIG_KEYS = [
   '$schema',
   'include',
   'exclude',
@@ -59,6 +78,9 @@ const CONFIG_KEYS = [
   'canonical',
   'rules',
   'tsconfig',
+  'worlds',
+  'generated',
+  'minCloneStatements',
 ] as const;
 
 const RULE_SETTINGS: readonly string[] = ['error', 'warning', 'off'];
@@ -78,6 +100,11 @@ export interface CheckConfig {
   readonly rules: Readonly<Record<RuleId, RuleSetting>>;
   /** Absolute path of the tsconfig used for `paths`; absent: the nearest tsconfig.json of each file. */
   readonly tsconfig?: string;
+  /** World name → absolute globs of its files (see {@link CheckConfigFile.worlds}); files in none share one world. */
+  readonly worlds: ReadonlyMap<string, readonly string[]>;
+  /** True: files whose header says they are generated are left out (the default, with `defaultExcludes`). */
+  readonly skipGeneratedHeaders: boolean;
+  readonly minCloneStatements: number;
 }
 
 /** Where to look for the config. */
@@ -141,10 +168,22 @@ export function compileCheckConfig(content: CheckConfigFile, baseDir: string): C
   );
   return {
     include: content.include ?? DEFAULT_INCLUDE,
-    exclude: [...(content.defaultExcludes === false ? [] : DEFAULT_EXCLUDE), ...(content.exclude ?? [])],
+    exclude: [
+      ...(content.defaultExcludes === false ? [] : DEFAULT_EXCLUDE),
+      ...(content.exclude ?? []),
+      ...(content.generated ?? []),
+    ],
     factoryOnly,
     canonical,
     rules,
+    worlds: new Map(
+      Object.entries(content.worlds ?? {}).map(([name, globs]) => [
+        name,
+        globs.map((glob) => toPosix(resolve(baseDir, glob))),
+      ]),
+    ),
+    skipGeneratedHeaders: content.defaultExcludes !== false,
+    minCloneStatements: content.minCloneStatements ?? DEFAULT_MIN_CLONE_STATEMENTS,
     ...(content.tsconfig === undefined ? {} : { tsconfig: resolve(baseDir, content.tsconfig) }),
   };
 }
@@ -174,6 +213,15 @@ function validateConfigFile(json: unknown): string[] {
     problems.push('defaultExcludes: expected true or false');
   }
   if (json.tsconfig !== undefined) nonEmpty('tsconfig', json.tsconfig);
+  if (json.generated !== undefined) strings('generated', json.generated);
+  const minStatements = json.minCloneStatements;
+  if (minStatements !== undefined && !(Number.isInteger(minStatements) && (minStatements as number) >= 1)) {
+    problems.push('minCloneStatements: expected a whole number of at least 1');
+  }
+  if (json.worlds !== undefined) {
+    if (!isRecord(json.worlds)) problems.push('worlds: expected an object of world name to globs');
+    else for (const [name, globs] of Object.entries(json.worlds)) strings(`worlds.${name}`, globs);
+  }
   for (const key of ['factoryOnly', 'canonical', 'rules'] as const) {
     const value = json[key];
     if (value === undefined) continue;

@@ -7,7 +7,9 @@ export type CheckErrorCode =
   /** The baseline file exists but is not a baseline written by `runwire check`. */
   | 'bad_baseline'
   /** A command-line option has a value outside its range. */
-  | 'bad_option';
+  | 'bad_option'
+  /** No source file matched the paths, include and exclude globs: there is nothing to score. */
+  | 'no_files';
 
 /**
  * A usage, config or input error that stops `runwire check` before it can report findings. The message says what

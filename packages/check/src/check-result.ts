@@ -1,3 +1,4 @@
+import type { BaselineFix } from './baseline.js';
 import type { Finding } from './finding.js';
 import type { Score } from './score.js';
 
@@ -30,7 +31,11 @@ export interface CheckResult {
   readonly files: number;
   /** Files whose facts were extracted in this run (the rest came from the cache). */
   readonly parsed: number;
+  /** Files left out because their header says they are generated (not counted in `files`). */
+  readonly generated: number;
   readonly findings: readonly Finding[];
+  /** With a baseline: what it accepts that is gone (whole findings, or copies of them). */
+  readonly fixed?: readonly BaselineFix[];
   readonly unresolved: readonly UnresolvedSite[];
   readonly parseProblems: readonly ParseProblem[];
   readonly score: Score;

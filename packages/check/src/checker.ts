@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { relative, resolve } from 'node:path';
+import { type Baseline, baselineCopies } from './baseline.js';
 import type { CheckConfig } from './check-config.js';
 import type { CheckResult, ParseProblem, UnresolvedSite } from './check-result.js';
 import { discoverFiles } from './discover-files.js';
@@ -9,6 +10,7 @@ import { type FactsJob, FactsWorkerPool } from './facts-worker-pool.js';
 import type { ShapeJob, ShapeResults } from './file-shapes.js';
 import type { Finding } from './finding.js';
 import { ModuleResolver } from './module-resolver.js';
+import { toPosix } from './posix-path.js';
 import { readSource } from './read-source.js';
 import type { RuleContext } from './rule.js';
 import { RULE_IDS } from './rule-id.js';
@@ -16,6 +18,7 @@ import { ALL_RULES } from './rules/all-rules.js';
 import { safeExtract } from './safe-extract.js';
 import { computeScore } from './score.js';
 import { ShapeComparer } from './shape-comparer.js';
+import type { Shape } from './shape-fingerprint.js';
 import { SymbolGraph } from './symbol-graph.js';
 
 /** Files handed to the workers at a time while the rest are still being read. */
@@ -35,8 +38,8 @@ export interface CheckerOptions {
   readonly cacheFile?: string;
   /** Worker threads for cold scans; 0 parses on the main thread. @default one per CPU but one, at least one */
   readonly workers?: number;
-  /** Fingerprints of baselined findings: still reported and scored, never failing. */
-  readonly baseline?: ReadonlySet<string>;
+  /** Accepted findings: still reported and scored, never failing, unless they gained a copy. */
+  readonly baseline?: Baseline;
   /** Called as files are parsed, with the number done and the number to parse. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -156,8 +159,14 @@ export class Checker {
     this.#cache.prune(new Set([...this.#states.values()].map((state) => state.key)));
     const factsDone = performance.now();
 
-    const facts = new Map([...this.#states].map(([file, state]) => [file, state.facts]));
     const { config } = this.#options;
+    // A file whose header says a tool wrote it is left out, like the generated/ folders the globs exclude.
+    const facts = new Map<string, FileFacts>();
+    let generated = 0;
+    for (const [file, state] of this.#states) {
+      if (config.skipGeneratedHeaders && state.facts.generated === true) generated++;
+      else facts.set(file, state.facts);
+    }
     const shapesRead = ALL_RULES.some((rule) => rule.readsShapes === true && config.rules[rule.id] !== 'off');
     const shapes = shapesRead
       ? this.#shapes.compare(this.#states, (jobs) => this.#computeShapes(jobs))
@@ -175,20 +184,35 @@ export class Checker {
     const parseProblems: ParseProblem[] = [];
     const declared = new Set<string>();
     for (const [file, fileFacts] of facts) {
-      for (const declaration of fileFacts.declarations) declared.add(declaration.name);
+      for (const declaration of fileFacts.declarations) {
+        if (declaration.entryPoint !== true) declared.add(declaration.name);
+      }
       for (const site of fileFacts.newSites) {
         if (site.callee === undefined)
           unresolved.push({ file, line: site.line, column: site.column, expression: site.text });
       }
       for (const message of fileFacts.parseErrors) parseProblems.push({ file, message });
     }
+    const { baseline } = this.#options;
+    const relative = this.relative.bind(this);
     return {
       files: facts.size,
       parsed: pending.length,
+      generated,
       findings,
+      ...(baseline === undefined
+        ? {}
+        : {
+            fixed: baseline.fixed(
+              findings.map((finding) => ({
+                fingerprint: finding.fingerprint,
+                copies: baselineCopies(finding, relative),
+              })),
+            ),
+          }),
       unresolved,
       parseProblems,
-      score: computeScore(declared, findings),
+      score: computeScore(declared, findings, new Set(parseProblems.map((problem) => problem.file)).size),
       timings: {
         discover: discovered - started,
         facts: factsDone - discovered,
@@ -200,8 +224,7 @@ export class Checker {
 
   /** The path of `file` relative to the root, with `/`, as reports and fingerprints use it. */
   relative(file: string): string {
-    const path = relative(this.#root, file);
-    return sep === '/' ? path : path.split(sep).join('/');
+    return toPosix(relative(this.#root, file));
   }
 
   /** Saves the facts cache if it changed, and stops the worker pool. Idempotent. */
@@ -270,7 +293,7 @@ export class Checker {
   /** Runs the rules; those that read exact shapes last, so the shapes are computed while the others run. */
   async #runRules(
     files: ReadonlyMap<string, FileFacts>,
-    shapes: Promise<ReadonlyMap<DeclarationFact, string>>,
+    shapes: Promise<ReadonlyMap<DeclarationFact, Shape>>,
   ): Promise<Finding[]> {
     const { config, baseline } = this.#options;
     const base = {
@@ -280,7 +303,7 @@ export class Checker {
       relative: (file: string) => this.relative(file),
     };
     const ordered = [...ALL_RULES].sort((a, b) => Number(a.readsShapes === true) - Number(b.readsShapes === true));
-    let known: ReadonlyMap<DeclarationFact, string> | undefined;
+    let known: ReadonlyMap<DeclarationFact, Shape> | undefined;
     const findings: Finding[] = [];
     for (const rule of ordered) {
       const setting = config.rules[rule.id];
@@ -288,7 +311,8 @@ export class Checker {
       if (rule.readsShapes === true) known ??= await shapes;
       const context: RuleContext = { ...base, shapes: known ?? NO_SHAPES };
       for (const finding of rule.check(context)) {
-        findings.push({ ...finding, severity: setting, baselined: baseline?.has(finding.fingerprint) ?? false });
+        const baselined = baseline?.accepts(finding.fingerprint, baselineCopies(finding, this.relative.bind(this)));
+        findings.push({ ...finding, severity: setting, baselined: baselined ?? false });
       }
     }
     return findings.sort(
@@ -302,7 +326,7 @@ export class Checker {
 }
 
 /** The shapes a rule sees when it does not read them, or when no rule does. */
-const NO_SHAPES: ReadonlyMap<DeclarationFact, string> = new Map();
+const NO_SHAPES: ReadonlyMap<DeclarationFact, Shape> = new Map();
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -1,8 +1,9 @@
 import { type Dirent, readdirSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import type { CheckConfig } from './check-config.js';
 import { CheckError } from './check-error.js';
+import { toPosix } from './posix-path.js';
 
 /** Extensions the parser reads; a file named on the command line must have one. */
 const SOURCE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
@@ -69,8 +70,4 @@ function unreadable(path: string, error: unknown): CheckError {
   return new CheckError('unreadable_path', path, `Cannot read '${path}': ${reason}; check the path and permissions`, {
     cause: error,
   });
-}
-
-function toPosix(path: string): string {
-  return sep === '/' ? path : path.split(sep).join('/');
 }

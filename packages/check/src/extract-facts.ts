@@ -1,6 +1,6 @@
-import { parseSync } from 'oxc-parser';
 import { type AstNode, childNode, childNodes, identifierName, unwrapExpression } from './ast-node.js';
 import { blankBlocks, type Skeleton, type TextNewSite } from './blank-blocks.js';
+import { commonJsFacts } from './commonjs-facts.js';
 import { DocComments } from './doc-comments.js';
 import type {
   AliasFact,
@@ -14,6 +14,7 @@ import type {
   ShapeSource,
 } from './facts.js';
 import { LineIndex } from './line-index.js';
+import { type ParseOutput, parseSource, RAW_TRANSFER_SUPPORTED } from './parse-source.js';
 import { shapeSketch } from './shape-sketch.js';
 import { walkNodes } from './walk-nodes.js';
 
@@ -36,10 +37,12 @@ const DECLARATION_FILE_KINDS: ReadonlySet<string> = new Set(['TSInterfaceDeclara
  * Parses one TypeScript or JavaScript file and keeps only its facts: top-level declarations with shape
  * fingerprints, aliases, imports, exports and `new` sites. The language is taken from the file name's extension.
  *
+ * @param rawTransfer - parse through oxc's raw transfer; @default where the runtime supports it (the facts are the
+ * same either way: tests compare the two)
  * @example
  * extractFacts('src/a.ts', 'export class A {}').declarations[0]?.name; // 'A'
  */
-export function extractFacts(fileName: string, source: string): FileFacts {
+export function extractFacts(fileName: string, source: string, rawTransfer = RAW_TRANSFER_SUPPORTED): FileFacts {
   // The JS-shaped AST leaves out the TypeScript-only fields of JavaScript nodes (type annotations, `declare`,
   // `private`, parameter properties), so there is about a quarter less JSON to read; the few modifiers the facts need are
   // read from the source text at the node instead (see `keywordAt`, `modifiersIn`). TypeScript's own nodes
@@ -53,15 +56,16 @@ export function extractFacts(fileName: string, source: string): FileFacts {
   let skeleton: Skeleton | undefined = JSX_FILE.test(fileName)
     ? undefined
     : blankBlocks(source, { ambient: declarationFile });
-  let result = parseSync(fileName, skeleton?.text ?? source, options);
+  let result = parseSource(fileName, skeleton?.text ?? source, options, rawTransfer);
   if (skeleton !== undefined && skeleton.text !== source && result.errors.length > 0) {
-    result = parseSync(fileName, source, options);
+    result = parseSource(fileName, source, options, rawTransfer);
     skeleton = undefined;
   }
   const lines = new LineIndex(source);
   const docs = new DocComments(source, result.comments);
   const declarations: DeclarationFact[] = [];
   const aliases: AliasFact[] = [];
+  const bindings: string[] = [];
   // `new` sites the scan delimited come from the text; the rest (all of them for a whole parse) from the AST.
   const astNewOffsets = skeleton?.astNewOffsets ?? Array.from(source.matchAll(NEW_KEYWORD), (match) => match.index);
   const newSites = astNewOffsets.length > 0 ? new NewSiteCollector(source, lines, astNewOffsets) : undefined;
@@ -88,7 +92,7 @@ export function extractFacts(fileName: string, source: string): FileFacts {
         declarations.push({ name, kind: 'interface', exported, ...at });
         return;
       case 'TSTypeAliasDeclaration': {
-        const target = typeAliasTarget(childNode(node, 'typeAnnotation'));
+        const target = typeAliasTarget(childNode(node, 'typeAnnotation'), childNode(node, 'typeParameters'));
         if (target === undefined) declarations.push({ name, kind: 'type', exported, ...at });
         else aliases.push({ name, target, exported, deprecated: docs.has(statementStart, '@deprecated'), ...at });
         return;
@@ -105,22 +109,38 @@ export function extractFacts(fileName: string, source: string): FileFacts {
       const id = childNode(declarator, 'id');
       const name = identifierName(id);
       const init = unwrapExpression(childNode(declarator, 'init'));
-      if (name === undefined || id === undefined || init === undefined) continue;
+      if (name === undefined || id === undefined) continue;
+      if (init === undefined) {
+        bindings.push(name); // `let n;`
+        continue;
+      }
       const at = lines.position(id.start);
       if (init.type === 'ArrowFunctionExpression' || init.type === 'FunctionExpression') {
         declarations.push({ name, kind: 'function', exported, ...at, ...functionSketch(source, init) });
       } else if (init.type === 'ClassExpression') {
         declarations.push(classFact(source, init, name, exported, at, docs.tag(statementStart, '@factoryOnly')));
-      } else if (node.kind === 'const') {
-        const target = nameRef(init);
+      } else {
+        const target = node.kind === 'const' ? nameRef(init) : undefined;
         if (target !== undefined) {
           aliases.push({ name, target, exported, deprecated: docs.has(statementStart, '@deprecated'), ...at });
-        }
+        } else bindings.push(name);
       }
     }
   };
 
+  /** Names the module calls at its top level: a function among them that is not exported is an entry point. */
+  const calledAtLoad = new Set<string>();
   for (const statement of childNodes(result.program as unknown as AstNode, 'body')) {
+    if (statement.type === 'ExpressionStatement') {
+      const called = calledName(childNode(statement, 'expression'));
+      if (called !== undefined) calledAtLoad.add(called);
+    } else if (statement.type === 'IfStatement') {
+      // `if (import.meta.main) main();` or `if (require.main === module) { main(); }`: the block may be blanked,
+      // so the names are read from the text.
+      for (const match of source.slice(statement.start, statement.end).matchAll(CALL_IN_TEXT)) {
+        if (match[1] !== undefined) calledAtLoad.add(match[1]);
+      }
+    }
     let node: AstNode | undefined = statement;
     let exported = false;
     if (statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration') {
@@ -132,11 +152,36 @@ export function extractFacts(fileName: string, source: string): FileFacts {
     else addDeclaration(node, exported, statement.start);
   }
 
+  const commonJs = declarationFile
+    ? undefined
+    : commonJsFacts(
+        fileName,
+        source,
+        childNodes(result.program as unknown as AstNode, 'body'),
+        lines,
+        (node, name, at) => {
+          const position = lines.position(at);
+          if (node.type === 'ClassExpression') {
+            declarations.push(classFact(source, node, name, true, position, docs.tag(at, '@factoryOnly')));
+          } else if (childNode(node, 'body') !== undefined) {
+            declarations.push({ name, kind: 'function', exported: true, ...position, ...functionSketch(source, node) });
+          }
+        },
+        rawTransfer,
+      );
+
   return {
-    declarations,
+    declarations: declarations.map((declaration) =>
+      declaration.kind === 'function' && !declaration.exported && calledAtLoad.has(declaration.name)
+        ? { ...declaration, entryPoint: true }
+        : declaration,
+    ),
     aliases,
-    imports: importFacts(result.module.staticImports, lines),
-    exports: exportFacts(result.module.staticExports, lines, docs),
+    imports: [...importFacts(result.module.staticImports, lines), ...(commonJs?.imports ?? [])],
+    exports: [...exportFacts(result.module.staticExports, lines, docs), ...(commonJs?.exports ?? [])],
+    ...(commonJs?.found === true && result.module.staticImports.length + result.module.staticExports.length === 0
+      ? { commonJs: true }
+      : {}),
     newSites: [...textNewSites, ...(newSites?.finish(result.program as unknown as AstNode) ?? [])].sort(
       (a, b) => a.line - b.line || a.column - b.column,
     ),
@@ -145,7 +190,40 @@ export function extractFacts(fileName: string, source: string): FileFacts {
       const at = label === undefined ? { line: 1, column: 1 } : lines.position(label.start);
       return `${at.line}:${at.column} ${error.message}`;
     }),
+    ...(bindings.length > 0 ? { bindings } : {}),
+    ...(GENERATED_HEADER.test(leadingComments(source)) ? { generated: true } : {}),
   };
+}
+
+/** Words in a file's leading comments that say a tool wrote it. */
+const GENERATED_HEADER =
+  /@generated\b|\bdo not edit\b|\bauto-?generated\b|\bautomatically generated\b|\bcode generated by\b|\bthis file (?:is|was) generated\b/i;
+
+/** The comments (and a hashbang) a file starts with, up to its first code. */
+function leadingComments(source: string): string {
+  const match = /^(?:\s+|\/\/[^\n]*|\/\*[\s\S]*?\*\/|#![^\n]*)*/.exec(source.slice(0, 4096));
+  return match?.[0] ?? '';
+}
+
+/** A call of a plain name in text: `main(`, but not `x.main(` or `function main(`. */
+const CALL_IN_TEXT = /(?<![\w$.]|function\s{1,9})([A-Za-z_$][\w$]*)\s*\(/g;
+
+/**
+ * The function a top-level expression runs: `main()`, `await main()`, `void main()`, `main().catch(…)`,
+ * `main().then(…)`.
+ */
+function calledName(node: AstNode | undefined): string | undefined {
+  const expression = unwrapExpression(node);
+  if (expression === undefined) return undefined;
+  if (expression.type === 'AwaitExpression' || expression.type === 'UnaryExpression') {
+    return calledName(childNode(expression, 'argument'));
+  }
+  if (expression.type !== 'CallExpression') return undefined;
+  const callee = unwrapExpression(childNode(expression, 'callee'));
+  const name = identifierName(callee);
+  if (name !== undefined) return name;
+  if (callee?.type === 'MemberExpression') return calledName(childNode(callee, 'object'));
+  return undefined;
 }
 
 /** True when the keyword `word` is written at `at`: the JS-shaped AST keeps `declare` out of its fields. */
@@ -206,9 +284,24 @@ function nameRef(node: AstNode | undefined): NameRef | undefined {
   return undefined;
 }
 
-/** `type X = Y` and `type X = ns.Y` (no type arguments) alias `Y`; any other type is a concept of its own. */
-function typeAliasTarget(type: AstNode | undefined): NameRef | undefined {
-  if (type?.type !== 'TSTypeReference' || childNode(type, 'typeArguments') !== undefined) return undefined;
+/**
+ * `type X = Y` and `type X = ns.Y` alias `Y`, and so do `type X<A, B> = Y<A, B>` (the parameters passed on
+ * unchanged, in order); any other type is a concept of its own.
+ */
+function typeAliasTarget(type: AstNode | undefined, parameters: AstNode | undefined): NameRef | undefined {
+  if (type?.type !== 'TSTypeReference') return undefined;
+  const args = childNode(type, 'typeArguments');
+  if (args !== undefined || parameters !== undefined) {
+    const names = childNodes(parameters ?? type, 'params').map((param) => identifierName(childNode(param, 'name')));
+    const passed = childNodes(args ?? type, 'params').map((arg) =>
+      arg.type === 'TSTypeReference' && childNode(arg, 'typeArguments') === undefined
+        ? identifierName(childNode(arg, 'typeName'))
+        : undefined,
+    );
+    if (names.length !== passed.length || names.some((name, i) => name === undefined || name !== passed[i])) {
+      return undefined;
+    }
+  }
   const typeName = childNode(type, 'typeName');
   const name = identifierName(typeName);
   if (name !== undefined) return { name };
@@ -222,12 +315,20 @@ function typeAliasTarget(type: AstNode | undefined): NameRef | undefined {
 function functionSketch(source: string, node: AstNode): Pick<DeclarationFact, 'sketch' | 'shapeSource'> {
   const parts = [...childNodes(node, 'params'), childNode(node, 'body')];
   return {
-    sketch: shapeSketch(
-      source,
-      parts.map((part) => (part === undefined ? [0, 0] : [part.start, part.end])),
-    ),
+    sketch: shapeSketch(source, parts.map(sketchRange)),
     shapeSource: shapeSourceOf(node),
   };
+}
+
+/**
+ * The text of a parameter or body for the sketch. A rest parameter ends at its binding: with the JS-shaped AST, oxc
+ * ends it after its type annotation when the AST comes as JSON and before it through raw transfer, and the facts
+ * must not depend on that (every other parameter already ends before its annotation).
+ */
+function sketchRange(part: AstNode | undefined): [number, number] {
+  if (part === undefined) return [0, 0];
+  if (part.type === 'RestElement') return [part.start, childNode(part, 'argument')?.end ?? part.end];
+  return [part.start, part.end];
 }
 
 /** Where a function's or class's text is; an arrow, function or class expression is parsed in parentheses. */
@@ -305,7 +406,7 @@ function addsNothing(source: string, node: AstNode, members: readonly AstNode[])
   return params.length === args.length && params.every((param, i) => param !== undefined && param === args[i]);
 }
 
-function importFacts(imports: ReturnType<typeof parseSync>['module']['staticImports'], lines: LineIndex): ImportFact[] {
+function importFacts(imports: ParseOutput['module']['staticImports'], lines: LineIndex): ImportFact[] {
   const facts: ImportFact[] = [];
   for (const statement of imports) {
     for (const entry of statement.entries) {
@@ -328,7 +429,7 @@ function importFacts(imports: ReturnType<typeof parseSync>['module']['staticImpo
 }
 
 function exportFacts(
-  exports: ReturnType<typeof parseSync>['module']['staticExports'],
+  exports: ParseOutput['module']['staticExports'],
   lines: LineIndex,
   docs: DocComments,
 ): ExportFact[] {

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
 import type { FileFacts } from './facts.js';
+import type { Shape } from './shape-fingerprint.js';
 
 /** Bumped whenever the facts format or their extraction changes, so stale cache files are ignored. */
-const FACTS_VERSION = 'facts-7';
+const FACTS_VERSION = 'facts-12';
 
 /** What was known about a path when the cache was saved: if size and mtime still match, its content key holds. */
 export interface FileStamp {
@@ -17,8 +18,8 @@ interface CacheFile {
   readonly version: string;
   readonly entries: Record<string, FileFacts>;
   readonly files?: Record<string, FileStamp>;
-  /** Exact shapes already computed, by content key and declaration offsets (null: too small to compare). */
-  readonly shapes?: Record<string, string | null>;
+  /** Exact shapes already computed, by content key and declaration offsets (null: no longer parses). */
+  readonly shapes?: Record<string, Shape | null>;
 }
 
 /**
@@ -31,7 +32,7 @@ export class FactsCache {
   readonly #loaded: Map<string, FileFacts>;
   readonly #used = new Map<string, FileFacts>();
   readonly #stamps: Map<string, FileStamp>;
-  #shapes: ReadonlyMap<string, string | null>;
+  #shapes: ReadonlyMap<string, Shape | null>;
 
   /** @param file - where the cache lives between runs; absent: memory only. A missing or stale file is ignored. */
   constructor(file?: string) {
@@ -46,11 +47,11 @@ export class FactsCache {
    * Exact shapes computed before, keyed by content key and offsets (see `ShapeComparer`); as loaded, then as last
    * set. Like the facts, they hold for as long as the content they were computed from.
    */
-  get shapes(): ReadonlyMap<string, string | null> {
+  get shapes(): ReadonlyMap<string, Shape | null> {
     return this.#shapes;
   }
 
-  set shapes(shapes: ReadonlyMap<string, string | null>) {
+  set shapes(shapes: ReadonlyMap<string, Shape | null>) {
     this.#shapes = shapes;
   }
 

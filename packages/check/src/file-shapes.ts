@@ -2,6 +2,7 @@ import { exactShape } from './exact-shape.js';
 import type { DeclarationKind, ShapeSource } from './facts.js';
 import { FactsCache } from './facts-cache.js';
 import { readSource } from './read-source.js';
+import type { Shape } from './shape-fingerprint.js';
 
 /** Declarations of one file to give exact shapes, and the content key their facts came from. */
 export interface ShapeJob {
@@ -10,8 +11,8 @@ export interface ShapeJob {
   readonly declarations: readonly { readonly kind: DeclarationKind; readonly at: ShapeSource }[];
 }
 
-/** Exact shapes of a job's declarations in order; null for one too small, or when the file has changed since. */
-export type ShapeResults = readonly (string | null)[];
+/** Exact shapes of a job's declarations in order; null when the file has changed since, or no longer parses. */
+export type ShapeResults = readonly (Shape | null)[];
 
 /** Reads the job's file and parses each declaration from its own text (see `exactShape`). */
 export function fileShapes(job: ShapeJob): ShapeResults {

@@ -24,6 +24,11 @@ export interface RuleFinding {
   readonly location: Location;
   /** The other copies, the declaration, and the hops of a re-export chain. */
   readonly related: readonly Location[];
+  /**
+   * The files of the copies the finding is about (every copy of a duplicate; the one file of a per-site finding).
+   * The baseline accepts a finding with these copies only: another copy makes it new.
+   */
+  readonly copies: readonly string[];
   /** Stable identity of the finding: rule and concept (and file where the rule is per site), never a line. */
   readonly fingerprint: string;
 }

@@ -9,3 +9,23 @@ export function moduleSpecifier(from: string, to: string): string {
   path = path.replace(/\.(m|c)?tsx?$/, (_match, flavour: string | undefined) => `.${flavour ?? ''}js`);
   return path.startsWith('.') ? path : `./${path}`;
 }
+
+/**
+ * The statement with which module `from` re-exports `imported` of module `to` as `exported`, in `from`'s own module
+ * system: `export { a as b } from './to.js'`, or for a CommonJS module `exports.b = require('./to.js').a`. Without
+ * `to`, `from` aliases its own binding: `export { a as b }` or `exports.b = a`.
+ */
+export function reexportStatement(
+  commonJs: boolean,
+  exported: string,
+  imported: string,
+  from: string,
+  to?: string,
+): string {
+  if (commonJs) {
+    const value = to === undefined ? imported : `require('${moduleSpecifier(from, to)}').${imported}`;
+    return `exports.${exported} = ${value}`;
+  }
+  const names = imported === exported ? exported : `${imported} as ${exported}`;
+  return `export { ${names} }${to === undefined ? '' : ` from '${moduleSpecifier(from, to)}'`}`;
+}

@@ -2,6 +2,7 @@ import type { CheckConfig } from './check-config.js';
 import type { DeclarationFact, FileFacts } from './facts.js';
 import type { RuleFinding } from './finding.js';
 import type { RuleId } from './rule-id.js';
+import type { Shape } from './shape-fingerprint.js';
 import type { SymbolGraph } from './symbol-graph.js';
 
 /** What every rule sees: the facts of all checked files, the symbol graph over them, and the config. */
@@ -10,7 +11,7 @@ export interface RuleContext {
   readonly files: ReadonlyMap<string, FileFacts>;
   readonly graph: SymbolGraph;
   /** Exact shapes of the declarations whose sketch is shared with another file (see `ShapeComparer`). */
-  readonly shapes: ReadonlyMap<DeclarationFact, string>;
+  readonly shapes: ReadonlyMap<DeclarationFact, Shape>;
   readonly config: CheckConfig;
   /** The path of `file` as reports show it and fingerprints key on it: relative to the project root, with `/`. */
   relative(file: string): string;

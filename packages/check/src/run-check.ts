@@ -3,10 +3,11 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readBaseline, writeBaseline } from './baseline.js';
-import { loadCheckConfig } from './check-config.js';
+import { type CheckConfig, loadCheckConfig } from './check-config.js';
 import { CheckError } from './check-error.js';
 import type { CheckResult } from './check-result.js';
 import { Checker } from './checker.js';
+import { discoverFiles } from './discover-files.js';
 import { exitCodeFor } from './exit-code.js';
 import { progressBar } from './progress-bar.js';
 import { formatChanges } from './reporters/change-reporter.js';
@@ -36,6 +37,8 @@ export interface RunCheckOptions {
   /** Baseline file: written when missing (or with `updateBaseline`), applied otherwise. */
   readonly baseline?: string;
   readonly updateBaseline?: boolean;
+  /** With a baseline, list the accepted findings in the text report too. */
+  readonly showBaselined?: boolean;
   /** Re-check on every change until stopped. */
   readonly watch?: boolean;
   /** False turns colors off (`--no-color`). */
@@ -46,6 +49,8 @@ export interface RunCheckOptions {
   readonly cache?: boolean | string;
   /** Worker threads for cold scans; 0 parses on the main thread. */
   readonly workers?: string | number;
+  /** Parse problems are reported but do not fail the run (`--allow-parse-errors`). */
+  readonly allowParseErrors?: boolean;
 }
 
 /** A writable text stream, such as process.stdout. */
@@ -109,7 +114,9 @@ export async function runCheck(options: RunCheckOptions, io: CheckIo): Promise<0
       relative,
       root: io.cwd,
       ...(minScore === undefined ? {} : { minScore }),
+      ...(options.allowParseErrors === true ? { allowParseErrors: true } : {}),
       ...(baselineFile === undefined ? {} : { baselineFile: relative(baselineFile) }),
+      ...(options.showBaselined === true ? { showBaselined: true } : {}),
     };
     const color =
       options.color !== false && !io.noColor && (options.output === undefined ? io.stdout.isTTY === true : false);
@@ -117,6 +124,7 @@ export async function runCheck(options: RunCheckOptions, io: CheckIo): Promise<0
     let result = await checker.check();
     if (options.watch !== true) closing = checker.close();
     bar.clear();
+    if (result.files === 0) throw noFilesError(paths, io.cwd, config, result.generated);
     if (writingBaseline && baselineFile !== undefined) {
       writeBaseline(baselineFile, result.findings, relative);
       result = { ...result, findings: result.findings.map((finding) => ({ ...finding, baselined: true })) };
@@ -141,7 +149,7 @@ export async function runCheck(options: RunCheckOptions, io: CheckIo): Promise<0
         { ...reportOptions, color },
       );
     }
-    return exitCodeFor(result, minScore);
+    return exitCodeFor(result, reportOptions);
   } catch (error) {
     if (error instanceof CheckError) {
       io.stderr.write(`runwire check: ${error.message}\n`);
@@ -183,6 +191,28 @@ async function watchLoop(
     if (io.signal === undefined) process.once('SIGINT', stop);
   });
   await watcher.close();
+}
+
+/**
+ * Nothing to check is not a clean tree: says what was searched, and how many source files the excludes left out
+ * (e.g. a folder of tests or `.d.ts` files only).
+ */
+function noFilesError(paths: readonly string[], cwd: string, config: CheckConfig, generated: number): CheckError {
+  const absolute = paths.map((path) => resolve(cwd, path));
+  const found = discoverFiles(absolute, { ...config, exclude: [] }).length;
+  const excluded = config.exclude.length === 0 ? 0 : found - generated;
+  const where = paths.map((path) => `'${path}'`).join(', ');
+  const left =
+    generated > 0
+      ? `${generated} file${generated === 1 ? ' says' : 's say'} in ${generated === 1 ? 'its' : 'their'} header that a tool generated ${generated === 1 ? 'it' : 'them'}, and ${excluded} ${excluded === 1 ? 'was' : 'were'} left out by the exclude globs ("defaultExcludes": false in runwire.config.json checks them all)`
+      : excluded <= 0
+        ? 'no file there has a TypeScript or JavaScript extension'
+        : `${excluded} source file${excluded === 1 ? ' was' : 's were'} left out by the exclude globs (by default tests, fixtures, .d.ts and other generated, vendored and build files; "defaultExcludes": false in runwire.config.json checks them)`;
+  return new CheckError(
+    'no_files',
+    paths.join(' '),
+    `No source file to check in ${where} (include: ${config.include.join(', ')}): ${left}; give a folder with sources`,
+  );
 }
 
 /** `node_modules/.cache/runwire/` when the project has node_modules; otherwise the temp folder, keyed by project. */

@@ -10,6 +10,11 @@ export interface Score {
   readonly clean: number;
   /** Concepts at least one finding counts against. */
   readonly violated: number;
+  /**
+   * False when some files could not be fully parsed: their concepts and findings may be missing, so the score may
+   * be too high. The formula says so.
+   */
+  readonly complete: boolean;
   /** The computation in words, e.g. `100 × 2 clean / 3 concepts = 66.67`. */
   readonly formula: string;
 }
@@ -17,8 +22,10 @@ export interface Score {
 /**
  * Scores a tree: 100 × concepts with no violation / all concepts. Every finding counts, whatever its severity and
  * whether baselined, so the score describes the tree rather than the run.
+ *
+ * @param unparsedFiles - files with parse problems: the score is then marked incomplete
  */
-export function computeScore(declared: Iterable<string>, findings: readonly Finding[]): Score {
+export function computeScore(declared: Iterable<string>, findings: readonly Finding[], unparsedFiles = 0): Score {
   const concepts = new Set(declared);
   const violated = new Set<string>();
   for (const finding of findings) {
@@ -34,6 +41,11 @@ export function computeScore(declared: Iterable<string>, findings: readonly Find
     concepts: concepts.size,
     clean,
     violated: violated.size,
-    formula: `100 × ${clean} clean / ${concepts.size} concepts = ${value}`,
+    complete: unparsedFiles === 0,
+    formula:
+      `100 × ${clean} clean / ${concepts.size} concepts = ${value}` +
+      (unparsedFiles === 0
+        ? ''
+        : `, incomplete: ${unparsedFiles} file${unparsedFiles === 1 ? '' : 's'} with parse problems`),
   };
 }

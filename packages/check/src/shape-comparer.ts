@@ -1,5 +1,6 @@
 import type { DeclarationFact, DeclarationKind, FileFacts, ShapeSource } from './facts.js';
 import type { ShapeJob, ShapeResults } from './file-shapes.js';
+import type { Shape } from './shape-fingerprint.js';
 
 /** A checked file as the comparer needs it: its facts and the content key they were extracted from. */
 export interface KeyedFacts {
@@ -12,22 +13,22 @@ export type ShapeComputer = (jobs: readonly ShapeJob[]) => Promise<readonly Shap
 
 /**
  * Gives exact shapes to the declarations that need one: those whose sketch is shared with a declaration of the same
- * kind under another name in another file. Most declarations share none, so most are never parsed again; the others
+ * kind in another file. Most declarations share none, so most are never parsed again; the others
  * are parsed from their own text, once per content (the results are kept while their files are unchanged: in a
  * long-lived checker, and in the facts cache).
  */
 export class ShapeComparer {
-  /** Exact shapes (null: too small, or no longer parses) by content key and declaration offsets. */
-  #known: ReadonlyMap<string, string | null>;
+  /** Exact shapes (null: no longer parses) by content key and declaration offsets. */
+  #known: ReadonlyMap<string, Shape | null>;
   #computed = 0;
 
   /** @param known - exact shapes computed before (e.g. kept in the facts cache), by the same keys */
-  constructor(known: ReadonlyMap<string, string | null> = new Map()) {
+  constructor(known: ReadonlyMap<string, Shape | null> = new Map()) {
     this.#known = known;
   }
 
   /** The exact shapes the last comparison used, by content key and declaration offsets, to keep for later runs. */
-  get known(): ReadonlyMap<string, string | null> {
+  get known(): ReadonlyMap<string, Shape | null> {
     return this.#known;
   }
 
@@ -36,8 +37,8 @@ export class ShapeComparer {
     return this.#computed;
   }
 
-  /** Exact shapes by declaration, for every declaration whose sketch another file shares under another name. */
-  async compare(files: ReadonlyMap<string, KeyedFacts>, compute: ShapeComputer): Promise<Map<DeclarationFact, string>> {
+  /** Exact shapes by declaration, for every declaration whose sketch another file shares. */
+  async compare(files: ReadonlyMap<string, KeyedFacts>, compute: ShapeComputer): Promise<Map<DeclarationFact, Shape>> {
     const bySketch = new Map<string, { file: string; declaration: DeclarationFact }[]>();
     for (const [file, { facts }] of files) {
       for (const declaration of facts.declarations) {
@@ -48,7 +49,7 @@ export class ShapeComparer {
         else group.push({ file, declaration });
       }
     }
-    const known = new Map<string, string | null>();
+    const known = new Map<string, Shape | null>();
     /** Declarations to compute, by file. */
     const needed = new Map<
       string,
@@ -56,10 +57,13 @@ export class ShapeComparer {
     >();
     const wanted: { declaration: DeclarationFact; memoKey: string }[] = [];
     for (const group of bySketch.values()) {
-      // Exact groups are parts of sketch groups, and the rule needs several files and names in one.
+      // Exact groups are parts of sketch groups, and the rules need several files in one: copies under other names
+      // (duplicate-shape), and functions of one name, which are one concept only when their shapes match too.
       const first = group[0];
       if (first === undefined || group.every((member) => member.file === first.file)) continue;
-      if (group.every((member) => member.declaration.name === first.declaration.name)) continue;
+      // Classes of one name are one concept whatever their shapes: only copies under other names need them.
+      const oneName = group.every((member) => member.declaration.name === first.declaration.name);
+      if (oneName && first.declaration.kind === 'class') continue;
       for (const { file, declaration } of group) {
         const at = declaration.shapeSource;
         const entry = files.get(file);
@@ -92,7 +96,7 @@ export class ShapeComparer {
       });
     }
     this.#known = known; // only what this check used: shapes of changed or deleted files are dropped
-    const shapes = new Map<DeclarationFact, string>();
+    const shapes = new Map<DeclarationFact, Shape>();
     for (const { declaration, memoKey } of wanted) {
       const shape = known.get(memoKey);
       if (shape !== undefined && shape !== null) shapes.set(declaration, shape);

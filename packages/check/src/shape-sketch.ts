@@ -13,6 +13,12 @@ const RENAMABLE_WORD = new RegExp(
 );
 
 /**
+ * String and number literals (roughly: quotes in comments and regular expressions are taken for strings, the same
+ * way in every copy): a sketch ignores constants, as the type-2 comparison does.
+ */
+const LITERAL = /'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|(?<![\w$])\.?\d[\w.]*/g;
+
+/**
  * Comments (roughly: a `//` or `/*` inside a string is taken for one too, the same way in every copy), layout, and
  * the punctuation the syntax tree does not keep (parentheses, commas, semicolons).
  */
@@ -20,7 +26,7 @@ const COMMENT_OR_LAYOUT = /\/\/[^\n]*|\/\*[\s\S]*?\*\/|[\s(),;]+/g;
 
 /**
  * A coarse fingerprint of code, read from its text without parsing: comments, layout, parentheses, commas and
- * semicolons dropped, every renamable word made `$`. Code whose syntax trees are equal after renaming has equal
+ * semicolons dropped, string and number literals made `0`, every renamable word made `$`. Code whose syntax trees are equal after renaming has equal
  * sketches, so only declarations whose sketches collide need their exact shape (see `exactShape`); most have none
  * in common.
  *
@@ -29,8 +35,12 @@ const COMMENT_OR_LAYOUT = /\/\/[^\n]*|\/\*[\s\S]*?\*\/|[\s(),;]+/g;
 export function shapeSketch(source: string, ranges: readonly (readonly [number, number])[]): string {
   const hash = createHash('sha1');
   for (const [start, end] of ranges) {
-    // Words first: no word holds a `/`, `*` or line break, so the comments are the same after.
-    const text = source.slice(start, end).replace(RENAMABLE_WORD, '$').replace(COMMENT_OR_LAYOUT, '');
+    // Literals, then words: neither holds a line break, and a `//` or `/*` left after them starts a comment.
+    const text = source
+      .slice(start, end)
+      .replace(LITERAL, '0')
+      .replace(RENAMABLE_WORD, '$')
+      .replace(COMMENT_OR_LAYOUT, '');
     hash.update('|').update(text);
   }
   return hash.digest('base64url').slice(0, 22);

@@ -1,3 +1,4 @@
+import { MODULE_EXPORTS } from './commonjs-facts.js';
 import type { DeclarationFact, FileFacts, NameRef } from './facts.js';
 import type { ModuleResolver } from './module-resolver.js';
 
@@ -90,6 +91,11 @@ export class SymbolGraph {
       const target = this.target(file, binding.source);
       if (target === undefined) {
         return { origin: { kind: 'external', specifier: binding.source, name: binding.imported }, hops: [hop] };
+      }
+      if (binding.require === true) {
+        // `require('m')` is the module's `module.exports` value when it sets one, else its exports object.
+        const whole = this.resolveExport(target, MODULE_EXPORTS, seen);
+        if (whole.origin.kind !== 'unknown') return { origin: whole.origin, hops: [hop, ...whole.hops] };
       }
       if (binding.imported === '*') return { origin: { kind: 'namespace', file: target }, hops: [hop] };
       const rest = this.resolveExport(target, binding.imported, seen);

@@ -60,11 +60,13 @@ describe('runwire check (CLI)', () => {
       concepts: 5,
       clean: 3,
       violated: 2,
+      complete: true,
       formula: '100 × 3 clean / 5 concepts = 60',
     });
     assert.deepEqual(report.summary, {
       files: 4,
       parsed: 4,
+      generated: 0,
       findings: 2,
       new: 2,
       baselined: 0,
@@ -82,6 +84,7 @@ describe('runwire check (CLI)', () => {
       'column',
       'concept',
       'concepts',
+      'copies',
       'file',
       'fingerprint',
       'fix',

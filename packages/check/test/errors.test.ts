@@ -43,7 +43,7 @@ describe('check errors', () => {
         name: 'CheckError',
         code: 'bad_config',
         message: new RegExp(
-          `^Config file '${dir}/runwire.config.json' is invalid: \\(top level\\): unknown key "excludes" \\(known: \\$schema, include, exclude, defaultExcludes, factoryOnly, canonical, rules, tsconfig\\)`,
+          `^Config file '${dir}/runwire.config.json' is invalid: \\(top level\\): unknown key "excludes" \\(known: \\$schema, include, exclude, defaultExcludes, factoryOnly, canonical, rules, tsconfig, worlds, generated, minCloneStatements\\)`,
         ),
       });
     });

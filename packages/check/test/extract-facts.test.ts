@@ -159,12 +159,32 @@ describe('extractFacts', () => {
     };
     const shapeOne = exact('a.ts', body('x', 'y', '+'));
     assert.ok(shapeOne !== undefined);
-    assert.equal(shapeOne, exact('b.ts', body('values', 'limit', '+')));
-    assert.notEqual(shapeOne, exact('c.ts', body('x', 'y', '*')));
+    assert.deepEqual(shapeOne, exact('b.ts', body('values', 'limit', '+')));
+    assert.notEqual(shapeOne.exact, exact('c.ts', body('x', 'y', '*'))?.exact);
     // An arrow function in a const is parsed from its own text too; `async` is not part of the shape.
     const arrow = `export const g = async ${body('x', 'y', '+').slice('export function fx'.length).replace(') {', ') => {')};`;
-    assert.equal(exact('d.ts', arrow), shapeOne);
-    assert.equal(exact('e.ts', 'export function tiny(a: number) { return a + 1; }'), undefined); // under 40 nodes
+    assert.deepEqual(exact('d.ts', arrow), shapeOne);
+    // Sizes are counted: a `let`, a `for` and its `const`, 2 `if`, the two branches, a `throw` and a `return`.
+    assert.equal(shapeOne.statements, 9);
+    assert.equal(exact('e.ts', 'export function tiny(a: number) { return a + 1; }')?.statements, 1);
+  });
+
+  it('tells copies with other constants apart in the exact shape only, and sketches them alike', () => {
+    const body = (limit: string, label: string) =>
+      `export function f(x: number) {\n  if (x > ${limit}) return '${label}';\n  return 'ok';\n}\n`;
+    const [one] = extractFacts('a.ts', body('10', 'too big')).declarations;
+    const [two] = extractFacts('b.ts', body('99', 'over the limit')).declarations;
+    assert.ok(one?.shapeSource !== undefined && two?.shapeSource !== undefined);
+    assert.equal(one.sketch, two.sketch);
+    const a = exactShape('a.ts', body('10', 'too big'), one.kind, one.shapeSource);
+    const b = exactShape('b.ts', body('99', 'over the limit'), two.kind, two.shapeSource);
+    assert.notEqual(a?.exact, b?.exact);
+    assert.equal(a?.blind, b?.blind);
+    // true, false and null are not constants a copy would change: they stay in the blind shape.
+    const flipped = body('10', 'too big').replace("return 'ok'", 'return false');
+    const three = extractFacts('c.ts', flipped).declarations[0];
+    assert.ok(three?.shapeSource !== undefined);
+    assert.notEqual(exactShape('c.ts', flipped, three.kind, three.shapeSource)?.blind, a?.blind);
   });
 
   it('sketches from the text, so a function body is never parsed into the AST, and keeps what the facts read', () => {

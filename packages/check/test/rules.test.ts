@@ -97,7 +97,8 @@ describe('duplicate-definition and duplicate-shape', () => {
     assert.deepEqual(
       findings.filter((f) => f.rule === 'duplicate-shape'),
       [
-        { rule: 'duplicate-shape', concept: 'MemoCache', file: 'src/b/memo.ts', line: 1 },
+        // src/b/memo.ts is kept (the shorter path), so the finding sits on the other copy
+        { rule: 'duplicate-shape', concept: 'LruCache', file: 'src/a/cache.ts', line: 3 },
         { rule: 'duplicate-shape', concept: 'withRetries', file: 'src/b/retry.ts', line: 6 },
       ],
     );

@@ -3,30 +3,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { type CheckIo, runCheck } from '../src/run-check.js';
+import { runCheck } from '../src/run-check.js';
 import { fixturePath } from './check-fixture.js';
 import { copyFixture } from './temp-tree.js';
-
-/** Streams that keep what is written, with a chosen TTY flag. */
-function captureIo(
-  cwd: string,
-  options: { tty: boolean; noColor: boolean; signal?: AbortSignal },
-): CheckIo & {
-  out: () => string;
-  err: () => string;
-} {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { isTTY: options.tty, write: (text: string) => (out += text) },
-    stderr: { isTTY: false, write: (text: string) => (err += text) },
-    cwd,
-    noColor: options.noColor,
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-    out: () => out,
-    err: () => err,
-  };
-}
+import { captureIo } from './test-io.js';
 
 async function until(condition: () => boolean, what: string): Promise<void> {
   for (let waited = 0; waited < 15_000; waited += 25) {

@@ -14,6 +14,7 @@ function finding(concepts: string[]): Finding {
     fix: '',
     location: { file: '/x.ts', line: 1, column: 1 },
     related: [],
+    copies: ['/x.ts'],
     fingerprint: concepts.join(','),
     baselined: true,
   };
@@ -27,6 +28,7 @@ describe('score', () => {
       concepts: 5,
       clean: 3,
       violated: 2,
+      complete: true,
       formula: '100 × 3 clean / 5 concepts = 60',
     });
   });

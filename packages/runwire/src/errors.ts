@@ -1,10 +1,10 @@
 /**
- * The error taxonomy. Every error the server reports has a stable `code` (PROTOCOL.md §5 for the wire codes);
+ * The error taxonomy. Every error the server reports has a stable `code` (docs/protocol.md §5 for the wire codes);
  * callers classify by `instanceof` or `code`, never by message text. `toErrorFrame` (protocol/error-frame.ts)
  * is the one place that turns an error into a wire frame.
  */
 
-/** Wire error codes of PROTOCOL.md §5: the only codes an `error` frame or an HTTP error body carries. */
+/** Wire error codes of docs/protocol.md §5: the only codes an `error` frame or an HTTP error body carries. */
 export const WIRE_ERROR_CODES = [
   'bad_json',
   'bad_request',
@@ -14,6 +14,7 @@ export const WIRE_ERROR_CODES = [
   'too_many_runs',
   'rate_limited',
   'unauthenticated',
+  'origin_not_allowed',
   'internal',
 ] as const;
 

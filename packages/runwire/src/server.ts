@@ -7,6 +7,8 @@ import { TokenVerifier } from './auth/token-verifier.js';
 import type { ServerConfig } from './config/server-config.js';
 import { CLOSE } from './gateway/client-connection.js';
 import { WsGateway } from './gateway/ws-gateway.js';
+import { registerAguiRoute } from './http/agui/agui-route.js';
+import { connectableUrl } from './http/connectable-url.js';
 import { registerHttpRoutes } from './http/http-routes.js';
 import { ServerMetrics } from './http/server-metrics.js';
 import type { Logger } from './logger.js';
@@ -17,8 +19,10 @@ import type { StoresFactory } from './stores/stores.js';
 
 /** A running Runwire server. */
 export interface RunwireServer {
-  /** `http://host:port` */
+  /** `http://host:port` to connect to from this machine (loopback when the server listens on every interface). */
   readonly url: string;
+  /** The wildcard address (`0.0.0.0` or `::`) when the server listens on every interface. */
+  readonly listensOnAll: string | undefined;
   readonly port: number;
   readonly runtime: Runtime;
   readonly metrics: ServerMetrics;
@@ -102,6 +106,7 @@ export async function startServer(options: StartServerOptions): Promise<RunwireS
 
   const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: config.maxFrameBytes });
   registerHttpRoutes(app, { runtime, verifier, metrics, readiness, isServing: () => accepting && lastReady });
+  registerAguiRoute(app, { runtime, verifier, origins: config.origins });
   const gateway = new WsGateway({
     runtime,
     verifier,
@@ -112,6 +117,7 @@ export async function startServer(options: StartServerOptions): Promise<RunwireS
       heartbeatMs: config.heartbeatMs,
       maxFrameBytes: config.maxFrameBytes,
       origins: config.origins,
+      admission: config.admission,
       limits: {
         rateLimitPerSecond: config.rateLimitPerSecond,
         rateBurst: config.rateBurst,
@@ -126,16 +132,17 @@ export async function startServer(options: StartServerOptions): Promise<RunwireS
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     clearInterval(readyTimer);
+    metrics.close();
     await runtime.close();
     throw error;
   }
   const address = app.server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
+  const { url, wildcard } = connectableUrl(address);
 
   let closing: Promise<void> | undefined;
   return {
     url,
+    listensOnAll: wildcard,
     port: address.port,
     runtime,
     metrics,
@@ -147,6 +154,7 @@ export async function startServer(options: StartServerOptions): Promise<RunwireS
         lastReady = false;
         clearInterval(readyTimer);
         gateway.close(CLOSE.goingAway);
+        metrics.close();
         await app.close();
         await runtime.close(graceMs);
       })();

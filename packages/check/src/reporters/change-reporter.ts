@@ -1,10 +1,11 @@
 import type { CheckResult } from '../check-result.js';
+import type { Finding } from '../finding.js';
 import { ansiColors } from './ansi-colors.js';
 import type { ReportOptions } from './report-options.js';
 
 /**
  * What `--watch` prints after a re-check: the files that changed, the findings that appeared and disappeared
- * (matched by fingerprint), and the score before and after.
+ * (matched by concept and copies), and the score before and after.
  */
 export function formatChanges(
   previous: CheckResult,
@@ -13,10 +14,12 @@ export function formatChanges(
   options: ReportOptions & { readonly color: boolean },
 ): string {
   const c = ansiColors(options.color);
-  const before = new Set(previous.findings.map((finding) => finding.fingerprint));
-  const after = new Set(current.findings.map((finding) => finding.fingerprint));
-  const added = current.findings.filter((finding) => !before.has(finding.fingerprint));
-  const fixed = previous.findings.filter((finding) => !after.has(finding.fingerprint));
+  // A finding is its concept and its copies: a duplicate that gains or loses a copy shows as changed.
+  const identity = (finding: Finding): string => `${finding.fingerprint}\0${[...finding.copies].sort().join('\0')}`;
+  const before = new Set(previous.findings.map(identity));
+  const after = new Set(current.findings.map(identity));
+  const added = current.findings.filter((finding) => !before.has(identity(finding)));
+  const fixed = previous.findings.filter((finding) => !after.has(identity(finding)));
   const where = (file: string, line: number): string => c.cyan(`${options.relative(file)}:${line}`);
   const lines = [
     c.dim(`changed: ${changedFiles.map(options.relative).join(', ') || '(files added or removed)'}`),

@@ -1,3 +1,4 @@
+import { type BaselineFix, baselineCopies } from '../baseline.js';
 import type { CheckResult } from '../check-result.js';
 import { exitCodeFor } from '../exit-code.js';
 import type { Location } from '../finding.js';
@@ -29,6 +30,8 @@ export interface JsonFinding {
   readonly line: number;
   readonly column: number;
   readonly related: readonly JsonLocation[];
+  /** The files of the copies the finding is about, sorted: the baseline accepts the finding with these only. */
+  readonly copies: readonly string[];
   readonly fingerprint: string;
   readonly baselined: boolean;
 }
@@ -44,6 +47,8 @@ export interface JsonReport {
   readonly summary: {
     readonly files: number;
     readonly parsed: number;
+    /** Files left out because their header says they are generated. */
+    readonly generated: number;
     readonly findings: number;
     readonly new: number;
     readonly baselined: number;
@@ -52,6 +57,8 @@ export interface JsonReport {
   readonly findings: readonly JsonFinding[];
   readonly unresolved: readonly (JsonLocation & { readonly expression: string })[];
   readonly parseProblems: readonly { readonly file: string; readonly message: string }[];
+  /** With a baseline: accepted findings that are gone, or copies of them that are (`removedCopies`). */
+  readonly fixed: readonly BaselineFix[];
 }
 
 /** Builds the JSON report of a check. */
@@ -71,10 +78,11 @@ export function toJsonReport(result: CheckResult, options: ReportOptions): JsonR
     root: options.root,
     score: result.score,
     minScore: options.minScore ?? null,
-    exitCode: exitCodeFor(result, options.minScore),
+    exitCode: exitCodeFor(result, options),
     summary: {
       files: result.files,
       parsed: result.parsed,
+      generated: result.generated,
       findings: result.findings.length,
       new: result.findings.length - baselined,
       baselined,
@@ -89,6 +97,7 @@ export function toJsonReport(result: CheckResult, options: ReportOptions): JsonR
       fix: finding.fix,
       ...at(finding.location),
       related: finding.related.map(at),
+      copies: baselineCopies(finding, options.relative),
       fingerprint: finding.fingerprint,
       baselined: finding.baselined,
     })),
@@ -97,6 +106,7 @@ export function toJsonReport(result: CheckResult, options: ReportOptions): JsonR
       file: options.relative(problem.file),
       message: problem.message,
     })),
+    fixed: result.fixed ?? [],
   };
 }
 

@@ -6,6 +6,10 @@ export interface ReportOptions {
   readonly root: string;
   /** The `--min-score` in force, if any. */
   readonly minScore?: number;
+  /** Parse problems do not fail the run (`--allow-parse-errors`). */
+  readonly allowParseErrors?: boolean;
   /** The baseline applied, if any. */
   readonly baselineFile?: string;
+  /** With a baseline, the text report lists accepted findings too (`--show-baselined`); else only their count. */
+  readonly showBaselined?: boolean;
 }

@@ -12,8 +12,13 @@ import type { ReportOptions } from './report-options.js';
 export function formatText(result: CheckResult, options: ReportOptions & { readonly color: boolean }): string {
   const c = ansiColors(options.color);
   const lines: string[] = [];
+  // With a baseline, the accepted findings are counted, not listed (unless asked): the report is about what is new.
+  const listed =
+    options.baselineFile === undefined || options.showBaselined === true
+      ? result.findings
+      : result.findings.filter((finding) => !finding.baselined);
   for (const rule of RULE_IDS) {
-    const findings = result.findings.filter((finding) => finding.rule === rule);
+    const findings = listed.filter((finding) => finding.rule === rule);
     if (findings.length === 0) continue;
     lines.push(c.bold(`${rule} (${findings.length})`));
     for (const finding of findings) lines.push(...formatFinding(finding, options, c), '');
@@ -32,15 +37,34 @@ export function formatText(result: CheckResult, options: ReportOptions & { reado
     }
     lines.push('');
   }
+  const fixed = result.fixed ?? [];
+  if (fixed.length > 0) {
+    lines.push(c.bold(`fixed since the baseline (${fixed.length}): update it with --update-baseline`));
+    for (const fix of fixed) {
+      const what = fix.removedCopies.length === 0 ? 'gone' : `copy removed: ${fix.removedCopies.join(', ')}`;
+      lines.push(`  ${c.green('-')} ${fix.rule} '${fix.concept}'  ${what}`);
+    }
+    lines.push('');
+  }
   const baselined = result.findings.filter((finding) => finding.baselined).length;
-  const failing = exitCodeFor(result, options.minScore) === 1;
+  if (baselined > 0 && listed.length < result.findings.length) {
+    lines.push(
+      c.dim(
+        `${plural(baselined, 'accepted finding')} in baseline ${options.baselineFile ?? ''} (--show-baselined lists them)`,
+      ),
+      '',
+    );
+  }
+  const failing = exitCodeFor(result, options) === 1;
   const scoreText = `${result.score.value}`;
   lines.push(
     `${c.bold('score')} ${failing ? c.red(scoreText) : c.green(scoreText)}  ` +
       c.dim(`(${result.score.formula}; a concept is a top-level class, interface, type, enum or function name)`),
   );
   lines.push(
-    `${plural(result.files, 'file')} (${result.parsed} parsed), ${plural(result.findings.length, 'finding')}` +
+    `${plural(result.files, 'file')} (${result.parsed} parsed` +
+      (result.generated > 0 ? `, ${result.generated} generated left out` : '') +
+      `), ${plural(result.findings.length, 'finding')}` +
       (baselined > 0 ? ` (${baselined} in baseline ${options.baselineFile ?? ''})`.replace(' )', ')') : '') +
       (options.minScore === undefined ? '' : `, min score ${options.minScore}`) +
       `, ${Math.round(result.timings.total)} ms`,

@@ -1,49 +1,138 @@
-import type { DeclarationFact } from '../facts.js';
-import { conceptFingerprint } from '../finding.js';
-import { moduleSpecifier } from '../module-specifier.js';
-import type { Rule } from '../rule.js';
+import { type Copy, orderCopies, worldOf } from '../copies.js';
+import { conceptFingerprint, type RuleFinding } from '../finding.js';
+import { reexportStatement } from '../module-specifier.js';
+import type { Rule, RuleContext } from '../rule.js';
 
 /**
- * One concept (class, interface, type, enum or function) declared at the top level of several modules. The first
- * declaration (the canonical module's, if configured, else the first path) is kept; the finding sits on the next
- * copy and lists every other copy as related.
+ * One concept declared at the top level of several modules. Classes, interfaces, types and enums of one name are
+ * one concept (when at least one copy is exported); functions of one name are one only when their shapes match too (identifiers renamed, literals kept),
+ * so unrelated private helpers that share a name are not reported. Entry points (a script's `main()`) are not
+ * concepts, and declarations in different configured worlds are never copies. The copy to keep is chosen by
+ * `orderCopies`; the finding sits on the next copy and lists every other copy as related.
  */
 export const duplicateDefinition: Rule = {
   id: 'duplicate-definition',
-  summary: 'one concept (class, interface, type, enum, function) defined in several modules',
+  summary: 'one concept (class, interface, type, enum; a function with the same shape) defined in several modules',
+  readsShapes: true,
   check(context) {
-    const byName = new Map<string, Map<string, DeclarationFact>>();
+    const world = worldOf(context.config);
+    /** Copies by world and name, one per file. */
+    const byName = new Map<string, { name: string; world: string; copies: Copy[] }>();
     for (const [file, facts] of context.files) {
+      const fileWorld = world(file);
       for (const declaration of facts.declarations) {
-        const files = byName.get(declaration.name) ?? new Map<string, DeclarationFact>();
-        byName.set(declaration.name, files);
-        if (!files.has(file)) files.set(file, declaration);
+        if (declaration.entryPoint === true) continue;
+        const key = `${fileWorld}\0${declaration.name}`;
+        let group = byName.get(key);
+        if (group === undefined) {
+          group = { name: declaration.name, world: fileWorld, copies: [] };
+          byName.set(key, group);
+        }
+        if (!group.copies.some((copy) => copy.file === file)) group.copies.push({ file, declaration });
       }
     }
-    const findings = [];
-    for (const [name, files] of byName) {
-      if (files.size < 2) continue;
-      const canonical = context.config.canonical.get(name);
-      const copies = [...files].sort(([a], [b]) => (a === canonical ? -1 : b === canonical ? 1 : a < b ? -1 : 1));
-      const [kept, primary, ...others] = copies;
-      if (kept === undefined || primary === undefined) continue;
-      const where = copies.map(([file]) => context.relative(file)).join(', ');
-      findings.push({
-        rule: 'duplicate-definition' as const,
-        concept: name,
-        concepts: [name],
-        message: `${primary[1].kind} '${name}' is defined in ${copies.length} modules: ${where}`,
-        fix: `keep the definition in ${context.relative(kept[0])} and replace each copy with \`export { ${name} } from '${moduleSpecifier(primary[0], kept[0])}'\` (or import it)`,
-        location: { file: primary[0], line: primary[1].line, column: primary[1].column },
-        related: [kept, ...others].map(([file, declaration]) => ({
-          file,
-          line: declaration.line,
-          column: declaration.column,
-          message: file === kept[0] ? `'${name}' kept here` : `another copy of '${name}'`,
-        })),
-        fingerprint: conceptFingerprint('duplicate-definition', name),
+    const findings: RuleFinding[] = [];
+    for (const { name, world: inWorld, copies } of byName.values()) {
+      if (copies.length < 2) continue;
+      const sets = conceptCopies(context, copies);
+      sets.forEach((set, index) => {
+        const keys = [...(inWorld === '' ? [] : [`world:${inWorld}`]), ...(index === 0 ? [] : [`set:${index}`])];
+        const finding = definitionFinding(context, name, set, keys);
+        if (finding !== undefined) findings.push(finding);
       });
     }
     return findings;
   },
 };
+
+/**
+ * Functions of one name smaller than this many syntax nodes are not a concept worth sharing even when equal:
+ * `function noop() {}` in two modules is not a duplicated concept.
+ */
+const MIN_SAME_NAME_NODES = 5;
+
+/** The sets of copies that are one concept: the classes, interfaces, types and enums; functions grouped by shape. */
+function conceptCopies(context: RuleContext, copies: readonly Copy[]): Copy[][] {
+  const sets: Copy[][] = [];
+  // A type or class no copy of which is exported is each module's own business (two scripts' private `Sample`
+  // interfaces): a concept of the tree only once some module offers it.
+  const named = copies.filter((copy) => copy.declaration.kind !== 'function');
+  if (named.length >= 2 && named.some((copy) => isExported(context, copy))) sets.push(named);
+  const byShape = new Map<string, Copy[]>();
+  for (const copy of copies) {
+    if (copy.declaration.kind !== 'function') continue;
+    const shape = context.shapes.get(copy.declaration);
+    if (shape === undefined || shape.nodes < MIN_SAME_NAME_NODES) continue; // not shared, or trivial
+    // Only its own bindings renamed (`date` building a ZodDate and `date` building a ZodMiniDate are two concepts),
+    // and every name it uses from outside resolved in its module: `getStats` calling its own parser's
+    // `getASTCached`, or `clearCache` clearing its own module's `CACHE`, is one implementation of a contract per
+    // module, not a copy.
+    const key = `${shape.local}\0${shape.free.map((name) => freeNameOrigin(context, copy.file, name)).join('\0')}`;
+    const set = byShape.get(key) ?? [];
+    byShape.set(key, set);
+    set.push(copy);
+  }
+  for (const set of byShape.values()) if (set.length >= 2) sets.push(set);
+  return sets;
+}
+
+/** Exported where declared, or later by name: `export { X }`, `module.exports = { X }`, `exports.X = X`. */
+function isExported(context: RuleContext, copy: Copy): boolean {
+  if (copy.declaration.exported) return true;
+  const { name } = copy.declaration;
+  return (context.files.get(copy.file)?.exports ?? []).some((entry) => entry.form === 'local' && entry.local === name);
+}
+
+/**
+ * What a name a function uses from outside denotes in its module: a declaration, a namespace or a package's export
+ * (the same for every module that reaches it), a binding of the module's own (`const cache = …`: its alone), or a
+ * global (`Math`).
+ */
+function freeNameOrigin(context: RuleContext, file: string, name: string): string {
+  const { origin } = context.graph.resolveLocal(file, name, new Set());
+  switch (origin.kind) {
+    case 'declaration':
+      return `${origin.file}#${origin.declaration.name}`;
+    case 'namespace':
+      return `${origin.file}#*`;
+    case 'external':
+      return `${origin.specifier}#${origin.name}`;
+    case 'unknown':
+      return context.files.get(file)?.bindings?.includes(name) === true ? `${file}#${name}` : `global#${name}`;
+    default:
+      return assertNever(origin);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected origin ${JSON.stringify(value)}`);
+}
+
+function definitionFinding(
+  context: RuleContext,
+  name: string,
+  set: readonly Copy[],
+  keys: readonly string[],
+): RuleFinding | undefined {
+  const copies = orderCopies(context, name, set);
+  const [kept, primary, ...others] = copies;
+  if (kept === undefined || primary === undefined) return undefined;
+  const where = copies.map((copy) => context.relative(copy.file)).join(', ');
+  const sameShape = primary.declaration.kind === 'function' ? ' with the same body' : '';
+  return {
+    rule: 'duplicate-definition',
+    concept: name,
+    concepts: [name],
+    message: `${primary.declaration.kind} '${name}' is defined${sameShape} in ${copies.length} modules: ${where}`,
+    fix: `keep the definition in ${context.relative(kept.file)} and replace each copy with \`${reexportStatement(context.files.get(primary.file)?.commonJs === true, name, name, primary.file, kept.file)}\` (or import it)`,
+    location: { file: primary.file, line: primary.declaration.line, column: primary.declaration.column },
+    related: [kept, ...others].map((copy) => ({
+      file: copy.file,
+      line: copy.declaration.line,
+      column: copy.declaration.column,
+      message: copy === kept ? `'${name}' kept here` : `another copy of '${name}'`,
+    })),
+    copies: copies.map((copy) => copy.file),
+    fingerprint: conceptFingerprint('duplicate-definition', name, ...keys),
+  };
+}

@@ -52,6 +52,7 @@ export const factoryBypass: Rule = {
           fix: `obtain '${name}' from its factory instead of \`new\` (modules allowed to construct it: ${factories})`,
           location: { file, line: site.line, column: site.column },
           related: traceLocations(trace),
+          copies: [file],
           fingerprint: conceptFingerprint('factory-bypass', name, context.relative(file), occurrence),
         });
       }

@@ -60,6 +60,7 @@ export const nonCanonicalImport: Rule = {
               : `import { ${concept}${binding.local === concept ? '' : ` as ${binding.local}`} } from '${moduleSpecifier(file, home)}'`,
           location: { file, line: binding.line, column: binding.column },
           related: traceLocations(trace),
+          copies: [file],
           fingerprint: conceptFingerprint('non-canonical-import', concept, context.relative(file), occurrence),
         });
       }

@@ -1,5 +1,5 @@
 import { conceptFingerprint } from '../finding.js';
-import { moduleSpecifier } from '../module-specifier.js';
+import { reexportStatement } from '../module-specifier.js';
 import type { Rule } from '../rule.js';
 import { traceLocations } from '../trace-locations.js';
 
@@ -20,15 +20,17 @@ export const shimSubclass: Rule = {
         const { origin } = trace;
         if (origin.kind !== 'declaration' || origin.declaration.kind !== 'class') continue;
         const base = origin.declaration.name;
-        const from = origin.file === file ? '' : ` from '${moduleSpecifier(file, origin.file)}'`;
+        const to = origin.file === file ? undefined : origin.file;
+        const statement = reexportStatement(facts.commonJs === true, declaration.name, base, file, to);
         findings.push({
           rule: 'shim-subclass' as const,
           concept: declaration.name,
           concepts: [declaration.name],
           message: `class '${declaration.name}' extends '${base}' (${context.relative(origin.file)}:${origin.declaration.line}) and adds nothing: an alias with a different identity`,
-          fix: `replace the class with \`export { ${base} as ${declaration.name} }${from}\``,
+          fix: `replace the class with \`${statement}\``,
           location: { file, line: declaration.line, column: declaration.column },
           related: traceLocations(trace),
+          copies: [file],
           fingerprint: conceptFingerprint('shim-subclass', declaration.name, context.relative(file)),
         });
       }

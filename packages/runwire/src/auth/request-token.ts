@@ -41,27 +41,31 @@ export function offeredProtocols(headers: IncomingHttpHeaders): string[] {
 }
 
 /**
- * Finds the bearer token of an HTTP or upgrade request: `Authorization: Bearer …` or the `bearer.<jwt>`
- * subprotocol. Tokens in the query string are refused (query strings end up in logs).
+ * Finds the bearer token of a WebSocket upgrade (`Authorization: Bearer …` or the `bearer.<jwt>` subprotocol) or of an
+ * HTTP request (`via: 'http'`: the header only). Tokens in the query string are refused (query strings end up in logs).
+ * The reasons name only what that kind of request can send.
  */
-export function requestToken(url: URL, headers: IncomingHttpHeaders): RequestToken {
-  if (queryCarriesToken(url))
-    return {
-      ok: false,
-      reason: 'Tokens in the query string are refused; use the Authorization header or the bearer.<jwt> subprotocol',
-    };
+export function requestToken(
+  url: URL,
+  headers: IncomingHttpHeaders,
+  via: 'websocket' | 'http' = 'websocket',
+): RequestToken {
+  const how =
+    via === 'http'
+      ? 'the header "Authorization: Bearer <token>"'
+      : '"Authorization: Bearer <token>" or the subprotocols "runwire.v1, bearer.<token>"';
+  if (queryCarriesToken(url)) return { ok: false, reason: `Tokens in the query string are refused; send ${how}` };
   const header = headers.authorization;
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (match?.[1] === undefined) return { ok: false, reason: 'The Authorization header must be "Bearer <token>"' };
     return { ok: true, token: match[1] };
   }
-  const bearer = offeredProtocols(headers).find((p) => p.toLowerCase().startsWith(BEARER_PREFIX));
-  if (bearer !== undefined && bearer.length > BEARER_PREFIX.length) {
-    return { ok: true, token: bearer.slice(BEARER_PREFIX.length) };
+  if (via === 'websocket') {
+    const bearer = offeredProtocols(headers).find((p) => p.toLowerCase().startsWith(BEARER_PREFIX));
+    if (bearer !== undefined && bearer.length > BEARER_PREFIX.length) {
+      return { ok: true, token: bearer.slice(BEARER_PREFIX.length) };
+    }
   }
-  return {
-    ok: false,
-    reason: 'No token: send "Authorization: Bearer <token>" or the subprotocols "runwire.v1, bearer.<token>"',
-  };
+  return { ok: false, reason: `No token: send ${how}` };
 }

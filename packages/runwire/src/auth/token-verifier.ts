@@ -1,3 +1,4 @@
+import type { webcrypto } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import {
   createLocalJWKSet,
@@ -29,15 +30,24 @@ export class UnauthenticatedError extends RunwireError {
 export const SECRET_ALGORITHMS = ['HS256'] as const;
 export const JWKS_ALGORITHMS = ['RS256', 'ES256'] as const;
 
+/** How many verified tokens a verifier remembers (until each expires). */
+const VERIFIED_CACHE_SIZE = 4096;
+
 /**
  * Verifies JWTs with pinned algorithms: `sub` (a valid user id) and `exp` are required; `iss`/`aud` are checked
  * when configured.
  */
 export class TokenVerifier {
-  readonly #key: Uint8Array | JWTVerifyGetKey;
+  readonly #key: webcrypto.CryptoKey | JWTVerifyGetKey;
   readonly #options: JWTVerifyOptions;
+  /**
+   * Tokens verified before, until they expire: a token's signature and claims do not change, and verifying an HMAC
+   * through WebCrypto costs a thread-pool round trip (it was the largest single cost of a short AG-UI request).
+   * Bounded, oldest use evicted first; only successful verifications are kept.
+   */
+  readonly #verified = new Map<string, VerifiedIdentity>();
 
-  private constructor(key: Uint8Array | JWTVerifyGetKey, options: JWTVerifyOptions) {
+  private constructor(key: webcrypto.CryptoKey | JWTVerifyGetKey, options: JWTVerifyOptions) {
     this.#key = key;
     this.#options = options;
   }
@@ -50,7 +60,16 @@ export class TokenVerifier {
       ...(auth.audience === undefined ? {} : { audience: auth.audience }),
     };
     if (auth.mode === 'secret') {
-      return new TokenVerifier(new TextEncoder().encode(auth.secret), {
+      // Imported once: given the raw bytes, jose imports the key again on every verification (about a third of the
+      // CPU of a short AG-UI or REST request went there).
+      const key = await crypto.subtle.importKey(
+        'raw',
+        new TextEncoder().encode(auth.secret),
+        { name: 'HMAC', hash: 'SHA-256' },
+        false,
+        ['verify'],
+      );
+      return new TokenVerifier(key, {
         ...claims,
         algorithms: [...SECRET_ALGORITHMS],
       });
@@ -73,10 +92,28 @@ export class TokenVerifier {
 
   /** @throws UnauthenticatedError with a reason safe to show (never the token). */
   async verify(token: string): Promise<VerifiedIdentity> {
+    const known = this.#verified.get(token);
+    if (known !== undefined) {
+      this.#verified.delete(token);
+      if (known.expiresAt > Date.now()) {
+        this.#verified.set(token, known);
+        return known;
+      }
+    }
+    const identity = await this.#verify(token);
+    if (this.#verified.size >= VERIFIED_CACHE_SIZE) {
+      const oldest = this.#verified.keys().next();
+      if (oldest.done !== true) this.#verified.delete(oldest.value);
+    }
+    this.#verified.set(token, identity);
+    return identity;
+  }
+
+  async #verify(token: string): Promise<VerifiedIdentity> {
     let payload: { sub?: unknown; exp?: unknown };
     try {
       const result =
-        this.#key instanceof Uint8Array
+        typeof this.#key === 'function'
           ? await jwtVerify(token, this.#key, this.#options)
           : await jwtVerify(token, this.#key, this.#options);
       payload = result.payload;

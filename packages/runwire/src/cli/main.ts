@@ -21,7 +21,8 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
   const program = new Command('runwire')
     .description('Runwire: multi-user, real-time AI-agent runs over WebSocket, and an SSOT checker')
     .version(version())
-    .showHelpAfterError()
+    // A one-line pointer, not the whole help: the error must stay the last thing on screen.
+    .showHelpAfterError('(run with --help for the list of options)')
     .exitOverride();
   registerServeCommand(program);
   registerTokenCommand(program);

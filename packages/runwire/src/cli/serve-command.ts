@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { removeDevSecret, writeDevSecret } from '../auth/dev-secret.js';
 import { compileServerConfig, isProduction, readEnv } from '../config/server-config.js';
 import { addServerOptions, flagInput } from './server-options.js';
 
@@ -9,7 +10,9 @@ working directory: its default export is defineConfig({ agents, tools, llm, ...o
 and tools are served beside the built-ins; .ts runs through Node's own type stripping). A .json file holds options only. Durations take ms or 250ms/10s/15m/1h/7d.
 
 With no --jwt-secret or --jwks, serve runs in dev mode: it binds loopback only, makes a random secret, prints a
-token for user "dev", and refuses to start with NODE_ENV=production or a non-loopback --host.
+token for user "dev", keeps the secret in ./.runwire/dev-secret (mode 0600, removed at shutdown) so that
+"runwire token --user bob" in the same directory mints tokens for other users, and refuses to start with
+NODE_ENV=production or a non-loopback --host.
 
 A model (--llm-base-url with /v1, and --llm-model) adds the built-in agent "assistant", which then takes
 user_message without agent. Its API key comes from RUNWIRE_LLM_API_KEY or the config file (llmApiKey), never a flag.
@@ -90,19 +93,28 @@ export function registerServeCommand(program: Command): void {
     });
     const ws = server.url.replace(/^http/, 'ws');
     process.stderr.write(`Runwire listening on ${server.url} (WebSocket ${ws}/ws, store ${config.store})\n`);
+    if (server.listensOnAll !== undefined) {
+      process.stderr.write(
+        `  bound to every interface (${server.listensOnAll}): from other machines, use this machine's address on port ${server.port}\n`,
+      );
+    }
     logger.info({ url: server.url, store: config.store, nodeId: server.runtime.nodeId }, 'listening');
     if (server.dev !== undefined) {
+      const secretFile = writeDevSecret(server.dev.secret, process.cwd());
       process.stderr.write(
         [
           '',
           'WARNING: dev mode: no --jwt-secret or --jwks configured. A random secret was made for this process;',
           'tokens die with it. Never use dev mode for real users.',
           `Dev token (user "dev", valid 24 h):\n  ${server.dev.token}`,
-          `Try: npx wscat -c ${ws}/ws -H "Authorization: Bearer ${server.dev.token.slice(0, 12)}…"`,
+          `Try: npx wscat -c ${ws}/ws -H "Authorization: Bearer ${server.dev.token}"`,
+          `Tokens for other users, while this server runs (run in this directory): npx runwire token --user bob`,
+          `  (the secret is in ${secretFile}, readable by you only, and removed at shutdown)`,
           '',
         ].join('\n'),
       );
     }
     await stopped;
+    if (server.dev !== undefined) removeDevSecret(server.dev.secret, process.cwd());
   });
 }

@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { DEV_SECRET_FILE, readDevSecret } from '../auth/dev-secret.js';
 import { readConfigFile, readEnv, type ServerConfigInput, tokenSecretFrom } from '../config/server-config.js';
 import { toMs } from '../duration.js';
 import { ConfigError, InvalidArgumentError } from '../errors.js';
@@ -9,10 +10,13 @@ import { addServerOptions, flagInput } from './server-options.js';
 export function registerTokenCommand(program: Command): void {
   const command = program
     .command('token')
-    .description('mint a token (HS256) for a user with the configured --jwt-secret')
+    .description("mint a token (HS256) for a user with the configured --jwt-secret, or the running dev server's secret")
     .requiredOption('--user <ID>', 'the user id (the token sub)')
     .addOption(new Option('--ttl <DURATION>', 'lifetime, e.g. 15m, 1h, 7d').default('1h'))
-    .addHelpText('after', '\nExample:\n  RUNWIRE_JWT_SECRET=… runwire token --user alice --ttl 8h\n');
+    .addHelpText(
+      'after',
+      `\nWith no secret configured, it signs with the secret of the dev server running in this directory (${DEV_SECRET_FILE}).\n\nExamples:\n  RUNWIRE_JWT_SECRET=… runwire token --user alice --ttl 8h\n  runwire token --user bob          (while "runwire serve" runs in dev mode here)\n`,
+    );
   addServerOptions(command, new Set(['jwtSecret', 'jwtIssuer', 'jwtAudience']));
   command.action(async (opts: { user: string; ttl: string; config?: string }) => {
     const problem = idProblem(opts.user);
@@ -24,9 +28,15 @@ export function registerTokenCommand(program: Command): void {
       env.input,
       flagInput(command),
     ];
-    const secret = tokenSecretFrom(inputs);
+    let secret = tokenSecretFrom(inputs);
     if (secret === undefined) {
-      throw new ConfigError('No secret to sign with: pass --jwt-secret, set RUNWIRE_JWT_SECRET, or use --config');
+      secret = readDevSecret(process.cwd());
+      if (secret === undefined) {
+        throw new ConfigError(
+          `No secret to sign with: pass --jwt-secret, set RUNWIRE_JWT_SECRET, use --config, or run this in the directory of a running dev server (runwire serve without a secret keeps its secret in ${DEV_SECRET_FILE})`,
+        );
+      }
+      process.stderr.write(`runwire: signed with the running dev server's secret (${DEV_SECRET_FILE})\n`);
     }
     const merged: ServerConfigInput = Object.assign({}, ...inputs);
     const issuer = merged.jwtIssuer;

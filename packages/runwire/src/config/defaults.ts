@@ -4,7 +4,7 @@
  * milliseconds. This module imports nothing, so every layer may read it.
  */
 
-/** What a new run on a busy thread does (PROTOCOL.md §6). */
+/** What a new run on a busy thread does (docs/protocol.md §6). */
 export type ThreadPolicy =
   /** The new run waits for the thread (`run_queued {reason:"thread_busy"}`). */
   | 'enqueue'
@@ -38,6 +38,16 @@ export const DEFAULTS = {
   rateLimitPerSecond: 50,
   rateBurst: 100,
   maxBufferedBytes: 4 * 1024 * 1024,
+  /** WebSocket upgrades verified and set up at the same time, over all clients (the others wait their turn). */
+  maxHandshakes: 4,
+  /** Upgrades of one client address in progress or waiting. */
+  maxHandshakesPerIp: 64,
+  /** Upgrades of one user being set up at the same time. */
+  maxHandshakesPerUser: 16,
+  /** Open WebSocket connections of one client address. */
+  maxConnectionsPerIp: 1024,
+  /** Open WebSocket connections of one user. */
+  maxConnectionsPerUser: 64,
   shutdownGraceMs: 10 * SECOND,
   threadPolicy: 'enqueue' as ThreadPolicy,
   maxRunsPerUser: 4,

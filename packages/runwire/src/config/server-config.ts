@@ -190,6 +190,52 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     description: 'Send buffer above which a slow client is closed with 1013 (it resumes later)',
   },
   {
+    key: 'maxHandshakes',
+    flag: '--max-handshakes',
+    value: 'N',
+    env: 'RUNWIRE_MAX_HANDSHAKES',
+    kind: 'int',
+    defaultText: String(DEFAULTS.maxHandshakes),
+    description:
+      'WebSocket upgrades verified and set up at the same time; more wait their turn, round-robin across client addresses',
+  },
+  {
+    key: 'maxHandshakesPerIp',
+    flag: '--max-handshakes-per-ip',
+    value: 'N',
+    env: 'RUNWIRE_MAX_HANDSHAKES_PER_IP',
+    kind: 'int',
+    defaultText: String(DEFAULTS.maxHandshakesPerIp),
+    description: 'Upgrades of one client address in progress or waiting; more are refused with HTTP 429',
+  },
+  {
+    key: 'maxHandshakesPerUser',
+    flag: '--max-handshakes-per-user',
+    value: 'N',
+    env: 'RUNWIRE_MAX_HANDSHAKES_PER_USER',
+    kind: 'int',
+    defaultText: String(DEFAULTS.maxHandshakesPerUser),
+    description: 'Upgrades of one user being set up at the same time; more are refused with HTTP 429',
+  },
+  {
+    key: 'maxConnectionsPerIp',
+    flag: '--max-connections-per-ip',
+    value: 'N',
+    env: 'RUNWIRE_MAX_CONNECTIONS_PER_IP',
+    kind: 'int',
+    defaultText: String(DEFAULTS.maxConnectionsPerIp),
+    description: 'Open WebSocket connections of one client address (behind a proxy: of all clients); more get HTTP 429',
+  },
+  {
+    key: 'maxConnectionsPerUser',
+    flag: '--max-connections-per-user',
+    value: 'N',
+    env: 'RUNWIRE_MAX_CONNECTIONS_PER_USER',
+    kind: 'int',
+    defaultText: String(DEFAULTS.maxConnectionsPerUser),
+    description: 'Open WebSocket connections of one user; more are refused with HTTP 429',
+  },
+  {
     key: 'shutdownGrace',
     flag: '--shutdown-grace',
     value: 'DURATION',
@@ -349,6 +395,11 @@ export interface ServerConfigInput {
   rateLimit?: number | string;
   rateBurst?: number | string;
   maxBufferedBytes?: number | string;
+  maxHandshakes?: number | string;
+  maxHandshakesPerIp?: number | string;
+  maxHandshakesPerUser?: number | string;
+  maxConnectionsPerIp?: number | string;
+  maxConnectionsPerUser?: number | string;
   shutdownGrace?: DurationInput;
   threadPolicy?: ThreadPolicy;
   maxRunsPerUser?: number | string;
@@ -393,6 +444,14 @@ export interface ServerConfig {
   readonly rateLimitPerSecond: number;
   readonly rateBurst: number;
   readonly maxBufferedBytes: number;
+  /** Limits on WebSocket handshakes and connections per address and per user (the gateway's `AdmissionLimits`). */
+  readonly admission: {
+    readonly maxHandshakes: number;
+    readonly maxHandshakesPerIp: number;
+    readonly maxHandshakesPerUser: number;
+    readonly maxConnectionsPerIp: number;
+    readonly maxConnectionsPerUser: number;
+  };
   readonly shutdownGraceMs: number;
   readonly threadPolicy: ThreadPolicy;
   readonly maxRunsPerUser: number;
@@ -578,6 +637,37 @@ export function compileServerConfig(inputs: readonly ServerConfigInput[], produc
       1024,
       1024 * 1024 * 1024,
     ),
+    admission: {
+      maxHandshakes: int(label('maxHandshakes'), i.maxHandshakes, DEFAULTS.maxHandshakes, 1, 10_000),
+      maxHandshakesPerIp: int(
+        label('maxHandshakesPerIp'),
+        i.maxHandshakesPerIp,
+        DEFAULTS.maxHandshakesPerIp,
+        1,
+        1_000_000,
+      ),
+      maxHandshakesPerUser: int(
+        label('maxHandshakesPerUser'),
+        i.maxHandshakesPerUser,
+        DEFAULTS.maxHandshakesPerUser,
+        1,
+        1_000_000,
+      ),
+      maxConnectionsPerIp: int(
+        label('maxConnectionsPerIp'),
+        i.maxConnectionsPerIp,
+        DEFAULTS.maxConnectionsPerIp,
+        1,
+        10_000_000,
+      ),
+      maxConnectionsPerUser: int(
+        label('maxConnectionsPerUser'),
+        i.maxConnectionsPerUser,
+        DEFAULTS.maxConnectionsPerUser,
+        1,
+        10_000_000,
+      ),
+    },
     shutdownGraceMs: toMs(i.shutdownGrace ?? DEFAULTS.shutdownGraceMs, label('shutdownGrace')),
     threadPolicy: oneOf(label('threadPolicy'), i.threadPolicy, THREAD_POLICIES, DEFAULTS.threadPolicy),
     maxRunsPerUser: int(label('maxRunsPerUser'), i.maxRunsPerUser, DEFAULTS.maxRunsPerUser, 1, 10_000),

@@ -14,7 +14,7 @@ import type { EventLog } from '../stores/event-log.js';
 import { EventStream } from './event-stream.js';
 import { TokenBucket } from './token-bucket.js';
 
-/** WebSocket close codes of PROTOCOL.md §5. */
+/** WebSocket close codes of docs/protocol.md §5. */
 export const CLOSE = {
   normal: 1000,
   goingAway: 1001,
@@ -47,8 +47,11 @@ function serialized(frame: object): string {
   return text;
 }
 
-/** Error codes that count as a bad frame for abuse detection. */
-const BAD_FRAME_CODES = new Set(['bad_json', 'bad_request', 'unknown_type', 'rate_limited']);
+/**
+ * Error codes that count as a bad frame for abuse detection. `internal` counts too: no valid input should reach a
+ * handler fault, so a client that keeps causing one is closed like any other sender of bad frames.
+ */
+const BAD_FRAME_CODES = new Set(['bad_json', 'bad_request', 'unknown_type', 'rate_limited', 'internal']);
 
 /**
  * One authenticated WebSocket: its context (fixed at the upgrade), its ordered event stream, rate limit and abuse
@@ -267,7 +270,7 @@ function textOf(data: unknown): string {
   return Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
 }
 
-/** The request id of a frame refused before routing, so that its error still carries it (PROTOCOL.md §2). */
+/** The request id of a frame refused before routing, so that its error still carries it (docs/protocol.md §2). */
 function requestIdOf(text: string): string | undefined {
   try {
     const id = (JSON.parse(text) as { id?: unknown } | null)?.id;

@@ -10,7 +10,12 @@ import type { ServerMetrics } from '../http/server-metrics.js';
 import { newConnectionId } from '../ids.js';
 import type { Runtime } from '../runtime/create-runtime.js';
 import { CLOSE, ClientConnection, type ConnectionLimits } from './client-connection.js';
+import { type AdmissionLimits, type AdmissionTicket, ConnectionAdmission } from './connection-admission.js';
 import { ConnectionRegistry } from './connection-registry.js';
+import { TurnSpreader } from './turn-spreader.js';
+
+/** Refusals of a connection storm written per event-loop turn (each costs a write and a close). */
+const REFUSALS_PER_TURN = 8;
 
 /** Options of the WebSocket gateway (compiled). */
 export interface GatewayOptions {
@@ -20,6 +25,8 @@ export interface GatewayOptions {
   /** Allowed browser origins; empty: same origin only; `*`: any. */
   readonly origins: readonly string[];
   readonly limits: ConnectionLimits;
+  /** Limits on handshakes and connections per address and per user. @default DEFAULT_ADMISSION_LIMITS */
+  readonly admission?: AdmissionLimits;
 }
 
 /**
@@ -35,6 +42,8 @@ export class WsGateway {
   readonly #metrics: ServerMetrics;
   readonly #isAccepting: () => boolean;
   readonly #wss: WebSocketServer;
+  readonly #admission: ConnectionAdmission;
+  readonly #refusals = new TurnSpreader(REFUSALS_PER_TURN);
   #pinger: Timer | undefined;
 
   constructor(options: {
@@ -51,6 +60,7 @@ export class WsGateway {
     this.#metrics = options.metrics;
     this.#isAccepting = options.isAccepting;
     this.registry = new ConnectionRegistry(options.runtime.bus, options.runtime.logger);
+    this.#admission = new ConnectionAdmission(options.gateway.admission);
     this.#wss = new WebSocketServer({
       noServer: true,
       maxPayload: options.gateway.maxFrameBytes,
@@ -89,7 +99,14 @@ export class WsGateway {
         `No WebSocket endpoint at ${url.pathname}; use ${this.#options.path}`,
       );
     if (!this.#isAccepting()) return this.#refuse(socket, 503, 'internal', 'The server is not ready; retry shortly');
-    if (!this.#originAllowed(req)) return this.#refuse(socket, 403, 'unauthenticated', 'This Origin is not allowed');
+    if (!this.#originAllowed(req)) {
+      return this.#refuse(
+        socket,
+        403,
+        'origin_not_allowed',
+        `The Origin '${String(req.headers.origin).slice(0, 200)}' is not allowed to open sockets; the server's --origin lists the ones that are`,
+      );
+    }
     const found = requestToken(url, req.headers);
     if (!found.ok) return this.#refuse(socket, 401, 'unauthenticated', found.reason);
     const afterParam = url.searchParams.get('after');
@@ -99,19 +116,35 @@ export class WsGateway {
         return this.#refuse(socket, 400, 'bad_request', '"after" must be a whole number ≥ 0');
       after = Number(afterParam);
     }
-    let identity: VerifiedIdentity;
-    try {
-      identity = await this.#verifier.verify(found.token);
-    } catch (error) {
-      return this.#refuse(socket, 401, 'unauthenticated', (error as Error).message);
-    }
-    if (socket.destroyed) return;
     const offered = offeredProtocols(req.headers);
     if (offered.length > 0 && !offered.includes(PROTOCOL_NAME)) {
       return this.#refuse(socket, 400, 'bad_request', `Offer the subprotocol '${PROTOCOL_NAME}' with the bearer token`);
     }
+    // Admission before verification: a flood from one address is refused before it costs a signature check, and
+    // handshakes take turns so that established connections keep being served during a storm.
+    const ticket = this.#admission.enter(req.socket.remoteAddress ?? 'unknown');
+    if (ticket.refused) {
+      this.#refusals.push(() => this.#refuse(socket, 429, 'rate_limited', ticket.message));
+      return;
+    }
+    socket.once('close', () => ticket.release());
+    await ticket.turn;
+    if (socket.destroyed) return ticket.release();
+    let identity: VerifiedIdentity;
+    try {
+      identity = await this.#verifier.verify(found.token);
+    } catch (error) {
+      ticket.release();
+      return this.#refuse(socket, 401, 'unauthenticated', (error as Error).message);
+    }
+    if (socket.destroyed) return ticket.release();
+    const userRefusal = this.#admission.admitUser(ticket, identity.userId);
+    if (userRefusal !== undefined) {
+      ticket.release();
+      return this.#refuse(socket, 429, 'rate_limited', userRefusal.message);
+    }
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
-      void this.#open(ws, socket, identity, after);
+      void this.#open(ws, socket, identity, after, ticket);
     });
   }
 
@@ -120,6 +153,7 @@ export class WsGateway {
     transport: Duplex,
     identity: VerifiedIdentity,
     after: number | undefined,
+    ticket: AdmissionTicket,
   ): Promise<void> {
     const runtime = this.#runtime;
     // No inbound frame is handled before connection_established is sent and the stream has started: a `resume` sent
@@ -141,6 +175,7 @@ export class WsGateway {
     this.#metrics.connections.inc();
     this.#metrics.connectionsOpened.inc();
     ws.on('close', (code) => {
+      ticket.release();
       connection.markClosed();
       this.registry.remove(connection);
       this.#metrics.connections.dec();
@@ -163,8 +198,11 @@ export class WsGateway {
       else await connection.stream.resume(after, undefined);
       if (connection.isOpen) ws.resume();
     } catch (error) {
+      ticket.release();
       runtime.logger.error({ err: error, connectionId: connection.id }, 'connection setup failed');
       connection.close(CLOSE.internal, 'Connection setup failed; retry');
+    } finally {
+      ticket.opened();
     }
   }
 
@@ -176,12 +214,18 @@ export class WsGateway {
     this.#metrics.upgradesRefused.inc({ status: String(status) });
     const body = JSON.stringify({ error: { code, message } });
     const reason =
-      { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' }[
-        status
-      ] ?? 'Error';
+      {
+        400: 'Bad Request',
+        401: 'Unauthorized',
+        403: 'Forbidden',
+        404: 'Not Found',
+        429: 'Too Many Requests',
+        503: 'Service Unavailable',
+      }[status] ?? 'Error';
+    const retry = status === 429 ? 'Retry-After: 1\r\n' : '';
     if (!socket.destroyed) {
       socket.end(
-        `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n${retry}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
       );
     }
   }

@@ -9,7 +9,7 @@ import { RunwireError } from '../errors.js';
  */
 export async function requestCaller(req: FastifyRequest, verifier: TokenVerifier): Promise<string> {
   const url = new URL(req.url, 'http://localhost');
-  const found = requestToken(url, req.headers);
+  const found = requestToken(url, req.headers, 'http');
   if (!found.ok) throw new RunwireError('unauthenticated', found.reason);
   return (await verifier.verify(found.token)).userId;
 }

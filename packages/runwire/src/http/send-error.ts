@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 import type { WireErrorCode } from '../errors.js';
 import { toErrorFrame } from '../protocol/error-frame.js';
 
-/** HTTP status of each wire error code (PROTOCOL.md §7). */
+/** HTTP status of each wire error code (docs/protocol.md §7). */
 export const HTTP_STATUS_OF: Record<WireErrorCode, number> = {
   bad_json: 400,
   bad_request: 400,
@@ -12,6 +12,7 @@ export const HTTP_STATUS_OF: Record<WireErrorCode, number> = {
   too_many_runs: 429,
   rate_limited: 429,
   unauthenticated: 401,
+  origin_not_allowed: 403,
   internal: 500,
 };
 

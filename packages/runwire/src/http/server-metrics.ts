@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { type RunEvent, TERMINAL_EVENT_TYPES } from '../protocol/run-events.js';
 import type { Runtime } from '../runtime/create-runtime.js';
@@ -83,9 +84,23 @@ export class ServerMetrics {
     registry: this.registry,
   });
 
+  /** Event-loop delay samples (10 ms resolution), read and reset by each scrape. */
+  readonly #loopDelay = monitorEventLoopDelay({ resolution: 10 });
+
   /** Samples the runtime at scrape time (runs by state, tracker counters). */
   constructor(runtime: Runtime) {
     const tracker = runtime.tracker;
+    const loopDelay = this.#loopDelay;
+    loopDelay.enable();
+    new Gauge({
+      name: 'runwire_event_loop_delay_max_seconds',
+      help: 'Longest event-loop delay since the previous scrape (how long the busiest turn held every socket up)',
+      registers: [this.registry],
+      collect() {
+        this.set(loopDelay.count > 0 ? loopDelay.max / 1e9 : 0);
+        loopDelay.reset();
+      },
+    });
     new Gauge({
       name: 'runwire_runs',
       help: 'Runs held by this node, by state',
@@ -133,6 +148,11 @@ export class ServerMetrics {
     runtime.publisher.onPublished((event) => this.#onEvent(event, runtime));
     // A run whose terminal event is never logged here (refused by the log's fence, or failed) still leaves the set.
     runtime.lifecycle.onEnded((record) => this.#queued.delete(record.runId));
+  }
+
+  /** Stops sampling the event loop. Idempotent. */
+  close(): void {
+    this.#loopDelay.disable();
   }
 
   /** Runs announced with `run_queued` that have not started or ended yet (their first event is already timed). */

@@ -11,7 +11,7 @@ const agentNameSchema = z.string().min(1).max(64);
 /** The run states of the tracker's transition table. */
 export const runStatusSchema = z.enum(RUN_STATUSES);
 
-/** Longest `user_message.content` (PROTOCOL.md §2). */
+/** Longest `user_message.content` (docs/protocol.md §2). */
 export const MAX_MESSAGE_CHARS = 32_000;
 
 export const userMessageFrameSchema = z.strictObject({

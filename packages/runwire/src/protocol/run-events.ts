@@ -7,7 +7,7 @@ const errorBodySchema = z.strictObject({
   phase: z.enum(['first_token', 'between_chunks']).optional(),
 });
 
-/** Fields every run event carries (PROTOCOL.md §3). */
+/** Fields every run event carries (docs/protocol.md §3). */
 const eventBase = {
   seq: z.number().int().positive(),
   runId: z.string().min(1),

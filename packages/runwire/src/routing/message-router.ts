@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { BadRequestError, RunwireError } from '../errors.js';
 import { toErrorFrame } from '../protocol/error-frame.js';
 import type { InboundFrame, InboundFrameType } from '../protocol/inbound-frames.js';
+import { jsonLimitIssue, textNestingIssue } from '../protocol/json-limits.js';
 import type { ReplyFrame } from '../protocol/server-frames.js';
 import type { FrameHandler, HandlerCall } from './handler.js';
 
@@ -73,6 +74,12 @@ export class MessageRouter {
     let id: string | undefined;
     let reply: ReplyFrame | undefined;
     try {
+      // Before parsing: JSON.parse is slow on deep nesting, and schemas would overflow the stack on it.
+      const deep = textNestingIssue(text);
+      if (deep !== undefined) {
+        id = deep.id;
+        throw new BadRequestError(`The frame is refused: ${deep.issue.message}`, [deep.issue]);
+      }
       let frame: unknown;
       try {
         frame = JSON.parse(text);
@@ -86,6 +93,11 @@ export class MessageRouter {
       }
       const candidate = frame as { type?: unknown; id?: unknown };
       if (typeof candidate.id === 'string' && candidate.id.length <= 64) id = candidate.id;
+      // Before any schema: the number of values and __proto__ keys (the nesting was checked on the text).
+      const tooLarge = jsonLimitIssue(frame);
+      if (tooLarge !== undefined) {
+        throw new BadRequestError(`The frame is refused: ${tooLarge.message}`, [tooLarge]);
+      }
       if (typeof candidate.type !== 'string') {
         throw new BadRequestError('A frame must have a string "type"', [{ path: 'type', message: 'required string' }]);
       }

@@ -9,7 +9,7 @@ import {
 import type { RunService } from '../runs/run-service.js';
 import type { MessageRouter } from './message-router.js';
 
-/** Default agent of `user_message` (PROTOCOL.md §2). */
+/** Default agent of `user_message` (docs/protocol.md §2). */
 export const DEFAULT_AGENT = DEFAULTS.agent;
 
 /**

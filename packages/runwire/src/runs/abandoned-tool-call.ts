@@ -1,7 +1,7 @@
 import type { RunEventBody } from '../protocol/run-events.js';
 
 /**
- * The `tool_completed {success:false}` that closes a tool call whose run ended first (PROTOCOL.md §3, rule 3):
+ * The `tool_completed {success:false}` that closes a tool call whose run ended first (docs/protocol.md §3, rule 3):
  * sent before the run's terminal event, with error code `run_ended`.
  */
 export function abandonedToolCall(

@@ -208,7 +208,7 @@ export class RunScheduler {
   /**
    * Runs a dispatch that is due on a later turn now, so every accepted run has either started (`agent_started`) or
    * been announced (`run_queued`). Called before a waiting run is stopped: a run accepted on this turn and stopped on
-   * the same turn would otherwise end with a lone `agent_cancelled` (PROTOCOL.md §3, rule 1).
+   * the same turn would otherwise end with a lone `agent_cancelled` (docs/protocol.md §3, rule 1).
    */
   dispatchNow(): void {
     if (!this.#drainScheduled) return;

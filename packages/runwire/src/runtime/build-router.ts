@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
+import { handlerFaultLogger } from '../rate-limited-log.js';
 import { MessageRouter } from '../routing/message-router.js';
 import { registerRunHandlers } from '../routing/run-handlers.js';
 import { registerSessionHandlers } from '../routing/session-handlers.js';
@@ -17,6 +18,6 @@ export function buildRouter(
   registerRunHandlers(router, parts.runs, parts.defaultAgent);
   registerThreadHandlers(router, parts.history);
   registerSessionHandlers(router, clock);
-  router.onInternalError((error, type) => logger.error({ err: error, frameType: type }, 'handler fault'));
+  router.onInternalError(handlerFaultLogger(logger, clock));
   return router;
 }

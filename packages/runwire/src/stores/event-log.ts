@@ -1,7 +1,7 @@
 import { DEFAULTS } from '../config/defaults.js';
 import type { RunEvent, UnsequencedRunEvent } from '../protocol/run-events.js';
 
-/** How long and how many events a user's log keeps (PROTOCOL.md §4). */
+/** How long and how many events a user's log keeps (docs/protocol.md §4). */
 export interface EventRetention {
   /** Events older than this are dropped. @default 86_400_000 (24 h) */
   readonly maxAgeMs: number;

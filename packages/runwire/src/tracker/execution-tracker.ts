@@ -120,7 +120,7 @@ export class AgentExecutionTracker implements TrackedRuns {
 
   /**
    * Subscribes to "a `pending` run is about to be cancelled". The scheduler uses it to start or announce a run it
-   * accepted on this turn first, so the run's events begin as PROTOCOL.md §3 rule 1 says whoever cancels it.
+   * accepted on this turn first, so the run's events begin as docs/protocol.md §3 rule 1 says whoever cancels it.
    * Returns the unsubscribe function.
    */
   beforeCancelPending(listener: (runId: RunId) => void): () => void {

@@ -37,7 +37,7 @@ export interface RunRecord {
   readonly metadata?: Readonly<Record<string, unknown>>;
 }
 
-/** The run as clients see it (PROTOCOL.md §2, "run snapshot"). */
+/** The run as clients see it (docs/protocol.md §2, "run snapshot"). */
 export interface RunSnapshot {
   readonly runId: RunId;
   readonly threadId: ThreadId;

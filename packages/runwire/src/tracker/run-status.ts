@@ -38,7 +38,7 @@ export type ActiveStatus = Exclude<RunStatus, TerminalStatus>;
 
 const ENDINGS = ['failed', 'timeout', 'dead', 'cancelled'] as const;
 
-/** The transition table (PROTOCOL.md §3): the happy path, and from any non-terminal state to an ending. */
+/** The transition table (docs/protocol.md §3): the happy path, and from any non-terminal state to an ending. */
 export const RUN_TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = Object.freeze({
   pending: ['starting', ...ENDINGS],
   starting: ['running', ...ENDINGS],

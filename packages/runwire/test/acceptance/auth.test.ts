@@ -4,7 +4,7 @@ import { assertServerFrame } from '../helpers/frame-schemas.js';
 import { httpRequest, metricSample } from '../helpers/http-client.js';
 import { type ServerProcess, startServerProcess, TEST_SECRET } from '../helpers/server-process.js';
 import { claimsFor, hmacToken, rs256Token, unsignedToken } from '../helpers/tokens.js';
-import { TestClient, upgradeStatus } from '../helpers/ws-client.js';
+import { TestClient, upgradeAnswer, upgradeStatus } from '../helpers/ws-client.js';
 
 /** Sockets the server has accepted so far, from its own metrics. */
 async function socketsOpened(server: ServerProcess): Promise<number> {
@@ -89,10 +89,17 @@ describe('authentication on the WebSocket upgrade', () => {
 
   it('refuses a disallowed Origin with 403 and accepts an allowed one', async () => {
     const authorization = `Bearer ${await server.token('alice')}`;
-    assert.equal(
-      await upgradeStatus(server.wsUrl, { headers: { authorization, origin: 'https://evil.example' } }),
-      403,
-    );
+    assert.deepEqual(await upgradeAnswer(server.wsUrl, { authorization, origin: 'https://evil.example' }), {
+      status: 403,
+      retryAfter: undefined,
+      body: {
+        error: {
+          code: 'origin_not_allowed',
+          message:
+            "The Origin 'https://evil.example' is not allowed to open sockets; the server's --origin lists the ones that are",
+        },
+      },
+    });
     assert.equal(
       await upgradeStatus(server.wsUrl, { headers: { authorization, origin: 'https://good.example' } }),
       101,

@@ -89,6 +89,54 @@ describe('malformed frames over a real socket', () => {
     await assertStillAnswers();
   });
 
+  it('answers input nested deeper than the depth limit with bad_request naming the limit, not internal', async () => {
+    // 5,000 levels: deep enough to overflow the stack of a recursive schema walk, and still a small frame.
+    const deep = `${'['.repeat(5_000)}${']'.repeat(5_000)}`;
+    const next = nextFrame();
+    client.sendRaw(`{"type":"start_agent","id":"deep","agent":"echo","input":${deep}}`);
+    const error = await next;
+    assertServerFrame(error);
+    assert.equal(error.id, 'deep');
+    assert.equal(error.code, 'bad_request');
+    assert.equal(error.message, 'The frame is refused: nested deeper than 64 levels (the limit)');
+    await assertStillAnswers();
+  });
+
+  it('accepts input at the depth limit as far as the limit goes (the agent schema then judges it)', async () => {
+    // The frame is level 1 and `input` level 2: 63 nested arrays reach level 64 exactly.
+    const atLimit = `${'['.repeat(63)}${']'.repeat(63)}`;
+    const next = nextFrame();
+    client.sendRaw(`{"type":"start_agent","id":"at-limit","agent":"echo","input":${atLimit}}`);
+    const error = await next;
+    assert.equal(error.code, 'bad_request');
+    assert.doesNotMatch(String(error.message), /the limit/);
+    assert.equal((error.details as { issues: Array<{ path: string }> }).issues[0]?.path.startsWith('input'), true);
+  });
+
+  it('answers a frame with more JSON values than the limit with bad_request naming the limit', async () => {
+    const error = await client.request({ type: 'start_agent', agent: 'echo', input: new Array(10_001).fill(0) });
+    assert.equal(error.code, 'bad_request');
+    assert.match(String(error.message), /more than 10000 JSON values \(the limit\)/);
+    await assertStillAnswers();
+  });
+
+  it('refuses an own "__proto__" key inside input as bad_request naming its path', async () => {
+    const next = nextFrame();
+    client.sendRaw('{"type":"start_agent","id":"proto","agent":"echo","input":{"text":"hi","__proto__":{"steps":0}}}');
+    const error = await next;
+    assertServerFrame(error);
+    assert.equal(error.code, 'bad_request');
+    assert.deepEqual((error.details as { issues: Array<{ path: string }> }).issues[0]?.path, 'input.__proto__');
+    await assertStillAnswers();
+  });
+
+  it('closes a connection that sends invalid UTF-8 in a text frame with 1007, as documented', async () => {
+    const other = await TestClient.connect(server.wsUrl, await server.token('alice'));
+    other.sendRaw(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]));
+    assert.equal(await other.waitForClose(), 1007);
+    await assertStillAnswers();
+  });
+
   it('sent only frames that match their wire schema, and no run event', () => {
     assertServerFrames(client.frames);
     assert.equal(client.events().length, 0);

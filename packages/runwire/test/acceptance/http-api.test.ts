@@ -7,7 +7,7 @@ import { assertRunEventRules } from '../helpers/protocol-rules.js';
 import { type ServerProcess, startServerProcess } from '../helpers/server-process.js';
 import { type Frame, TestClient } from '../helpers/ws-client.js';
 
-/** The metrics PROTOCOL.md §7 and issue 3 ask for (connections, frames, runs, durations, denials, rate limits). */
+/** The metrics docs/protocol.md §7 and issue 3 ask for (connections, frames, runs, durations, denials, rate limits). */
 const METRIC_NAMES = [
   'runwire_connections',
   'runwire_connections_opened_total',
@@ -158,6 +158,16 @@ describe('HTTP API of a real server process', () => {
       assert.equal(answer.status, 401, `${what}: ${answer.text}`);
       assert.equal((answer.json as { error?: { code?: string } }).error?.code, 'unauthenticated', what);
     }
+    // The messages name what an HTTP client can send: the header, never the WebSocket subprotocols.
+    assert.deepEqual(answers.none.json, {
+      error: { code: 'unauthenticated', message: 'No token: send the header "Authorization: Bearer <token>"' },
+    });
+    assert.deepEqual(answers['query string'].json, {
+      error: {
+        code: 'unauthenticated',
+        message: 'Tokens in the query string are refused; send the header "Authorization: Bearer <token>"',
+      },
+    });
   });
 
   it('answers an unknown route with 404 not_found', async () => {

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { jwtVerify } from 'jose';
-import { BIN, TEST_SECRET } from '../helpers/server-process.js';
+import { BIN, TEST_SECRET, tempDir } from '../helpers/server-process.js';
 
 const run = promisify(execFile);
 
@@ -30,12 +30,16 @@ describe('runwire token', () => {
     const env = { ...process.env };
     delete env.RUNWIRE_JWT_SECRET;
     delete env.RUNWIRE_CONFIG;
-    await assert.rejects(run(process.execPath, [BIN, 'token', '--user', 'alice'], { env }), (error: unknown) => {
-      const failed = error as { code?: number; stderr?: string };
-      assert.equal(failed.code, 2);
-      assert.match(failed.stderr ?? '', /No secret to sign with/);
-      return true;
-    });
+    const empty = tempDir('runwire-token-'); // no dev server's secret here either
+    await assert.rejects(
+      run(process.execPath, [BIN, 'token', '--user', 'alice'], { env, cwd: empty.path }),
+      (error: unknown) => {
+        const failed = error as { code?: number; stderr?: string };
+        assert.equal(failed.code, 2);
+        assert.match(failed.stderr ?? '', /No secret to sign with/);
+        return true;
+      },
+    );
     await assert.rejects(
       run(process.execPath, [BIN, 'token', '--user', 'a b', '--jwt-secret', TEST_SECRET], { env }),
       (error: unknown) => {
@@ -45,5 +49,6 @@ describe('runwire token', () => {
         return true;
       },
     );
+    empty.remove();
   });
 });

@@ -662,7 +662,7 @@ describe('built-in agents and tools', () => {
     assertRunEventRules(h.events(BOB), { firstSeq: 1 });
   });
 
-  it('runs the echo agent as PROTOCOL.md §8 says: steps thinking events, one clock call, the text back', async (t) => {
+  it('runs the echo agent as docs/protocol.md §8 says: steps thinking events, one clock call, the text back', async (t) => {
     const h = await harness(t);
     const runId = ackedRunId(
       await h.send(ALICE, { type: 'start_agent', agent: 'echo', input: { text: 'hello', steps: 2, delayMs: 500 } }),

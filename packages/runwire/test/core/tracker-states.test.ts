@@ -63,7 +63,7 @@ const ILLEGAL_PAIRS: Array<[RunStatus, RunStatus]> = RUN_STATUSES.flatMap((from)
 );
 
 describe('run states and transitions', () => {
-  it('has exactly the transitions of PROTOCOL.md §3: the happy path, and every non-terminal state to an ending', () => {
+  it('has exactly the transitions of docs/protocol.md §3: the happy path, and every non-terminal state to an ending', () => {
     const endings = ['failed', 'timeout', 'dead', 'cancelled'];
     assert.deepEqual(RUN_TRANSITIONS, {
       pending: ['starting', ...endings],

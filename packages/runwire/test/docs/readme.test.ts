@@ -29,8 +29,34 @@ describe('documentation', () => {
     assert.match(rootReadme, /\nnpm test /);
   });
 
+  it('ships the MIT license the package.json files declare, in every package', () => {
+    for (const dir of ['../../../../', '../../', '../../../check/']) {
+      const license = readFileSync(new URL(`${dir}LICENSE`, import.meta.url), 'utf8');
+      assert.match(license, /^MIT License\n/);
+      if (dir !== '../../../../') {
+        const pkg = JSON.parse(readFileSync(new URL(`${dir}package.json`, import.meta.url), 'utf8')) as {
+          license: string;
+          files: string[];
+        };
+        assert.equal(pkg.license, 'MIT');
+        assert.ok(pkg.files.includes('LICENSE'), `${dir}package.json files lacks LICENSE`);
+      }
+    }
+  });
+
+  it('says how to use runwire before it is published, without npm install runwire', () => {
+    for (const text of [readme, rootReadme]) {
+      assert.match(text, /not published (on the npm registry|to npm) yet/);
+      assert.match(text, /npx runwire token --user bob/);
+    }
+  });
+
+  it('cites no file outside the repository (the page is complete in itself)', () => {
+    assert.doesNotMatch(protocol, /PROTOCOL\.md|shared spec/);
+  });
+
   it('documents every close code and error code the server uses', () => {
-    for (const code of ['1000', '1001', '1008', '1009', '1011', '1013'])
+    for (const code of ['1000', '1001', '1007', '1008', '1009', '1011', '1013'])
       assert.ok(protocol.includes(`\`${code}\``), code);
     for (const code of WIRE_ERROR_CODES) {
       assert.ok(protocol.includes(`\`${code}\``), code);

@@ -20,7 +20,7 @@ function describeEvent(event: RunEvent, index: number): string {
 }
 
 /**
- * Asserts the event rules of PROTOCOL.md §3 and §4 over a list of run events as a client received them:
+ * Asserts the event rules of docs/protocol.md §3 and §4 over a list of run events as a client received them:
  * - every event matches the wire schema, and a run's events agree on `userId`, `threadId` and `agent`;
  * - rule 1: a run starts with `agent_started`, or with `run_queued` followed later by `agent_started`, or (stopped
  *   while queued) with `run_queued` then `agent_cancelled`; `run_queued` and `agent_started` occur at most once;

@@ -38,9 +38,10 @@ export async function startServerProcess(
   options: {
     args?: readonly string[];
     env?: Record<string, string>;
+    /** `null`: dev mode (no secret). */
     secret?: string | null;
     timeoutMs?: number;
-    /** Working directory of the server (where it looks for runwire.config.*). @default the package root */
+    /** The server's working directory (where it looks for runwire.config.*). @default the package directory */
     cwd?: string;
   } = {},
 ): Promise<ServerProcess> {

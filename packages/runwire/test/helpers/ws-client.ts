@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import WebSocket from 'ws';
 
 /** Any frame the server sends, loosely typed for assertions. */
@@ -173,5 +174,42 @@ export async function upgradeStatus(
     socket.once('error', (error) => {
       if (!(error instanceof Error && /Unexpected server response/.test(error.message))) reject(error);
     });
+  });
+}
+
+/** Sends a WebSocket upgrade request and resolves with the HTTP answer of a refusal (or 101). */
+export function upgradeAnswer(
+  wsUrl: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; retryAfter: string | undefined; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = request(wsUrl.replace(/^ws/, 'http'), {
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': Buffer.from('0123456789abcdef').toString('base64'),
+        ...headers,
+      },
+    });
+    req.once('upgrade', (_res, socket) => {
+      socket.destroy();
+      resolve({ status: 101, retryAfter: undefined, body: undefined });
+    });
+    req.once('response', (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => {
+        text += chunk.toString('utf8');
+      });
+      res.once('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          retryAfter: res.headers['retry-after'] as string | undefined,
+          body: JSON.parse(text),
+        }),
+      );
+    });
+    req.once('error', reject);
+    req.end();
   });
 }

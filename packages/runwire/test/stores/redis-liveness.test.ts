@@ -172,7 +172,7 @@ describe('node liveness on Redis (run leases, reaper, fencing)', () => {
         const reapers = [b, c].filter((n) => n.runtime.tracker.get(runId)?.status === 'dead');
         assert.equal(reapers.length, 1, `exactly one node ended ${runId}`);
       }
-      // The open tool call of the stuck run was closed before its end (PROTOCOL.md §3 rule 3).
+      // The open tool call of the stuck run was closed before its end (docs/protocol.md §3 rule 3).
       const stuckEvents = await cluster.runEvents(b.runtime, 'alice', stuck);
       assert.deepEqual(
         stuckEvents.map((e) => e.type),

@@ -8,7 +8,7 @@ export const echoInputSchema = z.strictObject({
 });
 
 /**
- * The diagnostic agent (PROTOCOL.md §8): `steps` thinking events, each after `delayMs`, one `clock` tool call, then
+ * The diagnostic agent (docs/protocol.md §8): `steps` thinking events, each after `delayMs`, one `clock` tool call, then
  * `agent_completed` with `finalResponse = text`.
  */
 export const echoAgent = defineAgent({

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type ServerProcess, startServerProcess } from '../helpers/server-process.js';
+import { assertedP99Ms, connectionStorm, longestLoopDelayMs, ms, PingProbe, percentile } from './load-probes.js';
+
+/** The target for another user's ping p99 during the storm (issue 15), printed with the figures. */
+const P99_TARGET_MS = 20;
+describe('a 500-socket connection storm', () => {
+  let server: ServerProcess;
+  before(async () => {
+    // The bystander pings every few ms, above the default 50 frames/s of one connection.
+    server = await startServerProcess({ args: ['--rate-limit', '1000', '--rate-burst', '1000'] });
+  });
+  after(async () => {
+    assert.equal(await server.stop('SIGTERM'), 0);
+  });
+
+  it("keeps another user's established connection answering pings quickly", async () => {
+    const probe = await PingProbe.start(server.wsUrl, await server.token('bystander'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const quiet = percentile(probe.samples(), 99);
+    probe.reset();
+    await longestLoopDelayMs(server.url);
+    const outcomes = await connectionStorm({
+      wsUrl: server.wsUrl,
+      token: await server.token('stormer'),
+      count: 500,
+      holdMs: 300,
+      timeoutMs: 15_000,
+    });
+    const loopDelay = await longestLoopDelayMs(server.url);
+    const samples = await probe.stop();
+    const p99 = percentile(samples, 99);
+    console.log(
+      `storm: 500 sockets → ${JSON.stringify(outcomes)}; bystander ping p50 ${ms(percentile(samples, 50))}, ` +
+        `p99 ${ms(p99)} (target ${P99_TARGET_MS} ms: ${p99 < P99_TARGET_MS ? 'met' : 'missed'}; quiet p99 ${ms(quiet)}, ` +
+        `${samples.length} pings); longest server event-loop delay ${ms(loopDelay)}`,
+    );
+    assert.equal(probe.client.closeCode, undefined, "the bystander's connection closed");
+    assert.equal(outcomes.timeout, undefined, 'some storm sockets got no answer at all');
+    assert.ok(
+      outcomes['101'] !== undefined && outcomes['429'] !== undefined,
+      'the storm was neither admitted nor refused',
+    );
+    const bound = assertedP99Ms(quiet);
+    assert.ok(p99 < bound, `bystander ping p99 ${ms(p99)} ≥ ${ms(bound)}`);
+    await probe.client.close();
+  });
+});
