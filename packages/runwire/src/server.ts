@@ -14,7 +14,6 @@ import { ServerMetrics } from './http/server-metrics.js';
 import type { Logger } from './logger.js';
 import { createRuntime, type Runtime } from './runtime/create-runtime.js';
 import { initDefaultRuntime } from './runtime/default-runtime.js';
-import { openAICompatibleModel } from './runtime/openai-compatible-model.js';
 import type { StoresFactory } from './stores/stores.js';
 
 /** A running Runwire server. */
@@ -63,6 +62,11 @@ export async function startServer(options: StartServerOptions): Promise<RunwireS
     auth = config.auth;
   }
   const verifier = await TokenVerifier.create(auth);
+  // The provider (and the AI SDK under it) is loaded only when a model is configured.
+  const configuredModel =
+    config.llm === undefined || options.runtime?.model !== undefined
+      ? undefined
+      : (await import('./runtime/openai-compatible-model.js')).openAICompatibleModel(config.llm);
   const runtime = (options.asDefaultRuntime === true ? initDefaultRuntime : createRuntime)({
     ...options.runtime,
     logger,
@@ -72,9 +76,7 @@ export async function startServer(options: StartServerOptions): Promise<RunwireS
     leaseTtl: config.leaseTtlMs,
     eventRetention: { maxAge: config.eventRetentionMs, maxEventsPerUser: config.eventRetentionCount },
     historyLimit: options.runtime?.historyLimit ?? config.historyLimit,
-    ...(config.llm === undefined || options.runtime?.model !== undefined
-      ? {}
-      : { model: openAICompatibleModel(config.llm) }),
+    ...(configuredModel === undefined ? {} : { model: configuredModel }),
     modelLimits: {
       firstTokenTimeout: config.llmFirstTokenTimeoutMs,
       idleTimeout: config.llmIdleTimeoutMs,

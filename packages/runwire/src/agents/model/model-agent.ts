@@ -7,7 +7,6 @@ import type { RunContext } from '../run-context.js';
 import type { ToolDefinition } from '../tool.js';
 import { historyToModelMessages } from './history-messages.js';
 import type { ModelCallLimits } from './model-call-limits.js';
-import { runToolLoop } from './tool-loop.js';
 
 /** An agent whose run is a model with tools (`defineAgent({ model, … })`). */
 export interface ModelAgentDefinition {
@@ -74,6 +73,9 @@ export function modelAgent(definition: ModelAgentDefinition): ModelBackedAgent {
       }
       const history = historyToModelMessages(await ctx.history());
       const messages: ModelMessage[] = [...history, { role: 'user', content: message }];
+      // Loaded on the first LLM run: the AI SDK takes about a second to load on a slow machine, and a server
+      // without LLM agents should not pay it at start.
+      const { runToolLoop } = await import('./tool-loop.js');
       const result = await runToolLoop({
         model,
         instructions: definition.instructions,
