@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { mintToken } from '../src/auth/mint-token.js';
 import { TEST_SECRET } from '../test/helpers/server-process.js';
+import { median } from './bench-stats.js';
 
 const PAIRS = 3;
 const CONCURRENCY = 10;
@@ -42,11 +43,6 @@ function cpuMs(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
   return (ticks * 1000) / 100;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 async function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {

@@ -17,6 +17,7 @@ import type { EventLog } from '../src/stores/event-log.js';
 import { MemoryEventLog } from '../src/stores/memory/memory-event-log.js';
 import { SqliteDatabase, type SqliteSynchronous } from '../src/stores/sqlite/sqlite-database.js';
 import { SqliteEventLog } from '../src/stores/sqlite/sqlite-event-log.js';
+import { fmt, median } from './bench-stats.js';
 
 const TARGET_APPENDS_PER_S = 20_000;
 const TARGET_IN_FLIGHT = 10;
@@ -104,15 +105,6 @@ async function replayRound(log: EventLog): Promise<number> {
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return events / seconds;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
-
-function fmt(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
 }
 
 const appends = new Map<string, number>();

@@ -16,6 +16,7 @@ import { InProcessBus } from '../src/stores/memory/in-process-bus.js';
 import type { RunStore } from '../src/stores/run-store.js';
 import type { Stores } from '../src/stores/stores.js';
 import type { RunStatus } from '../src/tracker/run-status.js';
+import { fmt, median } from './bench-stats.js';
 
 const HEARTBEAT_TARGET_PER_S = 100_000;
 const RECORD_TARGET_BYTES = 1024;
@@ -60,18 +61,6 @@ function nullStores(): Stores {
     close: async () => {},
   };
   return { runs, events, bus: new InProcessBus() };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-function fmt(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
 }
 
 function heapUsed(): number {
