@@ -71,9 +71,35 @@ module.exports = {
     {
       name: 'no-deep-package-imports',
       severity: 'error',
-      comment: "A package uses another only through its public entry point (its package.json 'exports').",
-      from: { path: '^packages/([^/]+)/' },
+      comment:
+        "A package uses another only through its public entry point (its package.json 'exports'). Exception: the client's and the page's tests start a real server from the server's own sources and test helpers.",
+      from: { path: '^packages/([^/]+)/', pathNot: '^packages/(client|web)/(test|bench)/' },
       to: { path: '^packages/([^/]+)/', pathNot: '^packages/$1/' },
+    },
+    {
+      name: 'client-runs-anywhere',
+      severity: 'error',
+      comment:
+        '@runwire/client runs in browsers: nothing Node-only (node:*, ws, any Node built-in) and no other package at run time (type-only imports of runwire vanish at build and are allowed).',
+      from: { path: '^packages/client/src/' },
+      to: {
+        dependencyTypesNot: ['type-only'],
+        path: '^(node:|packages/(?!client/)|node_modules/)',
+      },
+    },
+    {
+      name: 'client-no-node-builtins',
+      severity: 'error',
+      comment: '@runwire/client must not import Node built-ins, even for types.',
+      from: { path: '^packages/client/src/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'web-runs-in-browsers',
+      severity: 'error',
+      comment: 'The chat page runs in browsers: no Node built-ins, and the server only through @runwire/client.',
+      from: { path: '^packages/web/src/' },
+      to: { path: '^(node:|packages/runwire/|node_modules/(ws|better-sqlite3|fastify|ioredis|pino)/)' },
     },
   ],
   options: {

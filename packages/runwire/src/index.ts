@@ -62,7 +62,18 @@ export type { InboundFrame, InboundFrameType } from './protocol/inbound-frames.j
 export { inboundFrameSchemas } from './protocol/inbound-frames.js';
 export type { RunEvent, RunEventType } from './protocol/run-events.js';
 export { RUN_EVENT_TYPES, runEventSchema, TERMINAL_EVENT_TYPES } from './protocol/run-events.js';
-export type { ReplyFrame } from './protocol/server-frames.js';
+export type {
+  AckFrame,
+  ConnectionEstablishedFrame,
+  ErrorFrame,
+  PongFrame,
+  ReplyFrame,
+  ResumedFrame,
+  ResyncRequiredFrame,
+  RunFrame,
+  RunSnapshotFrame,
+  RunsFrame,
+} from './protocol/server-frames.js';
 export type { FrameHandler, HandlerCall, SessionControl } from './routing/handler.js';
 export { MessageRouter } from './routing/message-router.js';
 export type { RunRequest, SchedulerLimits } from './runs/run-scheduler.js';

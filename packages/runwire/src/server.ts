@@ -9,8 +9,10 @@ import { CLOSE } from './gateway/client-connection.js';
 import { WsGateway } from './gateway/ws-gateway.js';
 import { registerAguiRoute } from './http/agui/agui-route.js';
 import { connectableUrl } from './http/connectable-url.js';
+import { registerDevTokenRoute } from './http/dev-token-route.js';
 import { registerHttpRoutes } from './http/http-routes.js';
 import { ServerMetrics } from './http/server-metrics.js';
+import { findWebRoot, registerStaticPage } from './http/static-page.js';
 import type { Logger } from './logger.js';
 import { createRuntime, type Runtime } from './runtime/create-runtime.js';
 import { initDefaultRuntime } from './runtime/default-runtime.js';
@@ -45,6 +47,8 @@ export interface StartServerOptions {
    * process returns the server's tracker (the CLI does this). @default false
    */
   readonly asDefaultRuntime?: boolean;
+  /** The built chat page's folder; `null`: serve no page. @default `@runwire/web`'s dist, when installed and built */
+  readonly webRoot?: string | null;
   /** Extra runtime options for embedding and tests (agents, clock, …). */
   readonly runtime?: Omit<Parameters<typeof createRuntime>[0] & object, 'stores' | 'logger'>;
 }
@@ -109,6 +113,10 @@ export async function startServer(options: StartServerOptions): Promise<RunwireS
   const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: config.maxFrameBytes });
   registerHttpRoutes(app, { runtime, verifier, metrics, readiness, isServing: () => accepting && lastReady });
   registerAguiRoute(app, { runtime, verifier, origins: config.origins });
+  registerStaticPage(app, {
+    root: options.webRoot === undefined ? await findWebRoot() : (options.webRoot ?? undefined),
+  });
+  registerDevTokenRoute(app, { secret: dev?.secret, host: config.host });
   const gateway = new WsGateway({
     runtime,
     verifier,
