@@ -4,7 +4,7 @@ import { SERVER_OPTIONS } from '../src/config/server-config.js';
 
 const rows = SERVER_OPTIONS.map(
   (o) =>
-    `| \`${o.flag} ${o.value}\` | \`${o.env}\` | ${o.defaultText.replace(/\|/g, '\\|')} | ${o.description.replace(/\|/g, '\\|')} |`,
+    `| ${o.envOnly === true ? o.flag : `\`${o.flag} ${o.value}\``} | \`${o.env}\` | ${o.defaultText.replace(/\|/g, '\\|')} | ${o.description.replace(/\|/g, '\\|')} |`,
 );
 process.stdout.write(
   `${[

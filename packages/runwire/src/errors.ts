@@ -31,7 +31,37 @@ export type RunErrorCode =
   | 'tool_failed'
   | 'unknown_tool'
   | 'run_ended'
-  | 'lease_conflict';
+  | 'lease_conflict'
+  | ModelErrorCode
+  | 'tool_timeout';
+
+/**
+ * Codes of runs ended by their model (PROTOCOL.md §4, "agent_error codes"): one per way a model call can fail, so a
+ * client can tell a bad key from a slow server without reading messages.
+ */
+export const MODEL_ERROR_CODES = [
+  /** The model server cannot be reached (connection refused, DNS, TLS). */
+  'llm_unreachable',
+  /** 401/403: the API key is missing or wrong. */
+  'llm_auth',
+  /** 404: the model is unknown (or, for a plain-text 404, the base URL lacks `/v1`). */
+  'llm_model_not_found',
+  /** 429 after the retries. */
+  'llm_rate_limited',
+  /** Nothing before the first-token timeout, or a silence between chunks longer than the idle timeout. */
+  'llm_stalled',
+  /** The stream ended without its end (no finish reason). */
+  'llm_truncated',
+  /** The model refused or a content filter stopped the answer. */
+  'llm_refused',
+  /** 5xx (or an error event in the stream) that outlasted the retries, or any other model failure. */
+  'llm_server_error',
+] as const;
+
+export type ModelErrorCode = (typeof MODEL_ERROR_CODES)[number];
+
+/** Where a model stream went silent. */
+export type StallPhase = 'first_token' | 'between_chunks';
 
 export interface ErrorOptions {
   readonly cause?: unknown;
@@ -68,6 +98,15 @@ export class RunNotFoundError extends RunwireError {
   constructor(runId: string) {
     super('not_found', `Run '${runId}' was not found`);
     this.runId = runId;
+  }
+}
+
+/** A thread that does not exist for this user (also: a thread of another user; the two are indistinguishable). */
+export class ThreadNotFoundError extends RunwireError {
+  readonly threadId: string;
+  constructor(threadId: string) {
+    super('not_found', `Thread '${threadId}' was not found`);
+    this.threadId = threadId;
   }
 }
 
@@ -215,5 +254,52 @@ export class StoreClosedError extends Error {
   constructor(what: string) {
     super(`${what} is closed; create a new store (or runtime) to use it again`);
     this.name = 'StoreClosedError';
+  }
+}
+
+/**
+ * A model call that failed in a way the run cannot recover from (after any retries). `status` is the HTTP status when
+ * the server answered; `retryable` and `retryAfterMs` drive the retry policy before anything reached the user.
+ */
+export class ModelCallError extends RunwireError {
+  declare readonly code: ModelErrorCode;
+  readonly status: number | undefined;
+  readonly retryable: boolean;
+  /** The server's `Retry-After`, in ms, when it sent one. */
+  readonly retryAfterMs: number | undefined;
+  constructor(
+    code: ModelErrorCode,
+    message: string,
+    options: ErrorOptions & { status?: number; retryable?: boolean; retryAfterMs?: number } = {},
+  ) {
+    super(code, message, options.status === undefined ? undefined : { status: options.status }, options);
+    this.status = options.status;
+    this.retryable = options.retryable ?? false;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** The model went silent: nothing before the first-token timeout, or too long between chunks. */
+export class ModelStalledError extends ModelCallError {
+  readonly phase: StallPhase;
+  readonly waitedMs: number;
+  constructor(phase: StallPhase, waitedMs: number) {
+    super(
+      'llm_stalled',
+      phase === 'first_token'
+        ? `The model sent nothing within ${waitedMs} ms of the request (first-token timeout); the server may be overloaded or still loading the model`
+        : `The model stopped sending for ${waitedMs} ms in the middle of its answer (idle timeout)`,
+    );
+    this.phase = phase;
+    this.waitedMs = waitedMs;
+  }
+}
+
+/** A tool an LLM agent called did not finish within its deadline. */
+export class ToolTimeoutError extends RunwireError {
+  readonly toolName: string;
+  constructor(toolName: string, timeoutMs: number) {
+    super('tool_timeout', `Tool '${toolName}' did not finish within ${timeoutMs} ms`, { toolName, timeoutMs });
+    this.toolName = toolName;
   }
 }

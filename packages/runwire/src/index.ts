@@ -6,10 +6,14 @@
 
 export type { AgentDefinition } from './agents/agent-definition.js';
 export { defineAgent } from './agents/agent-definition.js';
+export { assistantAgent } from './agents/builtin/assistant-agent.js';
 export { echoAgent } from './agents/builtin/echo-agent.js';
 export { supervisorAgent } from './agents/builtin/supervisor-agent.js';
+export type { ModelAgentDefinition } from './agents/model/model-agent.js';
+export type { ModelCallLimits } from './agents/model/model-call-limits.js';
+export { DEFAULT_MODEL_CALL_LIMITS } from './agents/model/model-call-limits.js';
 export { NamedRegistry } from './agents/named-registry.js';
-export type { RunContext } from './agents/run-context.js';
+export type { RunContext, TokenUsage, ToolCallOptions } from './agents/run-context.js';
 export type { ToolCallContext, ToolDefinition } from './agents/tool.js';
 export { defineTool } from './agents/tool.js';
 export { calculatorTool } from './agents/tools/calculator-tool.js';
@@ -19,11 +23,15 @@ export { myRunsTool } from './agents/tools/my-runs-tool.js';
 export type { Clock, Timer } from './clock.js';
 export { FakeClock, systemClock } from './clock.js';
 export type { ThreadPolicy } from './config/defaults.js';
+export type { LlmOptions, RunwireConfig } from './config/define-config.js';
+export { defineConfig } from './config/define-config.js';
 export type { UserExecutionContextInit } from './context/user-execution-context.js';
 export { MAX_CONTEXT_DEPTH, UserExecutionContext } from './context/user-execution-context.js';
+export type { CreateServerOptions } from './create-server.js';
+export { createServer, createServer as startServer } from './create-server.js';
 export type { DurationInput } from './duration.js';
 export { toMs } from './duration.js';
-export type { RunErrorCode, WireErrorCode } from './errors.js';
+export type { ModelErrorCode, RunErrorCode, StallPhase, WireErrorCode } from './errors.js';
 export {
   BadRequestError,
   ConfigError,
@@ -31,6 +39,9 @@ export {
   InvalidArgumentError,
   InvalidTransitionError,
   LeaseConflictError,
+  MODEL_ERROR_CODES,
+  ModelCallError,
+  ModelStalledError,
   RateLimitedError,
   RunEndedError,
   RunNotFoundError,
@@ -38,7 +49,9 @@ export {
   StoreClosedError,
   StoreOpenError,
   ThreadBusyError,
+  ThreadNotFoundError,
   ToolCallError,
+  ToolTimeoutError,
   TooManyRunsError,
   WIRE_ERROR_CODES,
 } from './errors.js';
@@ -77,6 +90,7 @@ export type { Runtime, RuntimeOptions } from './runtime/create-runtime.js';
 export { createRuntime } from './runtime/create-runtime.js';
 export { getDefaultRuntime, initDefaultRuntime } from './runtime/default-runtime.js';
 export { getExecutionTracker } from './runtime/get-execution-tracker.js';
+export type { RunwireServer } from './server.js';
 export type { Bus, BusHealth, ControlMessage, Subscription } from './stores/bus.js';
 export type { EventLog, EventRetention, LogBounds } from './stores/event-log.js';
 export { DEFAULT_EVENT_RETENTION } from './stores/event-log.js';
@@ -86,9 +100,18 @@ export { MemoryQualityRollups } from './stores/memory/memory-quality-rollups.js'
 export { MemoryRunStore } from './stores/memory/memory-run-store.js';
 export { memoryStores } from './stores/memory/memory-stores.js';
 export type { QualityRollups, RollupCell, RollupDay, RollupQuery } from './stores/quality-rollups.js';
+export { MemoryThreadStore } from './stores/memory/memory-thread-store.js';
 export type { RunLeases } from './stores/run-leases.js';
 export type { RunPage, RunQuery, RunStore } from './stores/run-store.js';
 export type { Stores, StoresEnv, StoresFactory } from './stores/stores.js';
+export type {
+  ThreadMessage,
+  ThreadMessagePage,
+  ThreadMessageRole,
+  ThreadPage,
+  ThreadStore,
+  ThreadSummary,
+} from './stores/thread-store.js';
 export type { RunChange, TrackerStats } from './tracker/execution-tracker.js';
 export { AgentExecutionTracker } from './tracker/execution-tracker.js';
 export type { RunFailure, RunRecord, RunSnapshot } from './tracker/run-record.js';

@@ -13,3 +13,4 @@ export { DEFAULT_REDIS_PREFIX } from './stores/redis/redis-keys.js';
 export { RedisQualityRollups } from './stores/redis/redis-quality-rollups.js';
 export type { RedisStores, RedisStoresOptions } from './stores/redis/redis-stores.js';
 export { redisStores } from './stores/redis/redis-stores.js';
+export { RedisThreadStore } from './stores/redis/redis-thread-store.js';

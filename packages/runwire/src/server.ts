@@ -67,6 +67,11 @@ export async function startServer(options: StartServerOptions): Promise<RunwireS
     auth = config.auth;
   }
   const verifier = await TokenVerifier.create(auth);
+  // The provider (and the AI SDK under it) is loaded only when a model is configured.
+  const configuredModel =
+    config.llm === undefined || options.runtime?.model !== undefined
+      ? undefined
+      : (await import('./runtime/openai-compatible-model.js')).openAICompatibleModel(config.llm);
   const runtime = (options.asDefaultRuntime === true ? initDefaultRuntime : createRuntime)({
     ...options.runtime,
     logger,
@@ -79,6 +84,13 @@ export async function startServer(options: StartServerOptions): Promise<RunwireS
       retention: config.qualityRetentionMs,
       alertWindowRuns: config.alertWindowRuns,
       alertFailureRate: config.alertFailurePercent / 100,
+    },
+    historyLimit: options.runtime?.historyLimit ?? config.historyLimit,
+    ...(configuredModel === undefined ? {} : { model: configuredModel }),
+    modelLimits: {
+      firstTokenTimeout: config.llmFirstTokenTimeoutMs,
+      idleTimeout: config.llmIdleTimeoutMs,
+      ...options.runtime?.modelLimits,
     },
     scheduler: {
       threadPolicy: config.threadPolicy,

@@ -12,3 +12,4 @@ export type { SqliteSynchronous } from './stores/sqlite/sqlite-database.js';
 export { SqliteQualityRollups } from './stores/sqlite/sqlite-quality-rollups.js';
 export type { SqliteStoresOptions } from './stores/sqlite/sqlite-stores.js';
 export { DEFAULT_SQLITE_FILE, sqliteStores } from './stores/sqlite/sqlite-stores.js';
+export { SqliteThreadStore } from './stores/sqlite/sqlite-thread-store.js';

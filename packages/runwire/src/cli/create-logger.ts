@@ -16,6 +16,10 @@ export const REDACTED_PATHS = [
   '*.secret',
   'jwtSecret',
   '*.jwtSecret',
+  'apiKey',
+  '*.apiKey',
+  'llmApiKey',
+  '*.llmApiKey',
 ];
 
 /** The server's logger: pretty on a terminal, JSON lines otherwise. */

@@ -1,16 +1,21 @@
 import type { Command } from 'commander';
 import { removeDevSecret, writeDevSecret } from '../auth/dev-secret.js';
-import { compileServerConfig, isProduction, readConfigFile, readEnv } from '../config/server-config.js';
+import { compileServerConfig, isProduction, readEnv } from '../config/server-config.js';
 import { addServerOptions, flagInput } from './server-options.js';
 
 const HELP_AFTER = `
-Every option can also be set by its environment variable or in the --config JSON file
-(precedence: flag, then environment, then file, then default). Durations take ms or 250ms/10s/15m/1h/7d.
+Every option can also be set by its environment variable or in a config file (precedence: flag, then environment,
+then file, then default). The file is --config FILE, or the first of runwire.config.ts, .mts, .js, .mjs in the
+working directory: its default export is defineConfig({ agents, tools, llm, ...options }) from "runwire" (agents
+and tools are served beside the built-ins; .ts runs through Node's own type stripping). A .json file holds options only. Durations take ms or 250ms/10s/15m/1h/7d.
 
 With no --jwt-secret or --jwks, serve runs in dev mode: it binds loopback only, makes a random secret, prints a
 token for user "dev", keeps the secret in ./.runwire/dev-secret (mode 0600, removed at shutdown) so that
 "runwire token --user bob" in the same directory mints tokens for other users, and refuses to start with
 NODE_ENV=production or a non-loopback --host.
+
+A model (--llm-base-url with /v1, and --llm-model) adds the built-in agent "assistant", which then takes
+user_message without agent. Its API key comes from RUNWIRE_LLM_API_KEY or the config file (llmApiKey), never a flag.
 
 Examples:
   runwire serve                                   dev mode on 127.0.0.1:8080, SQLite in ./.runwire/runwire.db
@@ -32,24 +37,28 @@ export function registerServeCommand(program: Command): void {
   command.action(async () => {
     // Loaded here, not at the top: every other command (`runwire check` above all) would pay for the server's
     // modules (about 0.4 s) without using them.
-    const [{ startServer }, { recoversOnStart, storesFor }, { createLogger }] = await Promise.all([
-      import('../server.js'),
-      import('../runtime/stores-for-config.js'),
+    const [{ startConfiguredServer }, { createLogger }, { loadConfigFile }, { splitConfig }] = await Promise.all([
+      import('../create-server.js'),
       import('./create-logger.js'),
+      import('./load-config-file.js'),
+      import('../config/define-config.js'),
     ]);
     const env = readEnv();
     const flags = flagInput(command);
-    const configFile = command.opts<{ config?: string }>().config ?? env.configFile;
-    const fromFile = configFile === undefined ? {} : readConfigFile(configFile);
-    const config = compileServerConfig([fromFile, env.input, flags], isProduction());
+    const loaded = await loadConfigFile(command.opts<{ config?: string }>().config ?? env.configFile, process.cwd());
+    const where = loaded.file ?? 'the command line';
+    const parts = splitConfig(loaded.config, where);
+    const config = compileServerConfig([parts.serverInput, env.input, flags], isProduction());
     const logger = createLogger(config.logLevel);
-    const server = await startServer({
-      config,
+    const server = await startConfiguredServer(parts, {
+      where,
+      overrides: [env.input, flags],
       logger,
-      stores: storesFor(config),
       asDefaultRuntime: true,
-      runtime: { recoverOnStart: recoversOnStart(config) },
     });
+    if (loaded.file !== undefined) {
+      logger.info({ file: loaded.file, agents: parts.agents.map((a) => a.name) }, 'config file loaded');
+    }
     // Signal handlers first: a supervisor may send SIGTERM as soon as it reads the line below.
     const stopped = new Promise<void>((resolve) => {
       let stopping = false;

@@ -85,4 +85,22 @@ export const DEFAULTS = {
   alertFailurePercent: 50,
   /** The period of `runwire report` and `GET /api/admin/report` without `since`. */
   reportSinceMs: 7 * DAY,
+  /** The agent a `user_message` without `agent` goes to when a model is configured (`--llm-model`). */
+  llmAgent: 'assistant',
+  /** Nothing from the model for this long after a request: `llm_stalled` (`first_token`). */
+  llmFirstTokenTimeoutMs: 2 * MINUTE,
+  /** Silence between two chunks of a model's stream longer than this: `llm_stalled` (`between_chunks`). */
+  llmIdleTimeoutMs: 30 * SECOND,
+  /** Retries of a model request that failed before anything of it reached the user (429, 5xx, unreachable). */
+  llmMaxRetries: 2,
+  /** First retry delay without `Retry-After`; doubles per retry. */
+  llmRetryBaseDelayMs: SECOND,
+  /** `Retry-After` is honoured up to this (never past the run's deadline); a longer one ends the run at once. */
+  llmMaxRetryAfterMs: 30 * SECOND,
+  /** A tool call of an LLM agent that takes longer ends the run with `tool_timeout`. */
+  llmToolTimeoutMs: MINUTE,
+  /** Model calls per LLM-agent run, tool rounds included. */
+  llmMaxSteps: 8,
+  /** Earlier thread messages an LLM agent receives (oldest dropped first). */
+  historyLimit: 50,
 } as const;

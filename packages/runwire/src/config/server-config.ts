@@ -28,6 +28,8 @@ export interface OptionSpec {
   readonly choices?: readonly string[];
   readonly defaultText: string;
   readonly description: string;
+  /** A secret: environment variable or config file only, never a flag (it would show in `ps` and shell history). */
+  readonly envOnly?: boolean;
 }
 
 /** Every server option, in the order `--help` and the docs list them. */
@@ -344,6 +346,62 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     description: 'Share of failed, timed-out and dead runs over the window that raises a failure-rate alert',
   },
   {
+    key: 'llmBaseUrl',
+    flag: '--llm-base-url',
+    value: 'URL',
+    env: 'RUNWIRE_LLM_BASE_URL',
+    kind: 'string',
+    defaultText: '(none: no model)',
+    description:
+      'OpenAI-compatible server for the built-in assistant, with /v1 (e.g. http://localhost:11434/v1 for Ollama); needs --llm-model',
+  },
+  {
+    key: 'llmModel',
+    flag: '--llm-model',
+    value: 'NAME',
+    env: 'RUNWIRE_LLM_MODEL',
+    kind: 'string',
+    defaultText: '(none)',
+    description: 'Model name at --llm-base-url; with a model, user_message without agent goes to assistant',
+  },
+  {
+    key: 'llmApiKey',
+    flag: '(no flag)',
+    value: '',
+    env: 'RUNWIRE_LLM_API_KEY',
+    kind: 'string',
+    defaultText: '(none)',
+    description: 'API key of the model server; environment or config file only, never logged',
+    envOnly: true,
+  },
+  {
+    key: 'llmFirstTokenTimeout',
+    flag: '--llm-first-token-timeout',
+    value: 'DURATION',
+    env: 'RUNWIRE_LLM_FIRST_TOKEN_TIMEOUT',
+    kind: 'duration',
+    defaultText: formatDuration(DEFAULTS.llmFirstTokenTimeoutMs),
+    description: 'A model that sends nothing this long after a request ends the run with llm_stalled (first_token)',
+  },
+  {
+    key: 'llmIdleTimeout',
+    flag: '--llm-idle-timeout',
+    value: 'DURATION',
+    env: 'RUNWIRE_LLM_IDLE_TIMEOUT',
+    kind: 'duration',
+    defaultText: formatDuration(DEFAULTS.llmIdleTimeoutMs),
+    description: 'A model silent this long between chunks ends the run with llm_stalled (between_chunks)',
+  },
+  {
+    key: 'historyLimit',
+    flag: '--history-limit',
+    value: 'N',
+    env: 'RUNWIRE_HISTORY_LIMIT',
+    kind: 'int',
+    defaultText: String(DEFAULTS.historyLimit),
+    description: 'Earlier thread messages an LLM agent receives (oldest dropped first)',
+  },
+  {
     key: 'logLevel',
     flag: '--log-level',
     value: 'LEVEL',
@@ -391,7 +449,21 @@ export interface ServerConfigInput {
   qualityRetention?: DurationInput;
   alertWindow?: number | string;
   alertFailurePercent?: number | string;
+  llmBaseUrl?: string;
+  llmModel?: string;
+  llmApiKey?: string;
+  llmFirstTokenTimeout?: DurationInput;
+  llmIdleTimeout?: DurationInput;
+  historyLimit?: number | string;
   logLevel?: LogLevel;
+}
+
+/** The server's model: an OpenAI-compatible Chat Completions server. `apiKey` is not enumerable (never logged). */
+export interface LlmConfig {
+  /** Includes `/v1`; requests go to `{baseUrl}/chat/completions`. */
+  readonly baseUrl: string;
+  readonly model: string;
+  readonly apiKey: string | undefined;
 }
 
 /** The compiled configuration: validated, defaults applied, durations in ms. */
@@ -434,6 +506,11 @@ export interface ServerConfig {
   readonly qualityRetentionMs: number;
   readonly alertWindowRuns: number;
   readonly alertFailurePercent: number;
+  /** The server's model, when `--llm-base-url` and `--llm-model` are given. */
+  readonly llm: LlmConfig | undefined;
+  readonly llmFirstTokenTimeoutMs: number;
+  readonly llmIdleTimeoutMs: number;
+  readonly historyLimit: number;
   readonly logLevel: LogLevel;
   /** `NODE_ENV === 'production'`. */
   readonly production: boolean;
@@ -503,7 +580,41 @@ function oneOf<T extends string>(spec: string, value: string | undefined, choice
 
 function label(key: keyof ServerConfigInput): string {
   const spec = SERVER_OPTIONS.find((s) => s.key === key);
-  return spec === undefined ? key : `${spec.flag} (${spec.env})`;
+  if (spec === undefined) return key;
+  return spec.envOnly === true ? `${spec.env} (config key ${spec.key})` : `${spec.flag} (${spec.env})`;
+}
+
+/** The model options compiled: both or neither of base URL and model; the key kept out of enumeration. */
+function llmConfig(i: ServerConfigInput): LlmConfig | undefined {
+  const baseUrl = i.llmBaseUrl?.trim();
+  const model = i.llmModel?.trim();
+  if (baseUrl === undefined && model === undefined) {
+    if (i.llmApiKey !== undefined) {
+      throw new ConfigError(
+        `${label('llmApiKey')} is set but no model is: set ${label('llmBaseUrl')} and ${label('llmModel')}`,
+      );
+    }
+    return undefined;
+  }
+  if (baseUrl === undefined || baseUrl === '') {
+    throw new ConfigError(`${label('llmModel')} needs ${label('llmBaseUrl')}, e.g. http://localhost:11434/v1`);
+  }
+  if (model === undefined || model === '') {
+    throw new ConfigError(`${label('llmBaseUrl')} needs ${label('llmModel')}, the model name at that server`);
+  }
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new ConfigError(`${label('llmBaseUrl')}: '${baseUrl}' is not a URL like http://localhost:11434/v1`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${label('llmBaseUrl')}: '${baseUrl}' must be an http or https URL`);
+  }
+  const config = { baseUrl: baseUrl.replace(/\/+$/, ''), model } as LlmConfig;
+  // Not enumerable: a logged or serialised config never carries the key.
+  Object.defineProperty(config, 'apiKey', { value: i.llmApiKey, enumerable: false });
+  return Object.freeze(config);
 }
 
 /** Whether `host` is a loopback address or name. */
@@ -623,6 +734,13 @@ export function compileServerConfig(inputs: readonly ServerConfigInput[], produc
     qualityRetentionMs: toMs(i.qualityRetention ?? DEFAULTS.qualityRetentionMs, label('qualityRetention')),
     alertWindowRuns: int(label('alertWindow'), i.alertWindow, DEFAULTS.alertWindowRuns, 1, 10_000),
     alertFailurePercent: int(label('alertFailurePercent'), i.alertFailurePercent, DEFAULTS.alertFailurePercent, 1, 100),
+    llm: llmConfig(i),
+    llmFirstTokenTimeoutMs: toMs(
+      i.llmFirstTokenTimeout ?? DEFAULTS.llmFirstTokenTimeoutMs,
+      label('llmFirstTokenTimeout'),
+    ),
+    llmIdleTimeoutMs: toMs(i.llmIdleTimeout ?? DEFAULTS.llmIdleTimeoutMs, label('llmIdleTimeout')),
+    historyLimit: int(label('historyLimit'), i.historyLimit, DEFAULTS.historyLimit, 1, 10_000),
     logLevel: oneOf(
       label('logLevel'),
       i.logLevel,

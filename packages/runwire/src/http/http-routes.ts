@@ -4,6 +4,7 @@ import type { TokenVerifier } from '../auth/token-verifier.js';
 import { RunwireError } from '../errors.js';
 import { runStatusSchema } from '../protocol/inbound-frames.js';
 import type { Runtime } from '../runtime/create-runtime.js';
+import { registerApiRoutes } from './api-routes.js';
 import { requestCaller } from './request-caller.js';
 import { sendError } from './send-error.js';
 import type { ServerMetrics } from './server-metrics.js';
@@ -111,4 +112,6 @@ export function registerHttpRoutes(
       return sendError(reply, error);
     }
   });
+
+  registerApiRoutes(app, { runtime, verifier });
 }

@@ -94,6 +94,21 @@ export const generateQualityReportFrameSchema = z.strictObject({
   period: z.enum(['day', 'week']).optional(),
 });
 
+export const listThreadsFrameSchema = z.strictObject({
+  type: z.literal('list_threads'),
+  ...idField,
+  limit: z.number().int().min(1).max(100).optional(),
+  before: z.string().min(1).max(256).optional(),
+});
+
+export const getThreadFrameSchema = z.strictObject({
+  type: z.literal('get_thread'),
+  ...idField,
+  threadId: threadIdSchema,
+  limit: z.number().int().min(1).max(200).optional(),
+  after: z.string().min(1).max(256).optional(),
+});
+
 /** Every client → server frame schema, by type. */
 export const inboundFrameSchemas = {
   user_message: userMessageFrameSchema,
@@ -101,6 +116,8 @@ export const inboundFrameSchemas = {
   stop_agent: stopAgentFrameSchema,
   get_run: getRunFrameSchema,
   list_runs: listRunsFrameSchema,
+  list_threads: listThreadsFrameSchema,
+  get_thread: getThreadFrameSchema,
   resume: resumeFrameSchema,
   ping: pingFrameSchema,
   get_quality_metrics: getQualityMetricsFrameSchema,

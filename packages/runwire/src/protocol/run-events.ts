@@ -1,6 +1,11 @@
 import { z } from 'zod';
 
-const errorBodySchema = z.strictObject({ code: z.string().min(1), message: z.string() });
+const errorBodySchema = z.strictObject({
+  code: z.string().min(1),
+  message: z.string(),
+  /** Only with `llm_stalled`: where the model went silent. */
+  phase: z.enum(['first_token', 'between_chunks']).optional(),
+});
 
 /** Fields every run event carries (docs/protocol.md §3). */
 const eventBase = {
@@ -64,6 +69,10 @@ export const agentCompletedEventSchema = z.strictObject({
   status: z.literal('completed'),
   finalResponse: z.string(),
   durationMs: z.number().int().nonnegative(),
+  /** Tokens of the run's model calls, when the model reported them. */
+  usage: z
+    .strictObject({ inputTokens: z.number().int().nonnegative(), outputTokens: z.number().int().nonnegative() })
+    .optional(),
 });
 
 export const agentErrorEventSchema = z.strictObject({

@@ -50,6 +50,34 @@ export const runsFrameSchema = z.strictObject({
   runs: z.array(runSnapshotSchema),
   next: z.string().optional(),
 });
+export const threadSummarySchema = z.strictObject({
+  threadId: z.string(),
+  title: z.string(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  lastRunId: z.string(),
+});
+export const threadsFrameSchema = z.strictObject({
+  type: z.literal('threads'),
+  ...idField,
+  threads: z.array(threadSummarySchema),
+  next: z.string().optional(),
+});
+export const threadMessageSchema = z.strictObject({
+  role: z.enum(['user', 'assistant', 'tool']),
+  content: z.string(),
+  runId: z.string(),
+  toolCallId: z.string().optional(),
+  toolName: z.string().optional(),
+  createdAt: z.iso.datetime(),
+});
+export const threadFrameSchema = z.strictObject({
+  type: z.literal('thread'),
+  ...idField,
+  threadId: z.string(),
+  messages: z.array(threadMessageSchema),
+  next: z.string().optional(),
+});
 export const pongFrameSchema = z.strictObject({ type: z.literal('pong'), ...idField, ts: z.iso.datetime() });
 export const resumedFrameSchema = z.strictObject({
   type: z.literal('resumed'),
@@ -71,6 +99,8 @@ export type ErrorFrame = z.infer<typeof errorFrameSchema>;
 export type RunFrame = z.infer<typeof runFrameSchema>;
 export type RunsFrame = z.infer<typeof runsFrameSchema>;
 export type PongFrame = z.infer<typeof pongFrameSchema>;
+export type ThreadsFrame = z.infer<typeof threadsFrameSchema>;
+export type ThreadFrame = z.infer<typeof threadFrameSchema>;
 export type ResumedFrame = z.infer<typeof resumedFrameSchema>;
 export type ResyncRequiredFrame = z.infer<typeof resyncRequiredFrameSchema>;
 
@@ -80,6 +110,8 @@ export type ReplyFrame =
   | ErrorFrame
   | RunFrame
   | RunsFrame
+  | ThreadsFrame
+  | ThreadFrame
   | PongFrame
   | ResumedFrame
   | ResyncRequiredFrame

@@ -12,11 +12,18 @@ import type { MessageRouter } from './message-router.js';
 /** Default agent of `user_message` (docs/protocol.md §2). */
 export const DEFAULT_AGENT = DEFAULTS.agent;
 
-/** Registers `user_message`, `start_agent`, `stop_agent`, `get_run` and `list_runs`. */
-export function registerRunHandlers(router: MessageRouter, runs: RunService): void {
+/**
+ * Registers `user_message`, `start_agent`, `stop_agent`, `get_run` and `list_runs`. `defaultAgent` takes a
+ * `user_message` without `agent` (`assistant` when a model is configured). @default DEFAULT_AGENT
+ */
+export function registerRunHandlers(
+  router: MessageRouter,
+  runs: RunService,
+  defaultAgent: string = DEFAULT_AGENT,
+): void {
   router.register('user_message', userMessageFrameSchema, (frame, { context }) => {
     const run = runs.start(context, {
-      agent: frame.agent ?? DEFAULT_AGENT,
+      agent: frame.agent ?? defaultAgent,
       input: { kind: 'message', content: frame.content },
       ...(frame.threadId === undefined ? {} : { threadId: frame.threadId }),
     });

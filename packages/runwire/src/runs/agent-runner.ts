@@ -1,12 +1,15 @@
+import type { LanguageModel } from 'ai';
 import type { AgentDefinition } from '../agents/agent-definition.js';
+import { DEFAULT_MODEL_CALL_LIMITS, type ModelCallLimits } from '../agents/model/model-call-limits.js';
 import type { NamedRegistry } from '../agents/named-registry.js';
-import type { RunContext } from '../agents/run-context.js';
+import type { RunContext, TokenUsage, ToolCallOptions } from '../agents/run-context.js';
 import type { ToolDefinition } from '../agents/tool.js';
 import type { Clock, Timer } from '../clock.js';
 import { UserExecutionContext } from '../context/user-execution-context.js';
-import { assertNever, errorMessage, RunEndedError, RunwireError, ToolCallError } from '../errors.js';
+import { assertNever, errorMessage, ModelStalledError, RunEndedError, RunwireError, ToolCallError } from '../errors.js';
 import { newToolCallId, type ToolCallId } from '../ids.js';
 import type { RunEventBody } from '../protocol/run-events.js';
+import type { ThreadMessage } from '../stores/thread-store.js';
 import type { AgentExecutionTracker } from '../tracker/execution-tracker.js';
 import { type RunRecord, runDurationMs } from '../tracker/run-record.js';
 import { abandonedToolCall } from './abandoned-tool-call.js';
@@ -25,6 +28,8 @@ interface ActiveRun {
   readonly openTools: Map<ToolCallId, OpenToolCall>;
   step: number;
   ended: boolean;
+  /** Tokens reported by the agent's model calls (summed), for `agent_completed.usage`. */
+  usage: TokenUsage | undefined;
   heartbeatTimer: Timer | undefined;
 }
 
@@ -36,6 +41,12 @@ export interface AgentRunnerOptions {
   readonly clock: Clock;
   /** Interval of automatic heartbeats for agents with `heartbeat: 'auto'`. @default 10_000 */
   readonly heartbeatIntervalMs: number;
+  /** The server's configured model (`ctx.model`), when there is one. */
+  readonly model?: LanguageModel;
+  /** Limits of model calls (`ctx.modelLimits`). @default DEFAULT_MODEL_CALL_LIMITS */
+  readonly modelLimits?: ModelCallLimits;
+  /** The thread's earlier messages for a run (`ctx.history()`), bounded by the history limit. @default none */
+  readonly history?: (run: RunRecord) => Promise<readonly ThreadMessage[]>;
   /** Called with a fault that is not the agent's (the tracker refused the run's end, e.g. it had already ended). */
   readonly onFault: (error: unknown, where: string) => void;
 }
@@ -75,6 +86,7 @@ export class AgentRunner {
       openTools: new Map(),
       step: 0,
       ended: false,
+      usage: undefined,
       heartbeatTimer: undefined,
     };
     this.#active.set(record.runId, run);
@@ -130,8 +142,9 @@ export class AgentRunner {
     const code = error instanceof RunwireError ? error.code : 'agent_failed';
     const message =
       error instanceof RunwireError ? error.message : `Agent '${run.record.agent}' failed: ${errorMessage(error)}`;
+    const phase = error instanceof ModelStalledError ? { phase: error.phase } : {};
     try {
-      this.#o.tracker.transition(run.record.runId, 'failed', { error: { code, message } });
+      this.#o.tracker.transition(run.record.runId, 'failed', { error: { code, message, ...phase } });
     } catch (fault) {
       this.#o.onFault(fault, 'fail');
     }
@@ -153,7 +166,7 @@ export class AgentRunner {
         run.controller.abort(RunEndedError.abortReason(record.runId, record.status));
       }
     }
-    this.#emitTerminal(record);
+    this.#emitTerminal(record, run?.usage);
   }
 
   #closeOpenTools(run: ActiveRun, record: RunRecord): void {
@@ -165,8 +178,8 @@ export class AgentRunner {
     run.openTools.clear();
   }
 
-  #emitTerminal(record: RunRecord): void {
-    const body = terminalEventOf(record, runDurationMs(record, record.endedAt ?? this.#o.clock.now()));
+  #emitTerminal(record: RunRecord, usage: TokenUsage | undefined): void {
+    const body = terminalEventOf(record, runDurationMs(record, record.endedAt ?? this.#o.clock.now()), usage);
     // A failed write is reported once, by the publisher's onError.
     if (body !== undefined) void this.#o.publisher.emit(record, body);
   }
@@ -179,7 +192,8 @@ export class AgentRunner {
   }
 
   #runContext(run: ActiveRun): RunContext {
-    const { tracker, publisher, clock, tools } = this.#o;
+    const { tracker, publisher, clock, tools, history } = this.#o;
+    const modelLimits = this.#o.modelLimits ?? DEFAULT_MODEL_CALL_LIMITS;
     const record = run.record;
     const context = UserExecutionContext.create({
       userId: record.userId,
@@ -195,6 +209,22 @@ export class AgentRunner {
       context,
       signal,
       clock,
+      model: this.#o.model,
+      modelLimits,
+      reportUsage(usage: TokenUsage): void {
+        activity();
+        run.usage = {
+          inputTokens: (run.usage?.inputTokens ?? 0) + usage.inputTokens,
+          outputTokens: (run.usage?.outputTokens ?? 0) + usage.outputTokens,
+        };
+      },
+      deadline(): number | undefined {
+        return tracker.get(record.runId)?.deadlineAt;
+      },
+      async history(): Promise<readonly ThreadMessage[]> {
+        activity();
+        return history === undefined ? [] : history(record);
+      },
       async thinking(reasoning: string): Promise<void> {
         activity();
         run.step++;
@@ -211,10 +241,10 @@ export class AgentRunner {
         activity();
         return clock.sleep(ms, signal);
       },
-      async callTool<R>(name: string, parameters: Record<string, unknown>): Promise<R> {
+      async callTool<R>(name: string, parameters: Record<string, unknown>, options?: ToolCallOptions): Promise<R> {
         activity();
         const tool = tools.get(name);
-        const toolCallId = newToolCallId();
+        const toolCallId = (options?.toolCallId || newToolCallId()) as ToolCallId;
         const startedAt = clock.now();
         const call: OpenToolCall = { toolCallId, toolName: name, startedAt };
         run.openTools.set(toolCallId, call);
@@ -285,11 +315,21 @@ function toJsonObject(value: Record<string, unknown>): Record<string, JsonValue>
 }
 
 /** The one terminal event of a run that has reached a terminal state (`undefined` while it has not). */
-function terminalEventOf(record: RunRecord, durationMs: number): RunEventBody | undefined {
+function terminalEventOf(
+  record: RunRecord,
+  durationMs: number,
+  usage: TokenUsage | undefined,
+): RunEventBody | undefined {
   const status = record.status;
   switch (status) {
     case 'completed':
-      return { type: 'agent_completed', status, finalResponse: record.finalResponse ?? '', durationMs };
+      return {
+        type: 'agent_completed',
+        status,
+        finalResponse: record.finalResponse ?? '',
+        durationMs,
+        ...(usage === undefined ? {} : { usage: { ...usage } }),
+      };
     case 'failed':
     case 'timeout':
     case 'dead':

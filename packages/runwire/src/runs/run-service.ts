@@ -8,6 +8,7 @@ import type { AgentExecutionTracker } from '../tracker/execution-tracker.js';
 import { type RunRecord, type RunSnapshot, toRunSnapshot } from '../tracker/run-record.js';
 import { isTerminal, type RunStatus } from '../tracker/run-status.js';
 import type { RunRequest, RunScheduler } from './run-scheduler.js';
+import type { ThreadHistory } from './thread-history.js';
 
 /**
  * The user-facing operations on runs, shared by the WebSocket handlers and the REST API so both enforce the same
@@ -19,6 +20,7 @@ export class RunService {
   readonly #log: EventLog;
   readonly #bus: Bus;
   readonly #scheduler: RunScheduler;
+  readonly #history: ThreadHistory | undefined;
 
   constructor(options: {
     tracker: AgentExecutionTracker;
@@ -26,17 +28,22 @@ export class RunService {
     log: EventLog;
     bus: Bus;
     scheduler: RunScheduler;
+    /** Records each accepted run's user message in its thread. */
+    history?: ThreadHistory;
   }) {
     this.#tracker = options.tracker;
     this.#store = options.store;
     this.#log = options.log;
     this.#bus = options.bus;
     this.#scheduler = options.scheduler;
+    this.#history = options.history;
   }
 
   /** Accepts a run for the caller; see `RunScheduler.submit`. */
   start(ctx: UserExecutionContext, request: RunRequest): RunSnapshot {
-    return toRunSnapshot(this.#scheduler.submit(ctx, request));
+    const record = this.#scheduler.submit(ctx, request);
+    this.#history?.userMessage(record, messageText(request.input));
+    return toRunSnapshot(record);
   }
 
   /** One of the user's runs. @throws RunNotFoundError for a missing run and another user's run alike. */
@@ -85,4 +92,11 @@ export class RunService {
     }
     return record;
   }
+}
+
+/** The text a thread keeps of a run's input: the message, or the input as JSON (`start_agent`). */
+function messageText(input: RunRequest['input']): string {
+  if (input.kind === 'message') return input.content;
+  if (typeof input.value === 'string') return input.value;
+  return JSON.stringify(input.value) ?? '';
 }

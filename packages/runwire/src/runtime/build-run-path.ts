@@ -8,6 +8,8 @@ import { RunLifecycle } from '../runs/run-lifecycle.js';
 import { RunScheduler } from '../runs/run-scheduler.js';
 import { RunService } from '../runs/run-service.js';
 import { RunStoreWriter } from '../runs/run-store-writer.js';
+import { ThreadHistory } from '../runs/thread-history.js';
+import { MemoryThreadStore } from '../stores/memory/memory-thread-store.js';
 import type { RunLeases } from '../stores/run-leases.js';
 import type { Stores } from '../stores/stores.js';
 import type { AgentExecutionTracker } from '../tracker/execution-tracker.js';
@@ -22,6 +24,8 @@ export interface RunPath {
   readonly scheduler: RunScheduler;
   readonly service: RunService;
   readonly lifecycle: RunLifecycle;
+  /** Thread history: written as runs go, read by LLM agents and the thread frames and routes. */
+  readonly history: ThreadHistory;
   /** With stores that offer leases (Redis) only. */
   readonly cluster?: {
     readonly keeper: RunLeaseKeeper;
@@ -51,6 +55,13 @@ export function buildRunPath(
         ? logger.warn({ err: error, runId: event.runId, type: event.type }, 'event refused: the run already ended')
         : logger.error({ err: error, runId: event.runId, type: event.type }, 'event delivery failed'),
   });
+  const history = new ThreadHistory({
+    store: stores.threads ?? new MemoryThreadStore(),
+    clock,
+    limit: settings.historyLimit,
+    onError: (error, threadId) => logger.error({ err: error, threadId }, 'thread history write failed'),
+  });
+  publisher.onPublished((event) => history.observe(event));
   const runner = new AgentRunner({
     tracker,
     agents: registries.agents,
@@ -58,6 +69,9 @@ export function buildRunPath(
     publisher,
     clock,
     heartbeatIntervalMs: settings.heartbeatIntervalMs,
+    ...(settings.model === undefined ? {} : { model: settings.model }),
+    modelLimits: settings.modelLimits,
+    history: (record) => history.earlier(record),
     onFault: (error, where) => logger.error({ err: error, where }, 'runner fault'),
   });
   const cluster = stores.leases && buildClusterParts(settings, tracker, stores, stores.leases, writer, publisher);
@@ -75,8 +89,24 @@ export function buildRunPath(
     scheduler,
     ...(cluster === undefined ? {} : { leases: cluster.keeper }),
   });
-  const service = new RunService({ tracker, store: stores.runs, log: stores.events, bus: stores.bus, scheduler });
-  return { writer, publisher, runner, scheduler, service, lifecycle, ...(cluster === undefined ? {} : { cluster }) };
+  const service = new RunService({
+    tracker,
+    store: stores.runs,
+    log: stores.events,
+    bus: stores.bus,
+    scheduler,
+    history,
+  });
+  return {
+    writer,
+    publisher,
+    runner,
+    scheduler,
+    service,
+    lifecycle,
+    history,
+    ...(cluster === undefined ? {} : { cluster }),
+  };
 }
 
 /** Leases, the cluster-wide per-user cap and the reaper of dead nodes' runs: for stores shared by many nodes. */

@@ -3,6 +3,7 @@ import type { NamedRegistry } from '../agents/named-registry.js';
 import type { ToolDefinition } from '../agents/tool.js';
 import { type Clock, type Timer, within } from '../clock.js';
 import { DEFAULTS } from '../config/defaults.js';
+import { UserExecutionContext } from '../context/user-execution-context.js';
 import type { Logger } from '../logger.js';
 import type { MessageRouter } from '../routing/message-router.js';
 import type { AgentRunner } from '../runs/agent-runner.js';
@@ -11,6 +12,7 @@ import { endOrphanedRun } from '../runs/orphaned-run.js';
 import type { RunLifecycle } from '../runs/run-lifecycle.js';
 import type { RunScheduler } from '../runs/run-scheduler.js';
 import type { RunService } from '../runs/run-service.js';
+import type { ThreadHistory } from '../runs/thread-history.js';
 import type { Bus } from '../stores/bus.js';
 import type { EventLog, EventRetention } from '../stores/event-log.js';
 import { dayOf } from '../stores/quality-rollups.js';
@@ -40,6 +42,10 @@ export interface Runtime {
   readonly scheduler: RunScheduler;
   readonly runner: AgentRunner;
   readonly runs: RunService;
+  /** Thread history (`list_threads`, `get_thread`, `/api/threads`). */
+  readonly threads: ThreadHistory;
+  /** The agent of a `user_message` (or `POST /api/runs {content}`) without `agent`. */
+  readonly defaultAgent: string;
   /** The one step that ends a run (record, terminal event, lease, scheduler slot, observers). */
   readonly lifecycle: RunLifecycle;
   readonly agents: NamedRegistry<AgentDefinition>;
@@ -78,9 +84,23 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const tracker = constructExecutionTracker({ clock, nodeId, ...settings.tracker });
   const registries = buildRegistries(settings);
   const path = buildRunPath(settings, tracker, stores, registries);
-  const router = buildRouter(path.service, clock, logger);
+  const router = buildRouter(
+    { runs: path.service, history: path.history, defaultAgent: settings.defaultAgent },
+    clock,
+    logger,
+  );
   const quality = buildQuality(settings, tracker, stores, path, router);
   const lifetime = new RuntimeLifetime(settings, tracker, stores, path, quality);
+  tracker.setRunStarter((userId, input) =>
+    path.service.start(UserExecutionContext.create({ userId }), {
+      agent: input.agent,
+      input:
+        input.content === undefined
+          ? { kind: 'input', value: input.input }
+          : { kind: 'message', content: input.content },
+      ...(input.threadId === undefined ? {} : { threadId: input.threadId }),
+    }),
+  );
 
   function getExecutionTracker(): AgentExecutionTracker;
   function getExecutionTracker(opts: { userId: string }): UserExecutionScope;
@@ -96,6 +116,8 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     scheduler: path.scheduler,
     runner: path.runner,
     runs: path.service,
+    threads: path.history,
+    defaultAgent: settings.defaultAgent,
     lifecycle: path.lifecycle,
     agents: registries.agents,
     tools: registries.tools,
@@ -200,10 +222,13 @@ class RuntimeLifetime {
       lifecycle.close();
       runner.close();
       writer.close();
+      // History follows the events just flushed; bounded like them.
+      await within(clock, this.#path.history.flush(), SHUTDOWN_FLUSH_MS);
       await this.#stores.bus.close();
       await this.#stores.events.close();
       await this.#stores.runs.close();
       await this.#quality.rollups.close();
+      await this.#stores.threads?.close();
     })();
     return this.#closed;
   }

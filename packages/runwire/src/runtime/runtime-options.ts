@@ -1,4 +1,6 @@
+import type { LanguageModel } from 'ai';
 import type { AgentDefinition } from '../agents/agent-definition.js';
+import type { ModelCallLimits } from '../agents/model/model-call-limits.js';
 import type { ToolDefinition } from '../agents/tool.js';
 import { type Clock, systemClock } from '../clock.js';
 import { DEFAULTS } from '../config/defaults.js';
@@ -64,6 +66,22 @@ export interface RuntimeOptions {
     /** Share of failed, timed-out and dead runs over the window (0 to 1) that raises an alert. @default 0.5 */
     readonly alertFailureRate?: number;
   };
+  /**
+   * The server's model: `ctx.model` of every agent, the model of agents defined with `model: 'default'`, and with the
+   * built-ins the `assistant` agent (then `user_message` without `agent` goes to it).
+   */
+  readonly model?: LanguageModel;
+  /** Timeouts and retries of model calls. @default first token '2m', idle '30s', 2 retries, Retry-After cap '30s', tools '1m' */
+  readonly modelLimits?: {
+    readonly firstTokenTimeout?: DurationInput;
+    readonly idleTimeout?: DurationInput;
+    readonly maxRetries?: number;
+    readonly retryBaseDelay?: DurationInput;
+    readonly maxRetryAfter?: DurationInput;
+    readonly toolTimeout?: DurationInput;
+  };
+  /** Earlier thread messages an LLM agent receives. @default 50 */
+  readonly historyLimit?: number;
 }
 
 /** `RuntimeOptions` compiled: defaults applied (from `config/defaults.ts`), every duration in milliseconds. */
@@ -85,6 +103,11 @@ export interface RuntimeSettings {
   readonly agents: readonly AgentDefinition[];
   readonly tools: readonly ToolDefinition[];
   readonly quality: { readonly retentionMs: number; readonly alerts: AlertThresholds };
+  readonly model: LanguageModel | undefined;
+  readonly modelLimits: ModelCallLimits;
+  readonly historyLimit: number;
+  /** The agent of a `user_message` without `agent`: `assistant` with a model and the built-ins, else `supervisor`. */
+  readonly defaultAgent: string;
 }
 
 /** Applies the defaults and compiles every duration. @throws ConfigError naming the option with a bad value. */
@@ -120,24 +143,51 @@ export function compileRuntimeOptions(options: RuntimeOptions): RuntimeSettings 
     quality: {
       retentionMs: toMs(options.quality?.retention ?? DEFAULTS.qualityRetentionMs, 'quality.retention'),
       alerts: {
-        windowRuns: wholeNumber(
+        windowRuns: positiveInteger(
           options.quality?.alertWindowRuns ?? DEFAULTS.alertWindowRuns,
           'quality.alertWindowRuns',
         ),
         failureRate: share(options.quality?.alertFailureRate ?? DEFAULTS.alertFailurePercent / 100),
       },
     },
+    model: options.model,
+    modelLimits: compileModelLimits(options.modelLimits ?? {}),
+    historyLimit: positiveInteger(options.historyLimit ?? DEFAULTS.historyLimit, 'historyLimit'),
+    defaultAgent: options.model !== undefined && (options.builtins ?? true) ? DEFAULTS.llmAgent : DEFAULTS.agent,
   };
-}
-
-function wholeNumber(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name} must be a whole number ≥ 1, got ${value}`);
-  return value;
 }
 
 function share(value: number): number {
   if (!(value > 0 && value <= 1)) {
     throw new ConfigError(`quality.alertFailureRate must be above 0 and at most 1, got ${value}`);
+  }
+  return value;
+}
+
+function compileModelLimits(limits: NonNullable<RuntimeOptions['modelLimits']>): ModelCallLimits {
+  return {
+    firstTokenTimeoutMs: toMs(
+      limits.firstTokenTimeout ?? DEFAULTS.llmFirstTokenTimeoutMs,
+      'modelLimits.firstTokenTimeout',
+    ),
+    idleTimeoutMs: toMs(limits.idleTimeout ?? DEFAULTS.llmIdleTimeoutMs, 'modelLimits.idleTimeout'),
+    maxRetries: nonNegativeInteger(limits.maxRetries ?? DEFAULTS.llmMaxRetries, 'modelLimits.maxRetries'),
+    retryBaseDelayMs: toMs(limits.retryBaseDelay ?? DEFAULTS.llmRetryBaseDelayMs, 'modelLimits.retryBaseDelay'),
+    maxRetryAfterMs: toMs(limits.maxRetryAfter ?? DEFAULTS.llmMaxRetryAfterMs, 'modelLimits.maxRetryAfter'),
+    toolTimeoutMs: toMs(limits.toolTimeout ?? DEFAULTS.llmToolTimeoutMs, 'modelLimits.toolTimeout'),
+  };
+}
+
+function nonNegativeInteger(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new ConfigError(`Invalid ${name}: expected an integer of 0 or more, got ${String(value)}`);
+  }
+  return value;
+}
+
+function positiveInteger(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new ConfigError(`Invalid ${name}: expected an integer of 1 or more, got ${String(value)}`);
   }
   return value;
 }

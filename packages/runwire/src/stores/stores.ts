@@ -4,6 +4,7 @@ import type { EventLog, EventRetention } from './event-log.js';
 import type { QualityRollups } from './quality-rollups.js';
 import type { RunLeases } from './run-leases.js';
 import type { RunStore } from './run-store.js';
+import type { ThreadStore } from './thread-store.js';
 
 /** The storage of a runtime: one of each contract, from one backend (memory, SQLite or Redis). */
 export interface Stores {
@@ -12,6 +13,8 @@ export interface Stores {
   readonly bus: Bus;
   /** Per-day quality rollups beside the runs; absent (a custom factory): the runtime keeps them in memory. */
   readonly rollups?: QualityRollups;
+  /** Thread history (user messages, answers, tool calls). @default a memory thread store (lost on exit) */
+  readonly threads?: ThreadStore;
   /**
    * Run leases, for stores shared by many nodes (Redis): with them each node leases its runs and ends the runs of
    * nodes that died (`leaseTtl`). Single-node stores leave it out.

@@ -1,9 +1,9 @@
 import type { Timer } from '../clock.js';
 import { FactoryOnlyError, InvalidArgumentError, InvalidTransitionError, RunNotFoundError } from '../errors.js';
 import { describeValue, idProblem, newRunId, type RunId, type UserId } from '../ids.js';
-import { copyRunRecord, type RunFailure, type RunRecord } from './run-record.js';
+import { copyRunRecord, type RunFailure, type RunRecord, type RunSnapshot } from './run-record.js';
 import { type CancelReason, canTransition, isTerminal, RUN_STATUSES, type RunStatus } from './run-status.js';
-import type { CreateExecutionInput, TrackedRuns } from './tracked-runs.js';
+import type { CreateExecutionInput, RunStarter, StartRunInput, TrackedRuns } from './tracked-runs.js';
 import type { TrackerOptions } from './tracker-options.js';
 import { UserExecutionScope } from './user-execution-scope.js';
 
@@ -73,6 +73,7 @@ export class AgentExecutionTracker implements TrackedRuns {
   readonly #ended = { completed: 0, failed: 0, timeout: 0, dead: 0, cancelled: 0 };
   #deniedCrossUser = 0;
   #sweeper: Timer | undefined;
+  #starter: RunStarter | undefined;
 
   private constructor(token?: unknown, options?: TrackerOptions) {
     if (token !== constructToken || options === undefined) {
@@ -85,6 +86,19 @@ export class AgentExecutionTracker implements TrackedRuns {
   /** The options this tracker was built with. */
   get options(): TrackerOptions {
     return this.#options;
+  }
+
+  /** @internal `createRuntime` installs its scheduler here, for `UserExecutionScope.startRun`. */
+  setRunStarter(starter: RunStarter): void {
+    this.#starter = starter;
+  }
+
+  /** Starts a run that executes, through the runtime's scheduler (agent name and input checked). */
+  startRun(userId: UserId, input: StartRunInput): RunSnapshot {
+    if (this.#starter === undefined) {
+      throw new InvalidArgumentError('This tracker has no runtime to run agents; build it with createRuntime()');
+    }
+    return this.#starter(userId, input);
   }
 
   /** Starts the sweeper (idempotent). */
@@ -222,7 +236,10 @@ export class AgentExecutionTracker implements TrackedRuns {
       record.lastHeartbeatAt = now;
       record.deadlineAt = now + record.timeoutMs;
     }
-    if (details.error !== undefined) record.error = { code: details.error.code, message: details.error.message };
+    if (details.error !== undefined) {
+      const { code, message, phase } = details.error;
+      record.error = phase === undefined ? { code, message } : { code, message, phase };
+    }
     if (details.finalResponse !== undefined) record.finalResponse = details.finalResponse;
     if (details.cancelReason !== undefined) record.cancelReason = details.cancelReason;
     if (isTerminal(to)) {

@@ -5,6 +5,8 @@ import type { CancelReason, RunStatus } from './run-status.js';
 export interface RunFailure {
   readonly code: string;
   readonly message: string;
+  /** Only with `llm_stalled`: where the model went silent. */
+  readonly phase?: 'first_token' | 'between_chunks' | undefined;
 }
 
 /**

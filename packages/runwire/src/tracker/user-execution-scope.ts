@@ -1,7 +1,7 @@
 import { InvalidArgumentError, RunNotFoundError } from '../errors.js';
 import { describeValue, idProblem, type RunId, type ThreadId, type UserId } from '../ids.js';
 import { type RunRecord, type RunSnapshot, toRunSnapshot } from './run-record.js';
-import type { TrackedRuns } from './tracked-runs.js';
+import type { StartRunInput, TrackedRuns } from './tracked-runs.js';
 
 /** What `createExecution` takes: the user is implied by the scope. */
 export interface ScopedCreateExecutionInput {
@@ -29,7 +29,31 @@ export class UserExecutionScope {
     Object.freeze(this);
   }
 
-  /** Creates a `pending` execution of this user and returns its snapshot. */
+  /**
+   * Starts a run of this user that executes, exactly as `start_agent` (with `input`) or `user_message` (with
+   * `content`) would: the agent name and input are checked, the run is scheduled, and its events go to the user's
+   * sockets and the event log.
+   * @throws BadRequestError for an unknown agent or input the agent refuses; ThreadBusyError, TooManyRunsError.
+   */
+  startRun(input: StartRunInput): RunSnapshot {
+    if (input === null || typeof input !== 'object' || typeof input.agent !== 'string') {
+      throw new InvalidArgumentError(
+        `startRun expects { agent, input? | content?, threadId? }, got ${describeValue(input)}`,
+      );
+    }
+    if (input.content !== undefined && input.input !== undefined) {
+      throw new InvalidArgumentError(
+        "startRun takes either input (the agent's input) or content (a message), not both",
+      );
+    }
+    return this.#live().startRun(this.userId, input);
+  }
+
+  /**
+   * Creates a `pending` record of this user and returns its snapshot. A record only: nothing executes it and the
+   * agent name is not checked (for runs executed elsewhere that report through `heartbeat`/`cancel`). To run an
+   * agent, use `startRun`.
+   */
   createExecution(input: ScopedCreateExecutionInput): RunSnapshot {
     if (input === null || typeof input !== 'object') {
       throw new InvalidArgumentError(

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { SERVER_OPTIONS } from '../../src/config/server-config.js';
-import { WIRE_ERROR_CODES } from '../../src/errors.js';
+import { MODEL_ERROR_CODES, WIRE_ERROR_CODES } from '../../src/errors.js';
 
 /** The package's README (options, library API) and the repository's (the two set-up commands). */
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -14,7 +14,8 @@ const protocol = readFileSync(new URL('../../docs/protocol.md', import.meta.url)
 describe('documentation', () => {
   it('lists every server option in the README with its flag, variable and default', () => {
     for (const option of SERVER_OPTIONS) {
-      const row = `| \`${option.flag} ${option.value}\` | \`${option.env}\` | ${option.defaultText.replaceAll('|', '\\|')} |`;
+      const flag = option.envOnly === true ? option.flag : `\`${option.flag} ${option.value}\``;
+      const row = `| ${flag} | \`${option.env}\` | ${option.defaultText.replaceAll('|', '\\|')} |`;
       assert.ok(unpadded(readme).includes(unpadded(row)), `README lacks the row ${row}`);
     }
   });
@@ -58,6 +59,9 @@ describe('documentation', () => {
     for (const code of ['1000', '1001', '1007', '1008', '1009', '1011', '1013'])
       assert.ok(protocol.includes(`\`${code}\``), code);
     for (const code of WIRE_ERROR_CODES) {
+      assert.ok(protocol.includes(`\`${code}\``), code);
+    }
+    for (const code of [...MODEL_ERROR_CODES, 'tool_timeout']) {
       assert.ok(protocol.includes(`\`${code}\``), code);
     }
   });

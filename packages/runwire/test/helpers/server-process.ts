@@ -41,7 +41,7 @@ export async function startServerProcess(
     /** `null`: dev mode (no secret). */
     secret?: string | null;
     timeoutMs?: number;
-    /** The server's working directory. @default the package directory */
+    /** The server's working directory (where it looks for runwire.config.*). @default the package directory */
     cwd?: string;
   } = {},
 ): Promise<ServerProcess> {

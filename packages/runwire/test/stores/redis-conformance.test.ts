@@ -5,10 +5,13 @@ import { RedisConnection } from '../../src/stores/redis/redis-connection.js';
 import { RedisEventLog } from '../../src/stores/redis/redis-event-log.js';
 import { RedisQualityRollups } from '../../src/stores/redis/redis-quality-rollups.js';
 import { RedisRunStore } from '../../src/stores/redis/redis-run-store.js';
+import { RedisThreadStore } from '../../src/stores/redis/redis-thread-store.js';
 import type { RunStore } from '../../src/stores/run-store.js';
+import type { ThreadStore } from '../../src/stores/thread-store.js';
 import { eventLogConformance } from '../conformance/event-log.suite.js';
 import { qualityRollupsConformance } from '../conformance/quality-rollups.suite.js';
 import { runStoreConformance } from '../conformance/run-store.suite.js';
+import { threadStoreConformance } from '../conformance/thread-store.suite.js';
 import { deleteKeys, randomPrefix, SHARED_REDIS_URL } from './redis-test-server.js';
 
 // Each test gets a key prefix of its own; `reopen` is a new connection (as a restarted node) on the same keys.
@@ -70,6 +73,25 @@ qualityRollupsConformance('redis', async () => {
     },
     async another() {
       return new RedisQualityRollups(connect(prefix));
+    },
+    async cleanup() {
+      await store.close();
+      await deleteKeys(SHARED_REDIS_URL, prefix);
+    },
+  };
+});
+
+threadStoreConformance('redis', async () => {
+  const prefix = randomPrefix();
+  let store: ThreadStore = new RedisThreadStore({ connection: connect(prefix) });
+  return {
+    get store() {
+      return store;
+    },
+    async reopen() {
+      await store.close();
+      store = new RedisThreadStore({ connection: connect(prefix) });
+      return store;
     },
     async cleanup() {
       await store.close();

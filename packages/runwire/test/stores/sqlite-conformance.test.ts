@@ -8,9 +8,12 @@ import { SqliteDatabase } from '../../src/stores/sqlite/sqlite-database.js';
 import { SqliteEventLog } from '../../src/stores/sqlite/sqlite-event-log.js';
 import { SqliteQualityRollups } from '../../src/stores/sqlite/sqlite-quality-rollups.js';
 import { SqliteRunStore } from '../../src/stores/sqlite/sqlite-run-store.js';
+import { SqliteThreadStore } from '../../src/stores/sqlite/sqlite-thread-store.js';
+import type { ThreadStore } from '../../src/stores/thread-store.js';
 import { eventLogConformance } from '../conformance/event-log.suite.js';
 import { qualityRollupsConformance } from '../conformance/quality-rollups.suite.js';
 import { runStoreConformance } from '../conformance/run-store.suite.js';
+import { threadStoreConformance } from '../conformance/thread-store.suite.js';
 
 /** A database file in a fresh temporary directory; `remove()` deletes the directory. */
 function tempDatabaseFile(): { file: string; remove(): void } {
@@ -66,6 +69,25 @@ qualityRollupsConformance('sqlite', async () => {
     async reopen() {
       await store.close();
       store = new SqliteQualityRollups(SqliteDatabase.open({ file: temp.file }));
+      return store;
+    },
+    async cleanup() {
+      await store.close();
+      temp.remove();
+    },
+  };
+});
+
+threadStoreConformance('sqlite', async () => {
+  const temp = tempDatabaseFile();
+  let store: ThreadStore = new SqliteThreadStore(SqliteDatabase.open({ file: temp.file }));
+  return {
+    get store() {
+      return store;
+    },
+    async reopen() {
+      await store.close();
+      store = new SqliteThreadStore(SqliteDatabase.open({ file: temp.file }));
       return store;
     },
     async cleanup() {

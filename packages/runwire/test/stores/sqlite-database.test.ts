@@ -208,6 +208,8 @@ describe('SqliteDatabase', () => {
       await stores.runs.close();
       assert.deepEqual(await stores.health?.(), { store: true }, 'the quality rollups still use the file');
       await stores.rollups?.close();
+      assert.deepEqual(await stores.health?.(), { store: true }, 'the thread store still uses the file');
+      await stores.threads?.close();
       assert.deepEqual(await stores.health?.(), { store: false });
       await stores.bus.close();
     });

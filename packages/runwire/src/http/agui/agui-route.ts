@@ -11,7 +11,6 @@ import { EventStream } from '../../gateway/event-stream.js';
 import { jsonLimitIssue } from '../../protocol/json-limits.js';
 import type { RunEvent } from '../../protocol/run-events.js';
 import type { ReplyFrame } from '../../protocol/server-frames.js';
-import { DEFAULT_AGENT } from '../../routing/run-handlers.js';
 import type { Runtime } from '../../runtime/create-runtime.js';
 import type { Subscription } from '../../stores/bus.js';
 import { requestCaller } from '../request-caller.js';
@@ -136,7 +135,7 @@ async function streamRun(
     const bounds = await runtime.events.bounds(userId);
     const context = UserExecutionContext.create({ userId, threadId: request.threadId });
     const snapshot = runtime.runs.start(context, {
-      agent: request.agent ?? DEFAULT_AGENT,
+      agent: request.agent ?? runtime.defaultAgent,
       input: { kind: 'message', content: request.content },
       threadId: request.threadId,
       metadata: { source: 'agui', aguiRunId: request.runId },

@@ -3,6 +3,7 @@ import { InProcessBus } from './in-process-bus.js';
 import { MemoryEventLog } from './memory-event-log.js';
 import { MemoryQualityRollups } from './memory-quality-rollups.js';
 import { MemoryRunStore } from './memory-run-store.js';
+import { MemoryThreadStore } from './memory-thread-store.js';
 
 /** Memory stores and an in-process bus: for tests and `--store memory`. Everything is lost on exit. */
 export function memoryStores(env: Pick<StoresEnv, 'clock' | 'retention'>): Stores {
@@ -11,5 +12,6 @@ export function memoryStores(env: Pick<StoresEnv, 'clock' | 'retention'>): Store
     events: new MemoryEventLog(env.clock, env.retention),
     bus: new InProcessBus(),
     rollups: new MemoryQualityRollups(),
+    threads: new MemoryThreadStore(),
   };
 }

@@ -26,6 +26,9 @@ export const DEFAULT_REDIS_PREFIX = DEFAULTS.redisPrefix;
  * | `P:u:{userId}:closed` | zset | runs whose terminal event is logged, scored by its seq (nothing more is appended for them) |
  * | `P:q:<day>:all` | hash | the day's quality counters of every user and the server-wide ones, field `agent␟outcome␟metric` |
  * | `P:q:<day>:u:{userId}` | hash | the same counters of one user |
+ * | `P:u:{userId}:threads` | zset | the user's thread ids scored by their last update (ms) |
+ * | `P:u:{userId}:t:<threadId>` | hash | a thread: `title`, `createdAt`, `updatedAt`, `lastRunId` |
+ * | `P:u:{userId}:t:<threadId>:m` | list | the thread's messages as JSON, oldest first |
  *
  * Channels: `P:u:{userId}` (the user's events, JSON), `P:n:{nodeId}` (control messages for one node).
  * `prune` of the log finds the streams with SCAN (`P:u:*:stream`), so no global key is touched on append.
@@ -102,6 +105,18 @@ export class RedisKeys {
   }
 
   /** The channel of a user's events. */
+  userThreads(userId: string): string {
+    return `${this.#user(userId)}:threads`;
+  }
+
+  thread(userId: string, threadId: string): string {
+    return `${this.#user(userId)}:t:${threadId}`;
+  }
+
+  threadMessages(userId: string, threadId: string): string {
+    return `${this.#user(userId)}:t:${threadId}:m`;
+  }
+
   userChannel(userId: string): string {
     return this.#user(userId);
   }

@@ -7,6 +7,7 @@ import { RedisConnection, type RedisConnectionOptions } from './redis-connection
 import { RedisEventLog } from './redis-event-log.js';
 import { RedisQualityRollups } from './redis-quality-rollups.js';
 import { RedisRunStore } from './redis-run-store.js';
+import { RedisThreadStore } from './redis-thread-store.js';
 
 /** Options of `redisStores`. */
 export interface RedisStoresOptions {
@@ -30,6 +31,7 @@ export interface RedisStores extends Stores {
   readonly events: RedisEventLog;
   readonly bus: RedisBus;
   readonly rollups: RedisQualityRollups;
+  readonly threads: RedisThreadStore;
   /** The run store, which also holds the cluster's run leases. */
   readonly leases: RedisRunStore;
   readonly connection: RedisConnection;
@@ -39,7 +41,7 @@ export interface RedisStores extends Stores {
 
 /**
  * The stores of one node of a cluster on one Redis: `RedisRunStore`, `RedisEventLog` and `RedisBus` on one shared
- * `RedisConnection` (closed when all three are closed). The run store doubles as `leases`, so the runtime keeps this
+ * `RedisConnection` (closed when all of them are closed), and `RedisThreadStore` for thread history. The run store doubles as `leases`, so the runtime keeps this
  * node's runs leased and ends the runs of nodes that die. The log publishes each event from its append script, so a
  * user's channel carries events in `seq` order whichever node appended them, and the bus's `publish` is a no-op.
  *
@@ -58,11 +60,13 @@ export function redisStores(options: RedisStoresOptions): RedisStores {
   const events = new RedisEventLog({ connection, clock: options.clock, retention: options.retention, publish: true });
   const bus = new RedisBus({ connection, deliveredByLog: true });
   const rollups = new RedisQualityRollups(connection);
+  const threads = new RedisThreadStore({ connection });
   return {
     runs,
     events,
     bus,
     rollups,
+    threads,
     leases: runs,
     connection,
     async health() {

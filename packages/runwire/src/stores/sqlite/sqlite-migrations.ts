@@ -83,6 +83,37 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       CREATE INDEX quality_rollups_by_user ON quality_rollups (user_id, day);
     `,
   },
+  {
+    version: 3,
+    description: 'thread history: each user thread and its messages in order',
+    sql: `
+      CREATE TABLE threads (
+        user_id TEXT NOT NULL,
+        thread_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        last_run_id TEXT NOT NULL,
+        message_count INTEGER NOT NULL,
+        PRIMARY KEY (user_id, thread_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX threads_by_update ON threads (user_id, updated_at DESC, thread_id DESC);
+
+      -- Messages clustered by (user, thread, position): a thread's history is one contiguous range.
+      CREATE TABLE thread_messages (
+        user_id TEXT NOT NULL,
+        thread_id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        role TEXT NOT NULL,
+        content TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        tool_call_id TEXT,
+        tool_name TEXT,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, thread_id, position)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /**

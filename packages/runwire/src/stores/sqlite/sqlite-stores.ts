@@ -7,6 +7,7 @@ import { SqliteDatabase, type SqliteDatabaseOptions } from './sqlite-database.js
 import { SqliteEventLog } from './sqlite-event-log.js';
 import { SqliteQualityRollups } from './sqlite-quality-rollups.js';
 import { SqliteRunStore } from './sqlite-run-store.js';
+import { SqliteThreadStore } from './sqlite-thread-store.js';
 
 /** Where `runwire serve` keeps its database unless told otherwise (`--db`). */
 export const DEFAULT_SQLITE_FILE = DEFAULTS.sqliteFile;
@@ -23,7 +24,8 @@ export interface SqliteStoresOptions extends Omit<SqliteDatabaseOptions, 'file'>
 }
 
 /**
- * The embedded durable stores: run records, event logs and quality rollups in one SQLite file, and an in-process bus (one node).
+ * The embedded durable stores: run records, event logs, thread history and quality rollups in one SQLite file, and an
+ * in-process bus (one node).
  * @throws StoreOpenError when the file is corrupt, foreign, newer than this Runwire, or cannot be written.
  * @example
  * const runtime = createRuntime({ stores: (env) => sqliteStores({ ...env, file: './data/runwire.db' }) });
@@ -40,6 +42,7 @@ export function sqliteStores(options: SqliteStoresOptions): Stores {
     events: new SqliteEventLog(db, options.clock, options.retention ?? DEFAULT_EVENT_RETENTION),
     bus: new InProcessBus(),
     rollups: new SqliteQualityRollups(db),
+    threads: new SqliteThreadStore(db),
     health: async () => ({ store: db.check() }),
   };
 }
