@@ -1,8 +1,6 @@
 /**
  * The wire types the client speaks, taken from the server's own protocol definitions (the zod schemas in
  * `runwire/src/protocol/`). These are type-only imports: they vanish at build, so the client ships no server code.
- * The thread frames (`list_threads`, `get_thread`) are not in the server's schemas yet (PROTOCOL.md §9); they are
- * typed here from the specification until the server exports them.
  */
 import type {
   AckFrame,
@@ -17,6 +15,8 @@ import type {
   RunSnapshotFrame,
   RunStatus,
   RunsFrame,
+  ThreadFrame,
+  ThreadsFrame,
 } from 'runwire';
 
 export type {
@@ -31,61 +31,22 @@ export type {
   RunSnapshotFrame,
   RunStatus,
   RunsFrame,
+  ThreadFrame,
+  ThreadsFrame,
 };
 
 /** A run event of one type. */
 export type RunEventOf<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
 
 /** One thread in `threads` (PROTOCOL.md §9). */
-export interface ThreadSummary {
-  threadId: string;
-  title: string;
-  createdAt: string;
-  updatedAt: string;
-  lastRunId: string;
-}
+/** One thread in `threads`, as the server's frame types define it. */
+export type ThreadSummary = ThreadsFrame['threads'][number];
 
-/** One message of a thread (PROTOCOL.md §9). */
-export interface ThreadMessage {
-  /** `tool`: `content` is the JSON of `{parameters, result}` or `{parameters, error}`. */
-  role: 'user' | 'assistant' | 'tool';
-  content: string;
-  runId: string;
-  toolCallId?: string;
-  toolName?: string;
-  createdAt: string;
-}
-
-export interface ListThreadsFrame {
-  type: 'list_threads';
-  id?: string;
-  limit?: number;
-  before?: string;
-}
-export interface GetThreadFrame {
-  type: 'get_thread';
-  id?: string;
-  threadId: string;
-  limit?: number;
-  /** The `next` of the previous page: messages come oldest first. */
-  after?: string;
-}
-export interface ThreadsFrame {
-  type: 'threads';
-  id?: string;
-  threads: ThreadSummary[];
-  next?: string;
-}
-export interface ThreadFrame {
-  type: 'thread';
-  id?: string;
-  threadId: string;
-  messages: ThreadMessage[];
-  next?: string;
-}
+/** One message of a thread (`tool`: `content` is the JSON of `{parameters, result}` or `{parameters, error}`). */
+export type ThreadMessage = ThreadFrame['messages'][number];
 
 /** Every frame the client sends. */
-export type ClientFrame = InboundFrame | ListThreadsFrame | GetThreadFrame;
+export type ClientFrame = InboundFrame;
 
 /** Every frame the client may receive. */
 export type ServerFrame =

@@ -267,23 +267,20 @@ describe('@runwire/client against a real server', () => {
     );
   });
 
-  it('lists threads and reads one when the server speaks list_threads/get_thread', async (t) => {
+  it("lists the user's threads and reads one, with the message and the answer in order", async (t) => {
     const server = await serverWith(t);
     const client = testClient(t, { url: server.wsUrl, token: await server.token('alice') });
     const run = await client.sendMessage('remember me', { agent: 'echo' });
     await run.result;
-    let threads: Awaited<ReturnType<typeof client.listThreads>>;
-    try {
-      threads = await client.listThreads();
-    } catch (error) {
-      // The thread frames are being added to the server (issue 12); until then the request fails cleanly.
-      assert.ok(error instanceof RequestError);
-      assert.equal(error.code, 'unknown_type');
-      t.skip('this server has no list_threads yet');
-      return;
-    }
+    const threads = await client.listThreads();
     assert.ok(threads.threads.some((th) => th.threadId === run.threadId));
     const thread = await client.getThread(run.threadId);
-    assert.ok(thread.messages.some((m) => m.content === 'remember me'));
+    assert.deepEqual(
+      thread.messages.filter((m) => m.role !== 'tool').map((m) => [m.role, m.content]),
+      [
+        ['user', 'remember me'],
+        ['assistant', 'remember me'],
+      ],
+    );
   });
 });

@@ -73,6 +73,8 @@ export type {
   RunFrame,
   RunSnapshotFrame,
   RunsFrame,
+  ThreadFrame,
+  ThreadsFrame,
 } from './protocol/server-frames.js';
 export type { ContentInput, ContentRule, ContentRuleMatch } from './quality/content-rules.js';
 export { CONTENT_RULES } from './quality/content-rules.js';
@@ -105,12 +107,12 @@ export type { RunLeases } from './stores/run-leases.js';
 export type { RunPage, RunQuery, RunStore } from './stores/run-store.js';
 export type { Stores, StoresEnv, StoresFactory } from './stores/stores.js';
 export type {
-  ThreadMessage,
   ThreadMessagePage,
+  ThreadMessageRecord,
   ThreadMessageRole,
   ThreadPage,
+  ThreadRecord,
   ThreadStore,
-  ThreadSummary,
 } from './stores/thread-store.js';
 export type { RunChange, TrackerStats } from './tracker/execution-tracker.js';
 export { AgentExecutionTracker } from './tracker/execution-tracker.js';

@@ -1,7 +1,7 @@
 import type { LanguageModel } from 'ai';
 import type { Clock } from '../clock.js';
 import type { UserExecutionContext } from '../context/user-execution-context.js';
-import type { ThreadMessage } from '../stores/thread-store.js';
+import type { ThreadMessageRecord } from '../stores/thread-store.js';
 import type { ModelCallLimits } from './model/model-call-limits.js';
 
 /** Tokens a model reports for a run (summed over its steps); `agent_completed.usage`. */
@@ -48,5 +48,5 @@ export interface RunContext {
   /** The run's deadline (epoch ms), when it has one. */
   deadline(): number | undefined;
   /** The thread's earlier messages, oldest first, at most the history limit (`--history-limit`). */
-  history(): Promise<readonly ThreadMessage[]>;
+  history(): Promise<readonly ThreadMessageRecord[]>;
 }

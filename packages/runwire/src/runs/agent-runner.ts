@@ -9,7 +9,7 @@ import { UserExecutionContext } from '../context/user-execution-context.js';
 import { assertNever, errorMessage, ModelStalledError, RunEndedError, RunwireError, ToolCallError } from '../errors.js';
 import { newToolCallId, type ToolCallId } from '../ids.js';
 import type { RunEventBody } from '../protocol/run-events.js';
-import type { ThreadMessage } from '../stores/thread-store.js';
+import type { ThreadMessageRecord } from '../stores/thread-store.js';
 import type { AgentExecutionTracker } from '../tracker/execution-tracker.js';
 import { type RunRecord, runDurationMs } from '../tracker/run-record.js';
 import { abandonedToolCall } from './abandoned-tool-call.js';
@@ -46,7 +46,7 @@ export interface AgentRunnerOptions {
   /** Limits of model calls (`ctx.modelLimits`). @default DEFAULT_MODEL_CALL_LIMITS */
   readonly modelLimits?: ModelCallLimits;
   /** The thread's earlier messages for a run (`ctx.history()`), bounded by the history limit. @default none */
-  readonly history?: (run: RunRecord) => Promise<readonly ThreadMessage[]>;
+  readonly history?: (run: RunRecord) => Promise<readonly ThreadMessageRecord[]>;
   /** Called with a fault that is not the agent's (the tracker refused the run's end, e.g. it had already ended). */
   readonly onFault: (error: unknown, where: string) => void;
 }
@@ -221,7 +221,7 @@ export class AgentRunner {
       deadline(): number | undefined {
         return tracker.get(record.runId)?.deadlineAt;
       },
-      async history(): Promise<readonly ThreadMessage[]> {
+      async history(): Promise<readonly ThreadMessageRecord[]> {
         activity();
         return history === undefined ? [] : history(record);
       },

@@ -6,8 +6,8 @@ import type { RunEvent } from '../protocol/run-events.js';
 import {
   decodeMessageCursor,
   decodeThreadCursor,
-  type ThreadMessage,
   type ThreadMessagePage,
+  type ThreadMessageRecord,
   type ThreadPage,
   type ThreadStore,
 } from '../stores/thread-store.js';
@@ -113,7 +113,7 @@ export class ThreadHistory {
   }
 
   /** The thread's messages before `run` (its own left out), oldest first, at most the history limit. */
-  async earlier(run: RunKey): Promise<ThreadMessage[]> {
+  async earlier(run: RunKey): Promise<ThreadMessageRecord[]> {
     await this.#queue.run(threadKey(run), async () => undefined);
     const recent = await this.#store.recent(run.userId, run.threadId, this.#limit + 1);
     return recent.filter((m) => m.runId !== run.runId).slice(-this.#limit);
@@ -159,7 +159,7 @@ export class ThreadHistory {
     return this.#queue.drain();
   }
 
-  #append(run: ThreadKey, message: ThreadMessage): void {
+  #append(run: ThreadKey, message: ThreadMessageRecord): void {
     this.#queue
       .run(threadKey(run), () => this.#store.append(run.userId, run.threadId, [message]))
       .catch((error: unknown) => this.#onError(error, run.threadId));

@@ -2,7 +2,7 @@
 export type ThreadMessageRole = 'user' | 'assistant' | 'tool';
 
 /** One message of a thread's history (the `thread` frame's `messages`). Times are epoch milliseconds. */
-export interface ThreadMessage {
+export interface ThreadMessageRecord {
   readonly role: ThreadMessageRole;
   /** The text; for `tool`, the JSON of `{parameters, result}` or `{parameters, error}`. */
   readonly content: string;
@@ -13,7 +13,7 @@ export interface ThreadMessage {
 }
 
 /** A thread as `list_threads` shows it. */
-export interface ThreadSummary {
+export interface ThreadRecord {
   readonly threadId: string;
   /** The start of the thread's first user message. */
   readonly title: string;
@@ -24,13 +24,13 @@ export interface ThreadSummary {
 
 export interface ThreadPage {
   /** Newest first (by `updatedAt`, then thread id). */
-  readonly threads: ThreadSummary[];
+  readonly threads: ThreadRecord[];
   readonly next?: string;
 }
 
 export interface ThreadMessagePage {
   /** Oldest first. */
-  readonly messages: ThreadMessage[];
+  readonly messages: ThreadMessageRecord[];
   readonly next?: string;
 }
 
@@ -42,9 +42,9 @@ export interface ThreadMessagePage {
  */
 export interface ThreadStore {
   /** Appends messages to a user's thread, creating the thread on its first message. Order is kept. */
-  append(userId: string, threadId: string, messages: readonly ThreadMessage[]): Promise<void>;
+  append(userId: string, threadId: string, messages: readonly ThreadMessageRecord[]): Promise<void>;
   /** The newest `limit` messages of the thread, oldest first (empty for a missing thread). */
-  recent(userId: string, threadId: string, limit: number): Promise<ThreadMessage[]>;
+  recent(userId: string, threadId: string, limit: number): Promise<ThreadMessageRecord[]>;
   /** A page of the thread's messages, oldest first; `undefined` when the user has no such thread. */
   messages(
     userId: string,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { ThreadMessage, ThreadStore } from '../../src/stores/thread-store.js';
+import type { ThreadMessageRecord, ThreadStore } from '../../src/stores/thread-store.js';
 
 /** What an implementation hands the suite: a fresh, empty store. */
 export interface ThreadStoreHarness {
@@ -13,13 +13,13 @@ export interface ThreadStoreHarness {
 
 const T0 = Date.UTC(2026, 0, 1);
 
-function user(content: string, runId: string, at: number): ThreadMessage {
+function user(content: string, runId: string, at: number): ThreadMessageRecord {
   return { role: 'user', content, runId, createdAt: at };
 }
-function assistant(content: string, runId: string, at: number): ThreadMessage {
+function assistant(content: string, runId: string, at: number): ThreadMessageRecord {
   return { role: 'assistant', content, runId, createdAt: at };
 }
-function toolCall(runId: string, at: number, toolCallId = 'call_1'): ThreadMessage {
+function toolCall(runId: string, at: number, toolCallId = 'call_1'): ThreadMessageRecord {
   return {
     role: 'tool',
     content: JSON.stringify({ parameters: { expression: '2+2' }, result: { value: 4 } }),

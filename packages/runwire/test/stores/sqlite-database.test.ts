@@ -222,6 +222,7 @@ describe('SqliteDatabase', () => {
         await stores.events.close();
         await stores.runs.close();
         await stores.rollups?.close();
+        await stores.threads?.close();
         assert.ok(existsSync(join(dir, '.runwire', 'runwire.db')));
       } finally {
         process.chdir(cwd);

@@ -1,11 +1,11 @@
 import type { JSONValue, ModelMessage, ToolResultPart } from 'ai';
-import type { ThreadMessage } from '../../stores/thread-store.js';
+import type { ThreadMessageRecord } from '../../stores/thread-store.js';
 
 /**
  * A thread's history as model messages: user and assistant messages as they are; each run of consecutive tool
  * messages as the assistant's tool calls followed by their results (how the model made them).
  */
-export function historyToModelMessages(history: readonly ThreadMessage[]): ModelMessage[] {
+export function historyToModelMessages(history: readonly ThreadMessageRecord[]): ModelMessage[] {
   const out: ModelMessage[] = [];
   let i = 0;
   while (i < history.length) {
@@ -15,7 +15,7 @@ export function historyToModelMessages(history: readonly ThreadMessage[]): Model
       i++;
       continue;
     }
-    const calls: ThreadMessage[] = [];
+    const calls: ThreadMessageRecord[] = [];
     while (i < history.length && history[i]!.role === 'tool') calls.push(history[i++]!);
     const usable = calls.filter((c) => c.toolCallId !== undefined && c.toolName !== undefined);
     if (usable.length === 0) continue;

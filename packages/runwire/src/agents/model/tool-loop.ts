@@ -101,7 +101,9 @@ function toModelTools(definitions: readonly ToolDefinition[]): ToolSet {
 
 /** Runs one call; a tool's failure goes back to the model as an error result, a timeout ends the run. */
 async function runToolCall(call: ModelToolCall, ctx: RunContext, limits: ModelCallLimits): Promise<ToolResultPart> {
-  const parameters = isRecord(call.input) ? call.input : {};
+  const input: unknown = call.input;
+  const parameters =
+    typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
   const base = { type: 'tool-result' as const, toolCallId: call.toolCallId, toolName: call.toolName };
   try {
     const result = await withToolTimeout(
@@ -131,8 +133,4 @@ function withToolTimeout<T>(call: Promise<T>, toolName: string, timeoutMs: numbe
       },
     );
   });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

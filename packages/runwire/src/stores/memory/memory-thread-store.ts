@@ -3,18 +3,18 @@ import {
   decodeThreadCursor,
   encodeMessageCursor,
   encodeThreadCursor,
-  type ThreadMessage,
   type ThreadMessagePage,
+  type ThreadMessageRecord,
   type ThreadPage,
+  type ThreadRecord,
   type ThreadStore,
-  type ThreadSummary,
   threadListOrder,
   threadTitle,
 } from '../thread-store.js';
 
 interface MemoryThread {
-  summary: ThreadSummary;
-  readonly messages: ThreadMessage[];
+  summary: ThreadRecord;
+  readonly messages: ThreadMessageRecord[];
 }
 
 /** A `ThreadStore` in process memory: for tests and `--store memory`. Lost on exit. */
@@ -22,7 +22,7 @@ export class MemoryThreadStore implements ThreadStore {
   /** user id → thread id → thread */
   readonly #threads = new Map<string, Map<string, MemoryThread>>();
 
-  async append(userId: string, threadId: string, messages: readonly ThreadMessage[]): Promise<void> {
+  async append(userId: string, threadId: string, messages: readonly ThreadMessageRecord[]): Promise<void> {
     const last = messages[messages.length - 1];
     if (last === undefined) return;
     let threads = this.#threads.get(userId);
@@ -56,7 +56,7 @@ export class MemoryThreadStore implements ThreadStore {
     };
   }
 
-  async recent(userId: string, threadId: string, limit: number): Promise<ThreadMessage[]> {
+  async recent(userId: string, threadId: string, limit: number): Promise<ThreadMessageRecord[]> {
     const messages = this.#threads.get(userId)?.get(threadId)?.messages ?? [];
     return limit <= 0 ? [] : messages.slice(-limit).map((m) => ({ ...m }));
   }

@@ -4,11 +4,11 @@ import {
   decodeThreadCursor,
   encodeMessageCursor,
   encodeThreadCursor,
-  type ThreadMessage,
   type ThreadMessagePage,
+  type ThreadMessageRecord,
   type ThreadPage,
+  type ThreadRecord,
   type ThreadStore,
-  type ThreadSummary,
   threadListOrder,
   threadTitle,
 } from '../thread-store.js';
@@ -29,7 +29,7 @@ export class RedisThreadStore implements ThreadStore {
     this.#connection = options.connection.retain();
   }
 
-  async append(userId: string, threadId: string, messages: readonly ThreadMessage[]): Promise<void> {
+  async append(userId: string, threadId: string, messages: readonly ThreadMessageRecord[]): Promise<void> {
     this.#assertOpen();
     const last = messages[messages.length - 1];
     if (last === undefined) return;
@@ -47,7 +47,7 @@ export class RedisThreadStore implements ThreadStore {
     if (failed !== undefined) throw failed[0];
   }
 
-  async recent(userId: string, threadId: string, limit: number): Promise<ThreadMessage[]> {
+  async recent(userId: string, threadId: string, limit: number): Promise<ThreadMessageRecord[]> {
     this.#assertOpen();
     if (limit <= 0) return [];
     const raw = await this.#connection.reads.lrange(this.#connection.keys.threadMessages(userId, threadId), -limit, -1);
@@ -97,7 +97,7 @@ export class RedisThreadStore implements ThreadStore {
     const hashes = await Promise.all(
       ordered.map((c) => this.#connection.reads.hgetall(keys.thread(userId, c.threadId))),
     );
-    const threads: ThreadSummary[] = ordered.map((c, i) => {
+    const threads: ThreadRecord[] = ordered.map((c, i) => {
       const hash = hashes[i] ?? {};
       return {
         threadId: c.threadId,
@@ -138,6 +138,6 @@ export class RedisThreadStore implements ThreadStore {
   }
 }
 
-function parseMessage(raw: string): ThreadMessage {
-  return JSON.parse(raw) as ThreadMessage;
+function parseMessage(raw: string): ThreadMessageRecord {
+  return JSON.parse(raw) as ThreadMessageRecord;
 }

@@ -5,12 +5,12 @@ import {
   decodeThreadCursor,
   encodeMessageCursor,
   encodeThreadCursor,
-  type ThreadMessage,
   type ThreadMessagePage,
+  type ThreadMessageRecord,
   type ThreadMessageRole,
   type ThreadPage,
+  type ThreadRecord,
   type ThreadStore,
-  type ThreadSummary,
   threadTitle,
 } from '../thread-store.js';
 import type { SqliteDatabase } from './sqlite-database.js';
@@ -83,7 +83,7 @@ export class SqliteThreadStore implements ThreadStore {
     db.retain();
   }
 
-  async append(userId: string, threadId: string, messages: readonly ThreadMessage[]): Promise<void> {
+  async append(userId: string, threadId: string, messages: readonly ThreadMessageRecord[]): Promise<void> {
     this.#assertOpen();
     const last = messages[messages.length - 1];
     if (last === undefined) return;
@@ -119,7 +119,7 @@ export class SqliteThreadStore implements ThreadStore {
     });
   }
 
-  async recent(userId: string, threadId: string, limit: number): Promise<ThreadMessage[]> {
+  async recent(userId: string, threadId: string, limit: number): Promise<ThreadMessageRecord[]> {
     this.#assertOpen();
     if (limit <= 0) return [];
     return this.#db.read(() => this.#recent.all(userId, threadId, limit)).map(fromMessageRow);
@@ -176,7 +176,7 @@ export class SqliteThreadStore implements ThreadStore {
   }
 }
 
-function fromThreadRow(row: ThreadRow): ThreadSummary {
+function fromThreadRow(row: ThreadRow): ThreadRecord {
   return {
     threadId: row.thread_id,
     title: row.title,
@@ -186,7 +186,7 @@ function fromThreadRow(row: ThreadRow): ThreadSummary {
   };
 }
 
-function fromMessageRow(row: MessageRow): ThreadMessage {
+function fromMessageRow(row: MessageRow): ThreadMessageRecord {
   return {
     role: row.role as ThreadMessageRole,
     content: row.content,
