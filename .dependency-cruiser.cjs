@@ -21,7 +21,7 @@ const LAYERS = [
   ['runs', `${SRC}runs/`],
   ['routing', `${SRC}routing/`],
   ['quality', `${SRC}quality/`],
-  ['server config', `${SRC}config/server-config\\.ts$`],
+  ['server config', `${SRC}config/(server-config|server-options)\\.ts$`],
   ['runtime builder', `${SRC}runtime/`],
   ['network edge', `${SRC}(gateway|http)/`],
   ['top', `${SRC}((server|index|compat|sqlite|redis)\\.ts$|cli/)`],

@@ -1,6 +1,6 @@
 // Prints the README's configuration table from SERVER_OPTIONS (the one source of every flag and variable):
 //   npx tsx scripts/config-table.ts
-import { SERVER_OPTIONS } from '../src/config/server-config.js';
+import { SERVER_OPTIONS } from '../src/config/server-options.js';
 
 const rows = SERVER_OPTIONS.map(
   (o) =>

@@ -1,5 +1,6 @@
 import { type ConfigParts, checkAgentNames, type RunwireConfig, splitConfig } from './config/define-config.js';
-import { compileServerConfig, isProduction, type ServerConfigInput } from './config/server-config.js';
+import { compileServerConfig, isProduction } from './config/server-config.js';
+import type { ServerConfigInput } from './config/server-options.js';
 import type { Logger } from './logger.js';
 import type { RunwireServer, StartServerOptions } from './server.js';
 import type { StoresFactory } from './stores/stores.js';

@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import type { LogLevel } from '../config/server-config.js';
+import type { LogLevel } from '../config/server-options.js';
 import type { Logger } from '../logger.js';
 
 /** Paths pino blanks out, so a token that reaches a log object by mistake is never written. */

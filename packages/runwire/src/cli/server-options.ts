@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { SERVER_OPTIONS, type ServerConfigInput } from '../config/server-config.js';
+import { SERVER_OPTIONS, type ServerConfigInput } from '../config/server-options.js';
 
 /** Adds every server option of `SERVER_OPTIONS` (and `--config`) to a command, with its env var in the help. */
 export function addServerOptions(command: Command, only?: ReadonlySet<string>): Command {

@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import { DEV_SECRET_FILE, readDevSecret } from '../auth/dev-secret.js';
-import { readConfigFile, readEnv, type ServerConfigInput, tokenSecretFrom } from '../config/server-config.js';
+import { readConfigFile, readEnv, tokenSecretFrom } from '../config/server-config.js';
+import type { ServerConfigInput } from '../config/server-options.js';
 import { toMs } from '../duration.js';
 import { ConfigError, InvalidArgumentError } from '../errors.js';
 import { idProblem } from '../ids.js';

@@ -3,7 +3,7 @@ import type { AgentDefinition } from '../agents/agent-definition.js';
 import type { ToolDefinition } from '../agents/tool.js';
 import type { DurationInput } from '../duration.js';
 import { ConfigError } from '../errors.js';
-import { SERVER_OPTIONS, type ServerConfigInput } from './server-config.js';
+import { SERVER_OPTIONS, type ServerConfigInput } from './server-options.js';
 
 /** The server's model in a config file: an OpenAI-compatible server by URL, or any AI SDK model. */
 export type LlmOptions =

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { SERVER_OPTIONS } from '../../src/config/server-config.js';
+import { SERVER_OPTIONS } from '../../src/config/server-options.js';
 import { MODEL_ERROR_CODES, WIRE_ERROR_CODES } from '../../src/errors.js';
 
 /** The package's README (options, library API) and the repository's (the two set-up commands). */

@@ -1,5 +1,6 @@
 import { mintToken } from '../../src/auth/mint-token.js';
-import { compileServerConfig, type ServerConfigInput } from '../../src/config/server-config.js';
+import { compileServerConfig } from '../../src/config/server-config.js';
+import type { ServerConfigInput } from '../../src/config/server-options.js';
 import { silentLogger } from '../../src/logger.js';
 import { type RunwireServer, type StartServerOptions, startServer } from '../../src/server.js';
 import { memoryStores } from '../../src/stores/memory/memory-stores.js';
