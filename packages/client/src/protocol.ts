@@ -38,7 +38,6 @@ export type {
 /** A run event of one type. */
 export type RunEventOf<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
 
-/** One thread in `threads` (PROTOCOL.md §9). */
 /** One thread in `threads`, as the server's frame types define it. */
 export type ThreadSummary = ThreadsFrame['threads'][number];
 

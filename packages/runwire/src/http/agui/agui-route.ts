@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { BaseEvent } from '@ag-ui/core';
 import { EventEncoder } from '@ag-ui/encoder';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { originAllowed } from '../../auth/origin-allowed.js';
 import type { TokenVerifier } from '../../auth/token-verifier.js';
 import { UserExecutionContext } from '../../context/user-execution-context.js';
@@ -38,11 +38,7 @@ export interface AguiRouteDeps {
  */
 export function registerAguiRoute(app: FastifyInstance, deps: AguiRouteDeps): void {
   app.options(AGUI_PATH, (req, reply) => {
-    const origin = req.headers.origin;
-    if (!originAllowed(origin, req.headers.host, deps.origins)) {
-      return sendError(reply, originRefused(origin));
-    }
-    if (origin !== undefined) corsHeaders(reply, origin);
+    if (!admitOrigin(req, reply, deps.origins)) return reply;
     return reply
       .header('access-control-allow-methods', 'POST, OPTIONS')
       .header('access-control-allow-headers', 'authorization, content-type, accept')
@@ -52,11 +48,7 @@ export function registerAguiRoute(app: FastifyInstance, deps: AguiRouteDeps): vo
   });
 
   app.post(AGUI_PATH, async (req, reply) => {
-    const origin = req.headers.origin;
-    if (!originAllowed(origin, req.headers.host, deps.origins)) {
-      return sendError(reply, originRefused(origin));
-    }
-    if (origin !== undefined) corsHeaders(reply, origin);
+    if (!admitOrigin(req, reply, deps.origins)) return reply;
     let userId: string;
     let request: AguiRunRequest;
     try {
@@ -81,8 +73,18 @@ function originRefused(origin: string | undefined): RunwireError {
   );
 }
 
-function corsHeaders(reply: FastifyReply, origin: string): void {
-  reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+/**
+ * Holds the request's Origin to `--origin`, as the socket does: a refused one is answered 403 `origin_not_allowed`
+ * (and `false` returned); an allowed browser origin gets the CORS headers on the answer.
+ */
+function admitOrigin(req: FastifyRequest, reply: FastifyReply, origins: readonly string[]): boolean {
+  const origin = req.headers.origin;
+  if (!originAllowed(origin, req.headers.host, origins)) {
+    sendError(reply, originRefused(origin));
+    return false;
+  }
+  if (origin !== undefined) reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+  return true;
 }
 
 /** Starts the run and streams it; a refusal before the stream opens is answered as JSON. */
