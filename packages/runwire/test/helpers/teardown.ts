@@ -18,7 +18,7 @@ export class Teardown {
     const failures: Error[] = [];
     for (let step = this.#steps.pop(); step !== undefined; step = this.#steps.pop()) {
       try {
-        await withTimeout(step.run, stepTimeoutMs, step.what);
+        await runBounded(step.run, stepTimeoutMs, step.what);
       } catch (error) {
         failures.push(new Error(`Teardown of ${step.what} failed: ${(error as Error).message}`, { cause: error }));
       }
@@ -28,7 +28,7 @@ export class Teardown {
   }
 }
 
-async function withTimeout(run: () => unknown, timeoutMs: number, what: string): Promise<void> {
+async function runBounded(run: () => unknown, timeoutMs: number, what: string): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what} was not taken down within ${timeoutMs} ms`)), timeoutMs);

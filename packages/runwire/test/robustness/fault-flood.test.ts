@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type ServerProcess, startServerProcess } from '../helpers/server-process.js';
 import { assertedP99Ms, faultFlood, longestLoopDelayMs, ms, PingProbe, percentile } from './load-probes.js';
+import { RunQueueWaits } from './run-queue-wait.js';
 
 /** The target for another user's ping p99 during the flood (issue 15), printed with the figures. */
 const P99_TARGET_MS = 20;
@@ -34,6 +35,7 @@ describe('a 4-connection fault flood of deep JSON', () => {
     const quiet = percentile(probe.samples(), 99);
     probe.reset();
     await longestLoopDelayMs(server.url);
+    const waits = new RunQueueWaits(server.child.pid as number);
     const logBefore = server.output().length;
     const { sent, replies, closes } = await faultFlood({
       wsUrl: server.wsUrl,
@@ -53,7 +55,7 @@ describe('a 4-connection fault flood of deep JSON', () => {
         `code ${JSON.stringify(replies)}; closes ${JSON.stringify(closes)}; server log grew ${logBytes} bytes; ` +
         `bystander ping p50 ${ms(percentile(samples, 50))}, p99 ${ms(p99)} (target ${P99_TARGET_MS} ms: ` +
         `${p99 < P99_TARGET_MS ? 'met' : 'missed'}; asserted < ${ms(bound)}; quiet p99 ${ms(quiet)}, ` +
-        `${samples.length} pings); longest server event-loop delay ${ms(loopDelay)}`,
+        `${samples.length} pings); longest server event-loop delay ${ms(loopDelay)}; ${waits.read()}`,
     );
     assert.equal(replies['error:internal'], undefined, 'a deep frame was answered internal');
     assert.ok((replies['error:bad_request'] ?? 0) > 0, 'no deep frame was answered bad_request');
