@@ -3,6 +3,7 @@ import { setPriority } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { TestClient } from '../helpers/ws-client.js';
+import type { RunQueueWait } from './run-queue-wait.js';
 
 /**
  * Times `ping` → `pong` round trips of one established connection, one after another with `gapMs` between them,
@@ -158,16 +159,39 @@ export function faultFlood(options: {
   return runLoadClient('./flood-client.mjs', options, options.durationMs + 30_000);
 }
 
+/** The target for another user's ping p99 during a storm or a flood (issue 15). */
+export const P99_TARGET_MS = 20;
+
 /**
- * The ping p99 a robustness test asserts: `RUNWIRE_ROBUSTNESS_P99_MS` when set (20, the target, on a quiet machine),
- * else the larger of 100 ms and four times the p99 measured just before with nothing else going on. On a slow shared
- * machine a quiet p99 alone reaches 5–70 ms, so a fixed 20 ms would measure the machine; an unfair server still fails
- * (before the fixes of issue 15 the storm gave 150–280 ms over a quiet 8–16 ms).
+ * The most the server and the bystander may each wait for a CPU during a measurement for the machine to count as
+ * quiet, and the target to be asserted. A storm or a flood lasts 1–3 s; at 50 ms of waiting in all, other processes
+ * left both nearly the whole machine.
  */
-export function assertedP99Ms(quietP99: number): number {
+export const QUIET_MACHINE_WAIT_MS = 50;
+
+/** The ping p99 a robustness test asserts, and why that one. */
+export interface AssertedP99 {
+  readonly ms: number;
+  readonly why: string;
+}
+
+/**
+ * The ping p99 a robustness test asserts:
+ * - `RUNWIRE_ROBUSTNESS_P99_MS` when set (e.g. 20 on a machine known to be quiet);
+ * - the target, 20 ms, when the machine was quiet during the measurement: neither the server nor the bystander
+ *   waited more than `QUIET_MACHINE_WAIT_MS` for a CPU (`wait`, Linux only);
+ * - else the larger of 100 ms and four times the p99 measured just before with nothing else going on. On this shared
+ *   2-core machine other builds made the server wait 0.3–1.2 s for a CPU during one storm, and a quiet p99 alone
+ *   reached 5–105 ms: a fixed 20 ms would measure the machine. An unfair server still fails (before the fixes of
+ *   issue 15 the storm gave 150–280 ms over a quiet 8–16 ms).
+ */
+export function assertedP99Ms(quietP99: number, wait: RunQueueWait | undefined): AssertedP99 {
   const fixed = process.env.RUNWIRE_ROBUSTNESS_P99_MS;
-  if (fixed !== undefined && fixed !== '') return Number(fixed);
-  return Math.max(100, 4 * quietP99);
+  if (fixed !== undefined && fixed !== '') return { ms: Number(fixed), why: 'RUNWIRE_ROBUSTNESS_P99_MS' };
+  if (wait !== undefined && wait.serverMs <= QUIET_MACHINE_WAIT_MS && wait.bystanderMs <= QUIET_MACHINE_WAIT_MS) {
+    return { ms: P99_TARGET_MS, why: 'the target: the machine was quiet' };
+  }
+  return { ms: Math.max(100, 4 * quietP99), why: 'the machine was busy: 4 × quiet p99, at least 100 ms' };
 }
 
 /** `ms` rounded to a tenth, for the suite's printed figures. */

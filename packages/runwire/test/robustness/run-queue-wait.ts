@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
  * How long the main thread of process `pid` has waited so far for a CPU while ready to run (Linux
  * `/proc/<pid>/schedstat`, second field), in ms; `undefined` where the kernel does not say. The difference over a
  * storm says how much of an event-loop delay was the machine's: a process that waited 300 ms in the run queue during
- * a 700 ms storm was delayed by other processes, not by its own work.
+ * a 700 ms storm was held up by other processes, not by its own work.
  */
 export function runQueueWaitMs(pid: number | 'self'): number | undefined {
   try {
@@ -15,7 +15,13 @@ export function runQueueWaitMs(pid: number | 'self'): number | undefined {
   }
 }
 
-/** Run-queue waits of the server and of this (the bystander's) process from the call on; `read()` says them in words. */
+/** What the server and the bystander (this process) waited for a CPU during a measurement, in ms. */
+export interface RunQueueWait {
+  readonly serverMs: number;
+  readonly bystanderMs: number;
+}
+
+/** Starts counting the run-queue waits of the server and of this process; `read()` gives them since the start. */
 export class RunQueueWaits {
   readonly #serverPid: number;
   readonly #server: number | undefined;
@@ -27,15 +33,19 @@ export class RunQueueWaits {
     this.#self = runQueueWaitMs('self');
   }
 
-  /** E.g. `run-queue wait: server 42 ms, bystander 17 ms`, or `run-queue wait: not reported` off Linux. */
-  read(): string {
-    const server = since(this.#server, runQueueWaitMs(this.#serverPid));
-    const self = since(this.#self, runQueueWaitMs('self'));
-    if (server === undefined || self === undefined) return 'run-queue wait: not reported';
-    return `run-queue wait: server ${Math.round(server)} ms, bystander ${Math.round(self)} ms`;
+  /** The waits since construction; `undefined` where the kernel does not report them. */
+  read(): RunQueueWait | undefined {
+    const server = runQueueWaitMs(this.#serverPid);
+    const self = runQueueWaitMs('self');
+    if (this.#server === undefined || this.#self === undefined || server === undefined || self === undefined) {
+      return undefined;
+    }
+    return { serverMs: server - this.#server, bystanderMs: self - this.#self };
   }
 }
 
-function since(before: number | undefined, now: number | undefined): number | undefined {
-  return before === undefined || now === undefined ? undefined : now - before;
+/** E.g. `run-queue wait: server 42 ms, bystander 17 ms`. */
+export function describeRunQueueWait(wait: RunQueueWait | undefined): string {
+  if (wait === undefined) return 'run-queue wait: not reported';
+  return `run-queue wait: server ${Math.round(wait.serverMs)} ms, bystander ${Math.round(wait.bystanderMs)} ms`;
 }
