@@ -17,6 +17,7 @@ import { findWebRoot, registerStaticPage } from './http/static-page.js';
 import type { Logger } from './logger.js';
 import { createRuntime, type Runtime } from './runtime/create-runtime.js';
 import { initDefaultRuntime } from './runtime/default-runtime.js';
+import { settleHeap } from './runtime/settle-heap.js';
 import type { StoresFactory } from './stores/stores.js';
 
 /** A running Runwire server. */
@@ -145,6 +146,9 @@ export async function startServer(options: StartServerOptions): Promise<RunwireS
     },
   });
   gateway.attach(app.server);
+  // Everything is loaded and built: start-up's long-lived objects leave the young generation now, not during the
+  // first burst of traffic (see settleHeap).
+  logger.debug({ ms: Math.round(settleHeap()) }, 'heap settled before listening');
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {

@@ -8,6 +8,8 @@ import { assertServerFrames, runEventsOf } from '../helpers/frame-schemas.js';
 import { httpRequest } from '../helpers/http-client.js';
 import { assertRunEventRules } from '../helpers/protocol-rules.js';
 import { type ServerCluster, startServerCluster } from '../helpers/server-cluster.js';
+import type { ServerProcess } from '../helpers/server-process.js';
+import { Teardown } from '../helpers/teardown.js';
 import { type Frame, TestClient } from '../helpers/ws-client.js';
 import { eventually, PrivateRedis } from '../stores/redis-test-server.js';
 
@@ -20,33 +22,45 @@ async function ready(url: string): Promise<number> {
   return (await httpRequest(`${url}/health/ready`).catch(() => ({ status: 0 }))).status;
 }
 
+/** How long one test of this file may take, and its teardown: a failure ends the file instead of hanging it. */
+const TEST_TIMEOUT_MS = 90_000;
+const TEARDOWN_TIMEOUT_MS = 60_000;
+
+/** A private Redis and a 3-node cluster on it, with the lease TTL of this file; both added to `teardown` at once. */
+async function startFaultCluster(teardown: Teardown): Promise<{ redis: PrivateRedis; cluster: ServerCluster }> {
+  const redis = await PrivateRedis.start();
+  teardown.add('the private Redis', () => redis.dispose());
+  const cluster = await startServerCluster({
+    count: 3,
+    redisUrl: redis.url,
+    args: ['--lease-ttl', `${LEASE_TTL_MS}ms`],
+  });
+  teardown.add('the cluster', () => cluster.stop());
+  return { redis, cluster };
+}
+
+/** Connects `userId` to `node`; the socket is dropped at teardown (the nodes stop right after). */
+async function connectTo(node: ServerProcess, userId: string, teardown: Teardown): Promise<TestClient> {
+  const client = await TestClient.connect(node.wsUrl, await node.token(userId));
+  teardown.add(`a client of ${userId}`, () => client.drop());
+  return client;
+}
+
 describe('a node killed with SIGKILL mid-run', () => {
-  let redis: PrivateRedis;
+  const teardown = new Teardown();
   let cluster: ServerCluster;
-  const clients: TestClient[] = [];
 
   before(async () => {
-    redis = await PrivateRedis.start();
-    cluster = await startServerCluster({ count: 3, redisUrl: redis.url, args: ['--lease-ttl', `${LEASE_TTL_MS}ms`] });
+    ({ cluster } = await startFaultCluster(teardown));
   });
 
-  after(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-    await cluster.stop();
-    await redis.dispose();
-  });
+  after(() => teardown.run(), { timeout: TEARDOWN_TIMEOUT_MS });
 
-  it('has its runs marked dead (node_lost) once, within the lease target, while a slow run elsewhere goes on', async (t) => {
-    const [node1, node2, node3] = cluster.nodes as [
-      ServerCluster['nodes'][0],
-      ServerCluster['nodes'][0],
-      ServerCluster['nodes'][0],
-    ];
-    const connect = async (node: typeof node1): Promise<TestClient> => {
-      const client = await TestClient.connect(node.wsUrl, await node.token('f-alice'));
-      clients.push(client);
-      return client;
-    };
+  it('has its runs marked dead (node_lost) once, within the lease target, while a slow run elsewhere goes on', {
+    timeout: TEST_TIMEOUT_MS,
+  }, async (t) => {
+    const [node1, node2, node3] = cluster.nodes as [ServerProcess, ServerProcess, ServerProcess];
+    const connect = (node: ServerProcess): Promise<TestClient> => connectTo(node, 'f-alice', teardown);
     const [on1, on2, on3] = [await connect(node1), await connect(node2), await connect(node3)];
     const long = { type: 'start_agent', agent: 'echo', input: { text: 'long', steps: 100, delayMs: 200 } };
     const doomed = [(await on1.request(long)).runId as string, (await on1.request(long)).runId as string];
@@ -104,32 +118,21 @@ describe('a node killed with SIGKILL mid-run', () => {
 });
 
 describe('a Redis restart that loses every key, mid-run (private redis-server without persistence)', () => {
+  const teardown = new Teardown();
   let redis: PrivateRedis;
   let cluster: ServerCluster;
-  const clients: TestClient[] = [];
 
   before(async () => {
-    redis = await PrivateRedis.start();
-    cluster = await startServerCluster({ count: 3, redisUrl: redis.url, args: ['--lease-ttl', `${LEASE_TTL_MS}ms`] });
+    ({ redis, cluster } = await startFaultCluster(teardown));
   });
 
-  after(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-    await cluster.stop();
-    await redis.dispose();
-  });
+  after(() => teardown.run(), { timeout: TEARDOWN_TIMEOUT_MS });
 
-  it('reports not ready while Redis is down, then marks the seam with resync_required and resumes without a gap or a repeat', async () => {
-    const [node1, node2, node3] = cluster.nodes as [
-      ServerCluster['nodes'][0],
-      ServerCluster['nodes'][0],
-      ServerCluster['nodes'][0],
-    ];
-    const connect = async (node: typeof node1): Promise<TestClient> => {
-      const client = await TestClient.connect(node.wsUrl, await node.token('r-alice'));
-      clients.push(client);
-      return client;
-    };
+  it('reports not ready while Redis is down, then marks the seam with resync_required and resumes without a gap or a repeat', {
+    timeout: TEST_TIMEOUT_MS,
+  }, async () => {
+    const [node1, node2, node3] = cluster.nodes as [ServerProcess, ServerProcess, ServerProcess];
+    const connect = (node: ServerProcess): Promise<TestClient> => connectTo(node, 'r-alice', teardown);
     const [on1, on2, on3] = [await connect(node1), await connect(node2), await connect(node3)];
     const ack = await on1.request({
       type: 'start_agent',
@@ -190,7 +193,7 @@ describe('a Redis restart that loses every key, mid-run (private redis-server wi
 
     // A client that resumes from the start of the new log gets all of it, once, then live.
     const resumed = await TestClient.connect(node3.wsUrl, await node3.token('r-alice'), { after: 0 });
-    clients.push(resumed);
+    teardown.add('the resumed client', () => resumed.drop());
     await resumed.waitFor((f) => f.type === 'resumed');
     assert.deepEqual(runEventsOf(resumed.frames), logged);
     const run = await on3.request({ type: 'get_run', runId });

@@ -52,7 +52,8 @@ export class TestClient {
     let protocols: string[] | undefined;
     if (token !== undefined && options.via === 'subprotocol') protocols = ['runwire.v1', `bearer.${token}`];
     else if (token !== undefined) headers.authorization = `Bearer ${token}`;
-    const socket = new WebSocket(url, protocols, { headers, perMessageDeflate: false });
+    // A server that accepts the TCP connection but never answers the upgrade fails the test instead of hanging it.
+    const socket = new WebSocket(url, protocols, { headers, perMessageDeflate: false, handshakeTimeout: 10_000 });
     const client = new TestClient(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());

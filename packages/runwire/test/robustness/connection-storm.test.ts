@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type ServerProcess, startServerProcess } from '../helpers/server-process.js';
-import { assertedP99Ms, connectionStorm, longestLoopDelayMs, ms, PingProbe, percentile } from './load-probes.js';
+import {
+  assertedP99Ms,
+  connectionStorm,
+  longestLoopDelayMs,
+  ms,
+  P99_TARGET_MS,
+  PingProbe,
+  percentile,
+} from './load-probes.js';
+import { describeRunQueueWait, RunQueueWaits } from './run-queue-wait.js';
 
-/** The target for another user's ping p99 during the storm (issue 15), printed with the figures. */
-const P99_TARGET_MS = 20;
 describe('a 500-socket connection storm', () => {
   let server: ServerProcess;
   before(async () => {
@@ -22,6 +29,10 @@ describe('a 500-socket connection storm', () => {
     const quiet = percentile(probe.samples(), 99);
     probe.reset();
     await longestLoopDelayMs(server.url);
+    const waits = new RunQueueWaits(server.child.pid as number);
+    // The storm's 500 sockets are opened by a process of its own at the lowest priority (see runLoadClient): the
+    // attacker's CPU is not the server's, as on separate machines. The server runs in its own process too, and the
+    // bystander's round trips are timed here, from send to reply.
     const outcomes = await connectionStorm({
       wsUrl: server.wsUrl,
       token: await server.token('stormer'),
@@ -32,12 +43,13 @@ describe('a 500-socket connection storm', () => {
     const loopDelay = await longestLoopDelayMs(server.url);
     const samples = await probe.stop();
     const p99 = percentile(samples, 99);
-    const bound = assertedP99Ms(quiet);
+    const wait = waits.read();
+    const bound = assertedP99Ms(quiet, wait);
     console.log(
       `storm (attempt ${attempt}): 500 sockets → ${JSON.stringify(outcomes)}; bystander ping p50 ` +
         `${ms(percentile(samples, 50))}, p99 ${ms(p99)} (target ${P99_TARGET_MS} ms: ` +
-        `${p99 < P99_TARGET_MS ? 'met' : 'missed'}; asserted < ${ms(bound)}; quiet p99 ${ms(quiet)}, ` +
-        `${samples.length} pings); longest server event-loop delay ${ms(loopDelay)}`,
+        `${p99 < P99_TARGET_MS ? 'met' : 'missed'}; asserted < ${ms(bound.ms)}, ${bound.why}; quiet p99 ${ms(quiet)}, ` +
+        `${samples.length} pings); longest server event-loop delay ${ms(loopDelay)}; ${describeRunQueueWait(wait)}`,
     );
     assert.equal(probe.client.closeCode, undefined, "the bystander's connection closed");
     assert.equal(outcomes.timeout, undefined, 'some storm sockets got no answer at all');
@@ -46,7 +58,7 @@ describe('a 500-socket connection storm', () => {
       'the storm was neither admitted nor refused',
     );
     await probe.client.close();
-    return p99 < bound;
+    return p99 < bound.ms;
   }
 
   it("keeps another user's established connection answering pings quickly", async () => {

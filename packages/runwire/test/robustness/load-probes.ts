@@ -1,6 +1,9 @@
+import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
 import { TestClient } from '../helpers/ws-client.js';
+import type { RunQueueWait } from './run-queue-wait.js';
 
 /**
  * Times `ping` → `pong` round trips of one established connection, one after another with `gapMs` between them,
@@ -70,7 +73,62 @@ export async function longestLoopDelayMs(url: string): Promise<number> {
   return Number(match[1]) * 1000;
 }
 
-/** Opens `count` sockets at once for one user from a worker thread; resolves with the outcomes (`101`, `429`, …). */
+/**
+ * How far below normal the storm's and the flood's client processes run (`RUNWIRE_LOAD_CLIENT_NICE`, default 19, the
+ * lowest priority; 0: the same as the server's).
+ */
+const LOAD_CLIENT_NICE = Number(process.env.RUNWIRE_LOAD_CLIENT_NICE ?? 19);
+
+/**
+ * Runs a load client script (`storm-client.mjs`, `flood-client.mjs`) as its own process with `options` as JSON in
+ * argv[2], and resolves with the JSON it writes on stdout. Killed after `timeoutMs`, so a test never waits forever.
+ *
+ * Why a process at the lowest CPU priority: in reality the attacker's sockets are opened on another machine, and only
+ * the server and the bystander are measured. Here all of them share the machine (2 cores in CI). Run in a worker
+ * thread or a process of normal priority, the storm's own client (350–430 ms of CPU to start and open 500 sockets,
+ * twice the server's 100–230 ms for handling them) took the server's core: during one storm the server's main thread
+ * waited 100–330 ms in the run queue (`/proc/<pid>/schedstat`), and its long event-loop delays were mostly time with
+ * almost no CPU (a 38 ms delay held 0.4 ms of work), time it was not scheduled at all. At nice 19 the client gets the
+ * CPU that the server and the bystander leave idle, as on a machine of its own; it still opens all its sockets at
+ * once, and the server still handles every one of them. The bystander's round trips are timed from send to reply.
+ */
+function runLoadClient<T>(script: string, options: object, timeoutMs: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [fileURLToPath(new URL(script, import.meta.url)), JSON.stringify(options)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    if (child.pid !== undefined && LOAD_CLIENT_NICE !== 0) setPriority(child.pid, LOAD_CLIENT_NICE);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code !== 0) {
+        reject(
+          new Error(`${script} ended with ${code ?? signal} (killed after ${timeoutMs} ms?): ${stderr.slice(-2000)}`),
+        );
+        return;
+      }
+      try {
+        resolve(JSON.parse(stdout) as T);
+      } catch {
+        reject(new Error(`${script} wrote no summary: ${stdout.slice(0, 200)} ${stderr.slice(-2000)}`));
+      }
+    });
+  });
+}
+
+/** Opens `count` sockets at once for one user from a client process; resolves with the outcomes (`101`, `429`, …). */
 export function connectionStorm(options: {
   wsUrl: string;
   token: string;
@@ -78,14 +136,7 @@ export function connectionStorm(options: {
   holdMs: number;
   timeoutMs: number;
 }): Promise<Record<string, number>> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./storm-worker.mjs', import.meta.url), { workerData: options });
-    worker.once('message', (summary: Record<string, number>) => resolve(summary));
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`storm worker exited with ${code}`));
-    });
-  });
+  return runLoadClient('./storm-client.mjs', options, options.timeoutMs + options.holdMs + 15_000);
 }
 
 /** What a fault flood sent and what the server answered. */
@@ -95,7 +146,7 @@ export interface FloodResult {
   readonly closes: Record<string, number>;
 }
 
-/** Floods the server with `frame` from `attackers` connections of one user, from a worker thread, for `durationMs`. */
+/** Floods the server with `frame` from `attackers` connections of one user, from a client process, for `durationMs`. */
 export function faultFlood(options: {
   wsUrl: string;
   token: string;
@@ -105,26 +156,42 @@ export function faultFlood(options: {
   ratePerSecond: number;
   frame: string;
 }): Promise<FloodResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./flood-worker.mjs', import.meta.url), { workerData: options });
-    worker.once('message', (result: FloodResult) => resolve(result));
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`flood worker exited with ${code}`));
-    });
-  });
+  return runLoadClient('./flood-client.mjs', options, options.durationMs + 30_000);
+}
+
+/** The target for another user's ping p99 during a storm or a flood (issue 15). */
+export const P99_TARGET_MS = 20;
+
+/**
+ * The most the server and the bystander may each wait for a CPU during a measurement for the machine to count as
+ * quiet, and the target to be asserted. A storm or a flood lasts 1–3 s; at 50 ms of waiting in all, other processes
+ * left both nearly the whole machine.
+ */
+export const QUIET_MACHINE_WAIT_MS = 50;
+
+/** The ping p99 a robustness test asserts, and why that one. */
+export interface AssertedP99 {
+  readonly ms: number;
+  readonly why: string;
 }
 
 /**
- * The ping p99 a robustness test asserts: `RUNWIRE_ROBUSTNESS_P99_MS` when set (20, the target, on a quiet machine),
- * else the larger of 100 ms and four times the p99 measured just before with nothing else going on. On a slow shared
- * machine a quiet p99 alone reaches 5–70 ms, so a fixed 20 ms would measure the machine; an unfair server still fails
- * (before the fixes of issue 15 the storm gave 150–280 ms over a quiet 8–16 ms).
+ * The ping p99 a robustness test asserts:
+ * - `RUNWIRE_ROBUSTNESS_P99_MS` when set (e.g. 20 on a machine known to be quiet);
+ * - the target, 20 ms, when the machine was quiet during the measurement: neither the server nor the bystander
+ *   waited more than `QUIET_MACHINE_WAIT_MS` for a CPU (`wait`, Linux only);
+ * - else the larger of 100 ms and four times the p99 measured just before with nothing else going on. On this shared
+ *   2-core machine other builds made the server wait 0.3–1.2 s for a CPU during one storm, and a quiet p99 alone
+ *   reached 5–105 ms: a fixed 20 ms would measure the machine. An unfair server still fails (before the fixes of
+ *   issue 15 the storm gave 150–280 ms over a quiet 8–16 ms).
  */
-export function assertedP99Ms(quietP99: number): number {
+export function assertedP99Ms(quietP99: number, wait: RunQueueWait | undefined): AssertedP99 {
   const fixed = process.env.RUNWIRE_ROBUSTNESS_P99_MS;
-  if (fixed !== undefined && fixed !== '') return Number(fixed);
-  return Math.max(100, 4 * quietP99);
+  if (fixed !== undefined && fixed !== '') return { ms: Number(fixed), why: 'RUNWIRE_ROBUSTNESS_P99_MS' };
+  if (wait !== undefined && wait.serverMs <= QUIET_MACHINE_WAIT_MS && wait.bystanderMs <= QUIET_MACHINE_WAIT_MS) {
+    return { ms: P99_TARGET_MS, why: 'the target: the machine was quiet' };
+  }
+  return { ms: Math.max(100, 4 * quietP99), why: 'the machine was busy: 4 × quiet p99, at least 100 ms' };
 }
 
 /** `ms` rounded to a tenth, for the suite's printed figures. */

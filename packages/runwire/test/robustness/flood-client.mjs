@@ -1,11 +1,10 @@
-// A fault flood, run in a worker thread so that the attackers' sending does not block the test's own event loop
-// (where another user's ping round trips are timed). `attackers` connections send `frame` at `ratePerSecond` each (0: as
-// fast as their sockets drain) for `durationMs`; each one reconnects whenever the server closes it. Posts what was
-// sent and answered.
-import { parentPort, workerData } from 'node:worker_threads';
+// A fault flood, run as its own process by `runLoadClient` (load-probes.ts: why a process, at low priority).
+// `attackers` connections send `frame` at `ratePerSecond` each (0: as fast as their sockets drain) for `durationMs`;
+// each one reconnects whenever the server closes it. Writes what was sent and answered as JSON on stdout. Options:
+// JSON in argv[2].
 import WebSocket from 'ws';
 
-const { wsUrl, token, attackers, durationMs, ratePerSecond, frame } = workerData;
+const { wsUrl, token, attackers, durationMs, ratePerSecond, frame } = JSON.parse(process.argv[2]);
 const deadline = Date.now() + durationMs;
 const replies = {};
 const closes = {};
@@ -64,4 +63,4 @@ await Promise.all(
     while (Date.now() < deadline) await attackOnce();
   }),
 );
-parentPort.postMessage({ sent, replies, closes });
+process.stdout.write(JSON.stringify({ sent, replies, closes }));

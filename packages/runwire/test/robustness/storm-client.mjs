@@ -1,10 +1,9 @@
-// A connection storm, run in a worker thread so that opening hundreds of sockets does not block the test's own event
-// loop (where another user's ping round trips are timed). Opens `count` sockets at once with one user's token, waits
-// until each one opened or was refused, holds them for `holdMs`, closes them and posts a summary.
-import { parentPort, workerData } from 'node:worker_threads';
+// A connection storm, run as its own process by `runLoadClient` (load-probes.ts: why a process, at low priority).
+// Opens `count` sockets at once with one user's token, waits until each one opened or was refused, holds them for
+// `holdMs`, closes them and writes a summary (outcome → count) as JSON on stdout. Options: JSON in argv[2].
 import WebSocket from 'ws';
 
-const { wsUrl, token, count, holdMs, timeoutMs } = workerData;
+const { wsUrl, token, count, holdMs, timeoutMs } = JSON.parse(process.argv[2]);
 const sockets = [];
 const outcomes = await Promise.all(
   Array.from(
@@ -34,4 +33,4 @@ await new Promise((resolve) => setTimeout(resolve, holdMs));
 for (const socket of sockets) socket.terminate();
 const byOutcome = {};
 for (const outcome of outcomes) byOutcome[outcome] = (byOutcome[outcome] ?? 0) + 1;
-parentPort.postMessage(byOutcome);
+process.stdout.write(JSON.stringify(byOutcome));
