@@ -132,7 +132,17 @@ async function main(): Promise<void> {
     }),
   );
   const config = compileServerConfig([
-    { host: '127.0.0.1', port: 0, store: 'memory', jwtSecret: SECRET, logLevel: 'silent', maxRunsPerUser: 100 },
+    {
+      host: '127.0.0.1',
+      port: 0,
+      store: 'memory',
+      jwtSecret: SECRET,
+      logLevel: 'silent',
+      maxRunsPerUser: 100,
+      // The bench sends runs back to back, faster than the default per-connection frame rate allows.
+      rateLimit: 100_000,
+      rateBurst: 100_000,
+    },
   ]);
   const server = await startServer({ config, logger: silentLogger, stores: memoryStores, runtime: { agents } });
   const token = await mintToken({ secret: SECRET, userId: 'bench', ttlMs: 3_600_000 });
@@ -150,13 +160,17 @@ async function main(): Promise<void> {
   });
   let nextId = 1;
   const runAgent = (agent: string, onFirstPartial?: (at: number) => void): Promise<void> =>
-    new Promise((resolve) => {
+    new Promise((resolve, reject) => {
       const id = `b${nextId++}`;
       let runId: string | undefined;
       let sawPartial = false;
       waiter = (text, at) => {
         if (runId === undefined) {
-          if (text.includes(`"id":"${id}"`)) runId = (JSON.parse(text) as { runId: string }).runId;
+          if (!text.includes(`"id":"${id}"`)) return;
+          const reply = JSON.parse(text) as { type: string; runId: string };
+          // A refused request would otherwise leave the bench waiting forever.
+          if (reply.type !== 'ack') reject(new Error(`user_message refused: ${text}`));
+          runId = reply.runId;
           return;
         }
         if (!text.includes(runId)) return;
@@ -164,7 +178,8 @@ async function main(): Promise<void> {
           sawPartial = true;
           onFirstPartial?.(at);
         }
-        if (text.includes('"type":"agent_completed"') || text.includes('"type":"agent_error"')) resolve();
+        if (text.includes('"type":"agent_completed"')) resolve();
+        if (text.includes('"type":"agent_error"')) reject(new Error(`the bench run failed: ${text}`));
       };
       socket.send(JSON.stringify({ type: 'user_message', id, agent, content: 'hi' }));
     });
