@@ -56,6 +56,7 @@ export {
   TooManyRunsError,
   WIRE_ERROR_CODES,
 } from './errors.js';
+export { runwireFastifyPlugin } from './fastify-plugin.js';
 export type { ConnectionId, RequestId, RunId, ThreadId, ToolCallId, UserId } from './ids.js';
 export { newConnectionId, newRequestId, newRunId, newThreadId, PLACEHOLDER_IDS } from './ids.js';
 export type { Logger } from './logger.js';
