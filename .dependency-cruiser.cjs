@@ -24,7 +24,10 @@ const LAYERS = [
   ['server config', `${SRC}config/(server-config|server-options)\\.ts$`],
   ['runtime builder', `${SRC}runtime/`],
   ['network edge', `${SRC}(gateway|http)/`],
-  ['top', `${SRC}((server|index|compat|sqlite|redis)\\.ts$|cli/)`],
+  [
+    'top',
+    `${SRC}((server|server-assembly|embedded-server|fastify-plugin|create-server|index|compat|sqlite|redis)\\.ts$|cli/)`,
+  ],
 ];
 
 const layerRules = LAYERS.slice(0, -1).map(([name, path], i) => ({

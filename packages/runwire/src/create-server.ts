@@ -1,8 +1,10 @@
 import { type ConfigParts, checkAgentNames, type RunwireConfig, splitConfig } from './config/define-config.js';
 import { compileServerConfig, isProduction } from './config/server-config.js';
 import type { ServerConfigInput } from './config/server-options.js';
+import type { RunwireHandler } from './embedded-server.js';
 import type { Logger } from './logger.js';
-import type { RunwireServer, StartServerOptions } from './server.js';
+import type { RunwireServer } from './server.js';
+import type { StartServerOptions } from './server-assembly.js';
 import type { StoresFactory } from './stores/stores.js';
 
 /** Options of `createServer`: everything a `runwire.config.ts` holds, plus what only code can give. */
@@ -26,14 +28,28 @@ export interface CreateServerOptions extends RunwireConfig {
  * await server.close();
  */
 export async function createServer(options: CreateServerOptions = {}): Promise<RunwireServer> {
-  const { logger, stores, runtime, ...config } = options;
-  return startConfiguredServer(splitConfig(config, 'createServer options'), {
-    where: 'createServer options',
-    overrides: [],
-    ...(logger === undefined ? {} : { logger }),
-    ...(stores === undefined ? {} : { stores }),
-    ...(runtime === undefined ? {} : { runtime }),
-  });
+  const where = 'createServer options';
+  return startConfiguredServer(configPartsOf(options, where), withCodeOnly(options, where));
+}
+
+/**
+ * Hosts Runwire on your own `node:http` server: the same options, agents, tools, model and auth as `createServer`,
+ * without a port of its own (`host`/`port` are not used to listen). Offer each request and upgrade to the handler
+ * and handle it yourself when it answers `false`; `close()` shuts Runwire down gracefully and leaves your server open.
+ *
+ * @example
+ * const runwire = await createHandler({ store: 'memory', jwtSecret, agents: [myAgent] });
+ * const server = http.createServer((req, res) => {
+ *   if (!runwire.handleRequest(req, res)) myApp(req, res);
+ * });
+ * server.on('upgrade', (req, socket, head) => {
+ *   if (!runwire.handleUpgrade(req, socket, head)) socket.destroy();
+ * });
+ */
+export async function createHandler(options: CreateServerOptions = {}): Promise<RunwireHandler> {
+  const { embedServer } = await import('./embedded-server.js');
+  const where = 'createHandler options';
+  return embedServer(await serverOptionsFor(configPartsOf(options, where), withCodeOnly(options, where)));
 }
 
 /**
@@ -41,27 +57,48 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
  * its flags as `overrides` (later ones win).
  * @throws ConfigError naming the option, or the agent name used twice with both places.
  */
-export async function startConfiguredServer(
-  parts: ConfigParts,
-  how: {
-    readonly where: string;
-    readonly overrides: readonly ServerConfigInput[];
-    readonly logger?: Logger;
-    readonly stores?: StoresFactory;
-    readonly asDefaultRuntime?: boolean;
-    readonly runtime?: CreateServerOptions['runtime'];
-  },
-): Promise<RunwireServer> {
+export async function startConfiguredServer(parts: ConfigParts, how: ServerAssemblyChoices): Promise<RunwireServer> {
+  const { startServer } = await import('./server.js');
+  return startServer(await serverOptionsFor(parts, how));
+}
+
+/** Where a config came from, what overrides it, and what only code can give. */
+interface ServerAssemblyChoices {
+  readonly where: string;
+  readonly overrides: readonly ServerConfigInput[];
+  readonly logger?: Logger;
+  readonly stores?: StoresFactory;
+  readonly asDefaultRuntime?: boolean;
+  readonly runtime?: CreateServerOptions['runtime'];
+}
+
+function configPartsOf(options: CreateServerOptions, where: string): ConfigParts {
+  const { logger: _logger, stores: _stores, runtime: _runtime, ...config } = options;
+  return splitConfig(config, where);
+}
+
+function withCodeOnly(options: CreateServerOptions, where: string): ServerAssemblyChoices {
+  const { logger, stores, runtime } = options;
+  return {
+    where,
+    overrides: [],
+    ...(logger === undefined ? {} : { logger }),
+    ...(stores === undefined ? {} : { stores }),
+    ...(runtime === undefined ? {} : { runtime }),
+  };
+}
+
+/** Compiles the config, checks the agent names against the built-ins, and picks the logger and stores. */
+async function serverOptionsFor(parts: ConfigParts, how: ServerAssemblyChoices): Promise<StartServerOptions> {
   const config = compileServerConfig([parts.serverInput, ...how.overrides], isProduction());
   // Loaded on use: `import 'runwire'` must not load the server, SQLite (native) or ioredis.
-  const [{ startServer }, { recoversOnStart, storesFor }, { createLogger }] = await Promise.all([
-    import('./server.js'),
+  const [{ recoversOnStart, storesFor }, { createLogger }] = await Promise.all([
     import('./runtime/stores-for-config.js'),
     import('./cli/create-logger.js'),
   ]);
   const hasModel = parts.model !== undefined || config.llm !== undefined;
   checkAgentNames(parts.agents, ['supervisor', 'echo', ...(hasModel ? ['assistant'] : [])], how.where);
-  return startServer({
+  return {
     config,
     logger: how.logger ?? createLogger(config.logLevel),
     stores: how.stores ?? storesFor(config),
@@ -73,5 +110,5 @@ export async function startConfiguredServer(
       tools: parts.tools,
       ...(parts.model === undefined ? {} : { model: parts.model }),
     },
-  });
+  };
 }

@@ -28,9 +28,10 @@ export { defineConfig } from './config/define-config.js';
 export type { UserExecutionContextInit } from './context/user-execution-context.js';
 export { MAX_CONTEXT_DEPTH, UserExecutionContext } from './context/user-execution-context.js';
 export type { CreateServerOptions } from './create-server.js';
-export { createServer, createServer as startServer } from './create-server.js';
+export { createHandler, createServer, createServer as startServer } from './create-server.js';
 export type { DurationInput } from './duration.js';
 export { toMs } from './duration.js';
+export type { RunwireHandler } from './embedded-server.js';
 export type { ModelErrorCode, RunErrorCode, StallPhase, WireErrorCode } from './errors.js';
 export {
   BadRequestError,
@@ -55,6 +56,7 @@ export {
   TooManyRunsError,
   WIRE_ERROR_CODES,
 } from './errors.js';
+export { runwireFastifyPlugin } from './fastify-plugin.js';
 export type { ConnectionId, RequestId, RunId, ThreadId, ToolCallId, UserId } from './ids.js';
 export { newConnectionId, newRequestId, newRunId, newThreadId, PLACEHOLDER_IDS } from './ids.js';
 export type { Logger } from './logger.js';

@@ -70,12 +70,27 @@ export class WsGateway {
     });
   }
 
-  /** Handles `upgrade` events of `server` and starts pinging. */
+  /** Handles every `upgrade` event of `server` (other paths are refused with 404) and starts pinging. */
   attach(server: Server): void {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       void this.#upgrade(req, socket, head);
     });
-    this.#pinger = this.#runtime.clock.setInterval(() => {
+    this.startPinging();
+  }
+
+  /**
+   * Takes an upgrade another server received, if it is for this gateway's path: returns `false` (and leaves the
+   * socket alone) for any other path, so the host can handle its own WebSocket endpoints.
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    if (new URL(req.url ?? '/', 'http://localhost').pathname !== this.#options.path) return false;
+    void this.#upgrade(req, socket, head);
+    return true;
+  }
+
+  /** Pings every socket each `heartbeatMs` until `close()`. Idempotent. */
+  startPinging(): void {
+    this.#pinger ??= this.#runtime.clock.setInterval(() => {
       for (const c of this.registry.all()) c.ping();
     }, this.#options.heartbeatMs);
   }

@@ -48,6 +48,17 @@ export interface ModelBackedAgent {
   run(message: string, ctx: RunContext): Promise<string>;
 }
 
+let toolLoopModule: Promise<typeof import('./tool-loop.js')> | undefined;
+
+/**
+ * The tool loop, loaded on the first LLM run: the AI SDK takes about a second to load on a slow machine, and a server
+ * without LLM agents should not pay it at start. Kept once loaded: resolving the import again cost every run time.
+ */
+function loadToolLoop(): Promise<typeof import('./tool-loop.js')> {
+  toolLoopModule ??= import('./tool-loop.js');
+  return toolLoopModule;
+}
+
 /** Turns a model definition into an agent: its run is the tool loop over the thread's history and the message. */
 export function modelAgent(definition: ModelAgentDefinition): ModelBackedAgent {
   if (!NAME_PATTERN.test(definition.name)) {
@@ -73,9 +84,7 @@ export function modelAgent(definition: ModelAgentDefinition): ModelBackedAgent {
       }
       const history = historyToModelMessages(await ctx.history());
       const messages: ModelMessage[] = [...history, { role: 'user', content: message }];
-      // Loaded on the first LLM run: the AI SDK takes about a second to load on a slow machine, and a server
-      // without LLM agents should not pay it at start.
-      const { runToolLoop } = await import('./tool-loop.js');
+      const { runToolLoop } = await loadToolLoop();
       const result = await runToolLoop({
         model,
         instructions: definition.instructions,

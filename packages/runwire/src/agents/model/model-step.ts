@@ -1,9 +1,8 @@
 import {
   type FinishReason,
-  isStepCount,
   type LanguageModel,
   type ModelMessage,
-  experimental_streamTextLowMemory as streamTextOnce,
+  experimental_streamLanguageModelCall as streamLanguageModelCall,
   ToolChoiceViolationError,
   type ToolSet,
 } from 'ai';
@@ -76,20 +75,19 @@ export async function streamModelStep(input: ModelStepInput, progress: StepProgr
     await ctx.thinking(thought);
   };
   try {
-    // The single-consumer variant: no replay buffers, as the stream is read once, here.
-    const result = streamTextOnce({
+    // One model call, not `streamText`: the loop, retries and timeouts are ours (honest endings, Retry-After,
+    // deadline), and `streamText`'s step machinery (its own loop, retries, replayable streams) doubled the CPU of
+    // every chunk. This is the SDK's own single call: the same model resolution, prompt conversion, tool schemas,
+    // tool-input parsing and error normalisation as `streamText`, for any AI SDK model.
+    const { stream } = await streamLanguageModelCall({
       model: input.model,
       ...(input.instructions === undefined ? {} : { instructions: input.instructions }),
       messages: [...input.messages],
       tools: input.tools,
       toolChoice: input.toolChoice,
-      // One model call per step; the loop, retries and timeouts are ours (honest endings, Retry-After, deadline).
-      stopWhen: isStepCount(1),
-      maxRetries: 0,
       abortSignal: signal,
-      onError: () => undefined,
     });
-    for await (const part of result.fullStream) {
+    for await (const part of stream) {
       switch (part.type) {
         case 'text-delta':
           watchdog.chunk();
@@ -114,7 +112,7 @@ export async function streamModelStep(input: ModelStepInput, progress: StepProgr
           watchdog.chunk();
           toolCalls.push({ toolCallId: part.toolCallId, toolName: part.toolName, input: part.input });
           break;
-        case 'finish-step':
+        case 'model-call-end':
           watchdog.chunk();
           finishReason = part.finishReason;
           inputTokens = part.usage.inputTokens;

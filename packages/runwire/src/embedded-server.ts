@@ -1,0 +1,64 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { WsGateway } from './gateway/ws-gateway.js';
+import type { ServerMetrics } from './http/server-metrics.js';
+import type { Runtime } from './runtime/create-runtime.js';
+import type { StartServerOptions } from './server-assembly.js';
+import { assembleServer } from './server-assembly.js';
+
+/**
+ * Runwire inside an existing `node:http` server: the host's `request` and `upgrade` listeners offer each request to
+ * Runwire first and keep it when Runwire answers `false` (a path that is not Runwire's).
+ *
+ * Runwire's paths: the socket at `/ws`, `/api/…`, `/agui`, `/health`, `/health/ready`, `/metrics`, and `/dev/token` in
+ * dev mode. The chat page is not served: `/` stays the host's.
+ */
+export interface RunwireHandler {
+  /** Answers the request and returns `true` when its method and path are a Runwire route; `false` otherwise. */
+  handleRequest(req: IncomingMessage, res: ServerResponse): boolean;
+  /**
+   * Takes the upgrade and returns `true` when it is for `/ws` (refusing it with 401/403/429/503 as the standalone
+   * server does); returns `false` and leaves the socket alone for any other path.
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  readonly runtime: Runtime;
+  readonly metrics: ServerMetrics;
+  readonly gateway: WsGateway;
+  /** In dev mode (no secret configured): the random secret and a ready-to-use token for user `dev`. */
+  readonly dev: { readonly secret: string; readonly token: string } | undefined;
+  /**
+   * Graceful shutdown of Runwire's part, leaving the host's server open: Runwire's sockets close with 1001, its routes
+   * answer 503 and then `false`, runs get `graceMs` (default: the configured grace) to finish, then the stores close.
+   * Idempotent.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Builds Runwire's runtime, routes and gateway without a port of its own, ready for a host's requests. */
+export async function embedServer(options: StartServerOptions): Promise<RunwireHandler> {
+  const parts = await assembleServer(options, { chatPage: false });
+  const { app, gateway, config } = parts;
+  await app.ready();
+  gateway.startPinging();
+  let closed = false;
+  return {
+    handleRequest(req, res) {
+      if (closed) return false;
+      const url = req.url ?? '/';
+      const query = url.indexOf('?');
+      const path = query === -1 ? url : url.slice(0, query);
+      if (app.findRoute({ method: (req.method ?? 'GET') as 'GET', url: path }) === null) return false;
+      app.routing(req, res);
+      return true;
+    },
+    handleUpgrade: (req, socket, head) => !closed && gateway.handleUpgrade(req, socket, head),
+    runtime: parts.runtime,
+    metrics: parts.metrics,
+    gateway,
+    dev: parts.dev,
+    async close(graceMs = config.shutdownGraceMs) {
+      await parts.close(graceMs);
+      closed = true;
+    },
+  };
+}
