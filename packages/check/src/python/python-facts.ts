@@ -8,7 +8,7 @@ import { type PythonImports, readImport } from './python-imports.js';
 import { markerText } from './python-markers.js';
 import { scanPython } from './python-scan.js';
 import { PythonSkeleton } from './python-skeleton.js';
-import { pythonSketch } from './python-sketch.js';
+import { firstQuotedAtOrAfter, pythonSketch } from './python-sketch.js';
 
 /** `if __name__ == "__main__":`, either way round: what the module runs as a script. */
 const MAIN_GUARD = /__name__\s*==\s*['"]__main__['"]|['"]__main__['"]\s*==\s*__name__/;
@@ -172,7 +172,7 @@ class PythonFactsReader {
     const bodyRange = (): [number, number] =>
       body === null
         ? [shapeSource.end, shapeSource.end]
-        : [this.#text.toSource(body.startIndex), this.#text.toSourceEnd(body.endIndex)];
+        : [this.#afterDocstring(this.#text.toSource(body.startIndex)), this.#text.toSourceEnd(body.endIndex)];
     if (node.type === 'class_definition') {
       const statementStart = this.#text.toSource(statement.startIndex);
       const lineStart = this.#source.lastIndexOf('\n', statementStart - 1) + 1;
@@ -232,6 +232,18 @@ class PythonFactsReader {
       deprecated: markerText(this.#source, lineStart, '@deprecated') !== undefined,
       ...this.#position(left),
     });
+  }
+
+  /**
+   * Where a body starting at `start` starts once its docstring is passed over: a docstring is documentation, which
+   * the shapes leave out like comments.
+   */
+  #afterDocstring(start: number): number {
+    const quoted = this.#quoted;
+    const at = firstQuotedAtOrAfter(quoted, start);
+    if (quoted[at] !== start || this.#source.charCodeAt(start) === 0x23) return start;
+    const end = quoted[at + 1] ?? start;
+    return /^[ \t]*(?:#[^\n]*)?(?:\r?\n|$)/.test(this.#source.slice(end, end + 200)) ? end : start;
   }
 
   #position(node: Node): Position {

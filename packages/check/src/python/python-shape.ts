@@ -56,12 +56,14 @@ export function pythonShape(parts: readonly (SyntaxNode | undefined)[], classBod
       return;
     }
     tokens.push('[');
-    for (const child of node.children) visit(child, childRole(node, role, child));
+    const children = role === 'body' || role === 'class-body' ? withoutDocstring(node.children) : node.children;
+    for (const child of children) visit(child, childRole(node, role, child));
     tokens.push(']');
   };
   parts.forEach((part, index) => {
     tokens.push('|');
-    if (part !== undefined) visit(part, classBody && index === parts.length - 1 ? 'class-body' : 'plain');
+    const last = index === parts.length - 1;
+    if (part !== undefined) visit(part, last ? (classBody ? 'class-body' : 'body') : 'plain');
   });
   const hash = (list: readonly string[]): string =>
     createHash('sha1').update(list.join(' ')).digest('base64url').slice(0, 22);
@@ -75,6 +77,8 @@ export function pythonShape(parts: readonly (SyntaxNode | undefined)[], classBod
 type Role =
   /** Any node. */
   | 'plain'
+  /** The body of a function: its docstring is documentation, not code. */
+  | 'body'
   /** The body of a class: its statements are members. */
   | 'class-body'
   /** A statement of a class body (or the assignment or definition inside one): the name it binds is a member's. */
@@ -85,6 +89,7 @@ type Role =
 function childRole(parent: SyntaxNode, role: Role, child: SyntaxNode): Role {
   if (role === 'class-body') return 'member';
   if (parent.type === 'class_definition' && child.field === 'body') return 'class-body';
+  if (parent.type === 'function_definition' && child.field === 'body') return 'body';
   if (parent.type === 'keyword_argument' && child.field === 'name') return 'kept';
   if (role !== 'member') return 'plain';
   if (parent.type === 'expression_statement' || parent.type === 'decorated_definition') return 'member';
@@ -140,4 +145,12 @@ function boundNames(parts: readonly (SyntaxNode | undefined)[]): Set<string> {
   };
   for (const part of parts) if (part !== undefined) walk(part);
   return bound;
+}
+
+/** A body's statements without its leading docstring (a string on its own), which two copies may word apart. */
+function withoutDocstring(statements: readonly SyntaxNode[]): readonly SyntaxNode[] {
+  const [first, ...rest] = statements;
+  const only = first?.type === 'expression_statement' ? first.children : [];
+  const docstring = only.length === 1 && (only[0]?.type === 'string' || only[0]?.type === 'concatenated_string');
+  return docstring ? rest : statements;
 }
