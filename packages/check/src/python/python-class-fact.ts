@@ -21,18 +21,19 @@ export interface ClassContext {
 export function pythonClassFact(node: Node, name: string, context: ClassContext): DeclarationFact {
   const bases = node.childForFieldName('superclasses')?.namedChildren.filter((base) => base !== null) ?? [];
   const positional = bases.filter((base) => base.type !== 'keyword_argument' && base.type !== 'comment');
-  const first = positional[0];
-  const base = first === undefined ? undefined : nameRef(first);
-  const members = (node.childForFieldName('body')?.namedChildren ?? []).filter(
-    (member): member is Node => member !== null && member.type !== 'comment',
-  );
-  const docstring = members[0] !== undefined && isDocstring(members[0]);
-  const sketch = context.sketch(members.length - (docstring ? 1 : 0));
+  const base = positional[0] === undefined ? undefined : nameRef(positional[0]);
+  // Comments are cut before parsing, but count them out all the same (the whole source is parsed after an error).
+  const body = node.childForFieldName('body');
+  const first = body?.namedChild(0) ?? null;
+  const docstring = first !== null && isDocstring(first);
+  const sketch = context.sketch((body?.namedChildCount ?? 0) - (docstring ? 1 : 0));
   const addsNothing =
     base !== undefined &&
     bases.length === 1 &&
     !context.decorated &&
-    members.every((member) => isEmptyStatement(member) || isPassThroughInit(member));
+    (body?.namedChildren ?? []).every(
+      (member) => member === null || member.type === 'comment' || isEmptyStatement(member) || isPassThroughInit(member),
+    );
   const factoryOnly = factoryOnlyFact(context.factoryOnlyMarker);
   return {
     name,

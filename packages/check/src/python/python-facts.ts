@@ -209,7 +209,7 @@ class PythonFactsReader {
     const left = assignment.childForFieldName('left');
     const right = assignment.childForFieldName('right');
     if (left?.type !== 'identifier') {
-      for (const name of left?.descendantsOfType('identifier') ?? []) if (name !== null) this.#bindings.push(name.text);
+      if (left !== null) this.#targetNames(left);
       return;
     }
     const name = left.text;
@@ -244,6 +244,14 @@ class PythonFactsReader {
     if (quoted[at] !== start || this.#source.charCodeAt(start) === 0x23) return start;
     const end = quoted[at + 1] ?? start;
     return /^[ \t]*(?:#[^\n]*)?(?:\r?\n|$)/.test(this.#source.slice(end, end + 200)) ? end : start;
+  }
+
+  /** The names a tuple or list target binds (`a, b = …`); attributes and subscripts bind none of the module's. */
+  #targetNames(target: Node): void {
+    if (target.type === 'identifier') this.#bindings.push(target.text);
+    else if (target.type !== 'attribute' && target.type !== 'subscript') {
+      for (const child of target.namedChildren) if (child !== null) this.#targetNames(child);
+    }
   }
 
   #position(node: Node): Position {

@@ -1,9 +1,10 @@
 /** What one pass over a Python source finds without parsing it. */
 export interface PythonScan {
   /**
-   * `[start, end)` of the bodies of functions and methods, ascending and apart: from a body's first statement to
-   * the start of the next line that is not inside it. Bodies that mention `super` are not among them (a constructor
-   * passing its arguments to `super().__init__` is what a shim subclass is made of).
+   * `[start, end)` of code the facts never read, ascending and apart: the bodies of functions and methods (from a
+   * body's first statement to the start of the next line not inside it), and the values of long module-level
+   * assignments (tables, big literals; `__all__` excepted). Bodies that mention `super` are not among them (a
+   * constructor passing its arguments to `super().__init__` is what a shim subclass is made of).
    */
   readonly bodies: readonly (readonly [number, number])[];
   /** `[start, end)` of every string and comment, flattened and ascending: `[s0, e0, s1, e1, …]`. */
@@ -42,6 +43,12 @@ CHAR_KIND[NEWLINE] = LINE_BREAK;
 
 /** A `def` or `async def` at the start of a logical line. */
 const DEF_HEAD = /(?:async[ \t]+)?def[ \t\\]/y;
+
+/** `name =` or `name: type =` at the start of a logical line, up to where the value starts. */
+const ASSIGNMENT_HEAD = /([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)[ \t]*/y;
+
+/** A module-level assignment longer than this is a table or a big literal: its value is not a fact. */
+const LONG_ASSIGNMENT = 160;
 
 /**
  * Reads a Python source once, character by character: strings (every quote form), comments, brackets, backslash
@@ -82,13 +89,21 @@ export function scanPython(source: string): PythonScan {
     DEF_HEAD.lastIndex = first;
     if (DEF_HEAD.test(source) && lastCodeChar(source, first, codeEnd) === 0x3a /* : */) {
       open = { indent, bodyStart: -1 };
+    } else if (indent === 0 && codeEnd - first > LONG_ASSIGNMENT) {
+      ASSIGNMENT_HEAD.lastIndex = first;
+      const head = ASSIGNMENT_HEAD.exec(source);
+      if (head !== null && head[1] !== '__all__' && ASSIGNMENT_HEAD.lastIndex < codeEnd) {
+        bodies.push([ASSIGNMENT_HEAD.lastIndex, end]);
+      }
     }
   };
 
+  /** The next `super` at or after the last body closed (bodies close in order, so the search never goes back). */
+  let nextSuper = -2;
   const closeBody = (start: number, end: number): void => {
     if (start < 0) return;
-    const index = source.indexOf('super', start);
-    if (index === -1 || index >= end) bodies.push([start, end]);
+    if (nextSuper !== -1 && nextSuper < start) nextSuper = source.indexOf('super', start);
+    if (nextSuper === -1 || nextSuper >= end) bodies.push([start, end]);
   };
 
   let i = 0;

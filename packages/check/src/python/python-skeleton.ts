@@ -1,10 +1,14 @@
 import type { PythonScan } from './python-scan.js';
 
+/** Strings longer than this are text, not a name the facts read (`__all__` entries, `"__main__"`): their inside is cut. */
+const LONG_STRING = 64;
+
 /**
  * The text tree-sitter parses for the facts: the source with what the facts never read cut out, every line break
  * kept so every line keeps its number. Cut: the bodies of functions and methods (each becomes `0`, a statement, so
  * the `def` still parses; a function's sketch is read from the source text and its calls found in it), the text of
- * comments (`#` stays) and the inside of triple-quoted strings (docstrings: `""""""` stays). tree-sitter spends as
+ * comments (`#` stays), the inside of triple-quoted and long strings (docstrings, messages: the quotes stay), and the
+ * values of long module-level assignments (tables). tree-sitter spends as
  * much on layout and comments as on code, so cutting beats blanking with spaces.
  */
 export class PythonSkeleton {
@@ -49,6 +53,8 @@ export class PythonSkeleton {
         if (end > start + 1) cut(start + 1, end, '');
       } else if (end - start >= 6 && isTripleQuoted(source, start, end)) {
         cut(start + 3, end - 3, '');
+      } else if (end - start > LONG_STRING && source.charCodeAt(end - 1) === source.charCodeAt(start)) {
+        cut(start + 1, end - 1, '');
       }
     }
     for (let next = bodies[body]; next !== undefined; next = bodies[++body]) cut(next[0], next[1], '0');
