@@ -5,7 +5,8 @@ import { loadCheckConfig } from '../src/check-config.js';
 import { discoverFiles } from '../src/discover-files.js';
 import { FactsWorkerPool } from '../src/facts-worker-pool.js';
 import { extractFileFacts, prepareFrontEnds } from '../src/front-ends.js';
-import { checkFixture, fixturePath } from './check-fixture.js';
+import { checkFixture, checkTree, fixturePath } from './check-fixture.js';
+import { tempTree } from './temp-tree.js';
 
 describe('the rules on Python', () => {
   it('finds the MessageRouter situation: two shim routers beside an alias, a factory-only tracker built in app and test code', async () => {
@@ -57,6 +58,23 @@ describe('the rules on Python', () => {
       result.findings[0]?.fix,
       'keep the definition in pkg/a/retry_options.py and replace each copy with `from ..a.retry_options import RetryOptions` (or import it)',
     );
+  });
+
+  it("leaves exceptions alone: each module's own Error, and a subclass that only names a failure for `except`", async () => {
+    const tree = tempTree({
+      'runwire.config.json': '{}',
+      'pkg/__init__.py': '',
+      'pkg/a.py': 'class Error(Exception):\n    pass\n\n\nclass Clamped(Error):\n    """Rounded away."""\n',
+      'pkg/b.py':
+        'from .a import Clamped\n\n\nclass Error(ValueError):\n    pass\n\n\nclass Subnormal(Clamped):\n    pass\n',
+      'pkg/c.py': 'class Base:\n    def run(self):\n        return 1\n\n\nclass Shim(Base):\n    pass\n',
+    });
+    try {
+      const { findings } = await checkTree(tree.dir);
+      assert.deepEqual(findings, [{ rule: 'shim-subclass', concept: 'Shim', file: 'pkg/c.py', line: 6 }]);
+    } finally {
+      tree.remove();
+    }
   });
 
   it('gives a mixed TypeScript and Python tree one report and one score, and never calls a class in the other language a copy', async () => {
