@@ -90,6 +90,7 @@ describe('the Python front end', () => {
         'class F(Base, metaclass=Meta):\n    pass',
         '@dataclass\nclass G(Base):\n    pass',
         'class H(Base):\n    limit = 3',
+        'class I(Base):\n    @property\n    @cached\n    def size(self):\n        return 1',
       ].join('\n\n\n'),
     );
     assert.deepEqual(
@@ -103,6 +104,7 @@ describe('the Python front end', () => {
         ['F', { name: 'Base' }, false],
         ['G', { name: 'Base' }, false],
         ['H', { name: 'Base' }, false],
+        ['I', { name: 'Base' }, false],
       ],
     );
   });

@@ -25,20 +25,23 @@ const DECLARES = /\b(?:def|class)[ \t]+$/;
  * keep those that resolve to a class. Calls of other names (locals, builtins) cannot lead to a class of the tree
  * through the module's bindings and are not looked for; nor are members of members (`x.a.B()`: the graph follows
  * one level of namespace). Calls inside strings and comments are not calls. Each bound name is looked for with
- * `indexOf`, which is far cheaper than matching every call in the file.
+ * `indexOf`, which is far cheaper than matching every call in the file; a module's name only followed by its `.`
+ * (`re.` rather than every `re` in `return`), so `module .Name()` with a space before the dot is not seen.
  *
- * @param bound - the names bound at the module's top level (imports, classes, aliases)
+ * @param bound - the names bound at the module's top level (imports, classes, aliases), each with true when it
+ * binds a module (`import tracking`), whose members are called rather than itself
  * @param quoted - the file's strings and comments, flattened and ascending (see `scanPython`)
  */
 export function pythonCallSites(
   source: string,
-  bound: ReadonlySet<string>,
+  bound: ReadonlyMap<string, boolean>,
   quoted: readonly number[],
   lines: LineIndex,
 ): NewSiteFact[] {
   const found: { at: number; name: string; member: string | undefined }[] = [];
-  for (const name of bound) {
-    for (let at = source.indexOf(name); at !== -1; at = source.indexOf(name, at + name.length)) {
+  for (const [name, isModule] of bound) {
+    const needle = isModule ? `${name}.` : name;
+    for (let at = source.indexOf(needle); at !== -1; at = source.indexOf(needle, at + needle.length)) {
       if (isNameChar(source.charCodeAt(at - 1)) || isNameChar(source.charCodeAt(at + name.length))) continue;
       CALL_AFTER_NAME.lastIndex = at + name.length;
       const call = CALL_AFTER_NAME.exec(source);

@@ -88,10 +88,12 @@ class PythonFactsReader {
       ...(declaration.kind === 'function' && this.#entryPoints.has(declaration.name) ? { entryPoint: true } : {}),
     }));
     const aliases = this.#aliases.map((alias) => ({ ...alias, exported: exported(alias.name) }));
-    const bound = new Set<string>([
-      ...this.#imported.imports.map((binding) => binding.local),
-      ...declarations.filter((declaration) => declaration.kind === 'class').map((declaration) => declaration.name),
-      ...aliases.map((alias) => alias.name),
+    const bound = new Map<string, boolean>([
+      ...declarations.flatMap((declaration) =>
+        declaration.kind === 'class' ? [[declaration.name, false] as const] : [],
+      ),
+      ...aliases.map((alias) => [alias.name, false] as const),
+      ...this.#imported.imports.map((binding) => [binding.local, binding.imported === '*'] as const),
     ]);
     return {
       declarations,

@@ -1,8 +1,9 @@
 /** What one pass over a Python source finds without parsing it. */
 export interface PythonScan {
   /**
-   * `[start, end)` of code the facts never read, ascending and apart: the bodies of functions and methods (from a
-   * body's first statement to the start of the next line not inside it), and the values of long module-level
+   * `[start, end)` of code the facts never read, ascending and apart: the bodies of functions (from a body's first
+   * statement to the start of the next line not inside it), whole methods (decorators, header and body), and the
+   * values of long module-level
    * assignments (tables, big literals; `__all__` excepted). Bodies that mention `super` are not among them (a
    * constructor passing its arguments to `super().__init__` is what a shim subclass is made of).
    */
@@ -41,8 +42,14 @@ for (const close of ')]}') CHAR_KIND[close.charCodeAt(0)] = CLOSE;
 CHAR_KIND[BACKSLASH] = ESCAPE;
 CHAR_KIND[NEWLINE] = LINE_BREAK;
 
+/** The characters of {@link CHAR_KIND} that are not {@link OTHER}. */
+const INTERESTING = /[#'"()[\]{}\\\n]/g;
+
 /** A `def` or `async def` at the start of a logical line. */
 const DEF_HEAD = /(?:async[ \t]+)?def[ \t\\]/y;
+
+/** A `class` at the start of a logical line. */
+const CLASS_HEAD = /class[ \t\\]/y;
 
 /** `name =` or `name: type =` at the start of a logical line, up to where the value starts. */
 const ASSIGNMENT_HEAD = /([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)[ \t]*/y;
@@ -60,6 +67,10 @@ export function scanPython(source: string): PythonScan {
   const quoted: number[] = [];
   const length = source.length;
   let open: OpenFunction | undefined;
+  /** The blocks (`class`, `if`, …) the current line is inside, innermost last. */
+  const blocks: { readonly indent: number; readonly isClass: boolean }[] = [];
+  /** Where the decorators before the next statement start, or -1. */
+  let decorated = -1;
   let depth = 0;
   let lineStart = 0;
   let commentStart = -1;
@@ -86,9 +97,24 @@ export function scanPython(source: string): PythonScan {
       closeBody(open.bodyStart, start);
       open = undefined;
     }
+    while (blocks.length > 0 && (blocks.at(-1)?.indent ?? -1) >= indent) blocks.pop();
+    const inClass = blocks.at(-1)?.isClass === true;
+    const opensBlock = lastCodeChar(source, first, codeEnd) === 0x3a; /* : */
+    const char = source.charCodeAt(first);
+    if (char === 0x40 /* @ */) {
+      if (decorated < 0) decorated = first;
+      return;
+    }
+    const decoratorStart = decorated;
+    decorated = -1;
     DEF_HEAD.lastIndex = first;
-    if (DEF_HEAD.test(source) && lastCodeChar(source, first, codeEnd) === 0x3a /* : */) {
-      open = { indent, bodyStart: -1 };
+    if (DEF_HEAD.test(source) && opensBlock) {
+      // A method is cut whole, decorators included (nothing of it is a fact; the class sketch reads the source):
+      // its body alone, from the first statement, for a function, whose name and parameters are facts.
+      open = { indent, bodyStart: inClass ? (decoratorStart < 0 ? first : decoratorStart) : -1 };
+    } else if (opensBlock) {
+      CLASS_HEAD.lastIndex = first;
+      blocks.push({ indent, isClass: CLASS_HEAD.test(source) });
     } else if (indent === 0 && codeEnd - first > LONG_ASSIGNMENT) {
       ASSIGNMENT_HEAD.lastIndex = first;
       const head = ASSIGNMENT_HEAD.exec(source);
@@ -108,6 +134,10 @@ export function scanPython(source: string): PythonScan {
 
   let i = 0;
   while (i < length) {
+    // Jump to the next character the scan reacts to: the regular expression engine passes over the rest faster.
+    INTERESTING.lastIndex = i;
+    if (!INTERESTING.test(source)) break;
+    i = INTERESTING.lastIndex - 1;
     const char = source.charCodeAt(i);
     const kind = char < 128 ? CHAR_KIND[char] : OTHER;
     if (kind === OTHER) {
