@@ -13,8 +13,11 @@ function isNameChar(code: number): boolean {
   );
 }
 
-/** What may follow a name for a call of it or of one of its members: `(` or `.member(`, spaces allowed. */
-const CALL_AFTER_NAME = /[ \t]*(?:\(|\.[ \t]*([A-Za-z_]\w*)[ \t]*\()/y;
+/** What may follow a name for a call of it or of a class in it: `(` or `.Member(`, spaces allowed. */
+const CALL_AFTER_NAME = /[ \t]*(?:\(|\.[ \t]*(_*[A-Z]\w*)[ \t]*\()/y;
+
+/** A class name as PEP 8 writes it: CapWords, maybe after underscores (`Tracker`, `_Tracker`). */
+const CLASS_NAME = /^_*[A-Z]/;
 
 /** `def` or `class` right before a name: it declares the name, it does not call it. */
 const DECLARES = /\b(?:def|class)[ \t]+$/;
@@ -22,9 +25,9 @@ const DECLARES = /\b(?:def|class)[ \t]+$/;
 /**
  * The construction sites of a Python file: Python builds an object by calling its class, so every call of a
  * module-level name (`Tracker()`, or `tracking.Tracker()` through an imported module) is a candidate; the rules
- * keep those that resolve to a class. Calls of other names (locals, builtins) cannot lead to a class of the tree
- * through the module's bindings and are not looked for; nor are members of members (`x.a.B()`: the graph follows
- * one level of namespace). Calls inside strings and comments are not calls. Each bound name is looked for with
+ * keep those that resolve to a class. Only names written as classes are (CapWords, PEP 8's class names: `Tracker()`,
+ * `tracking.Tracker()`); calls of other names (functions, locals, builtins) are not looked for, nor are members of
+ * members (`x.a.B()`: the graph follows one level of namespace). Calls inside strings and comments are not calls. Each bound name is looked for with
  * `indexOf`, which is far cheaper than matching every call in the file; a module's name only followed by its `.`
  * (`re.` rather than every `re` in `return`), so `module .Name()` with a space before the dot is not seen.
  *
@@ -40,6 +43,7 @@ export function pythonCallSites(
 ): NewSiteFact[] {
   const found: { at: number; name: string; member: string | undefined }[] = [];
   for (const [name, isModule] of bound) {
+    if (!isModule && !CLASS_NAME.test(name)) continue;
     const needle = isModule ? `${name}.` : name;
     for (let at = source.indexOf(needle); at !== -1; at = source.indexOf(needle, at + needle.length)) {
       if (isNameChar(source.charCodeAt(at - 1)) || isNameChar(source.charCodeAt(at + name.length))) continue;

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 /** Python's keywords: never a binding's name, so a sketch keeps them. */
 const KEYWORDS =
   'False|None|True|and|as|assert|async|await|break|class|continue|def|del|elif|else|except|finally|for|from|global|if|import|in|is|lambda|nonlocal|not|or|pass|raise|return|try|while|with|yield';
@@ -30,21 +28,39 @@ export function pythonSketch(
   ranges: readonly (readonly [number, number])[],
   quoted: readonly number[],
 ): string {
-  const hash = createHash('sha1');
+  let text = '';
   for (const [start, end] of ranges) {
-    let text = '';
+    let part = '';
     let at = start;
     for (let q = firstQuotedAtOrAfter(quoted, start); q < quoted.length; q += 2) {
       const from = quoted[q] ?? end;
       if (from >= end) break;
-      text += source.slice(at, from);
-      if (source.charCodeAt(from) !== 0x23) text += '0'; // a string; a comment leaves nothing
+      part += source.slice(at, from);
+      if (source.charCodeAt(from) !== 0x23) part += '0'; // a string; a comment leaves nothing
       at = Math.min(end, quoted[q + 1] ?? end);
     }
-    text += source.slice(at, end);
-    hash.update('|').update(text.replace(NUMBER, '0').replace(RENAMABLE_WORD, '$').replace(LAYOUT, ''));
+    part += source.slice(at, end);
+    text += `|${part.replace(NUMBER, '0').replace(RENAMABLE_WORD, '$').replace(LAYOUT, '')}`;
   }
-  return hash.digest('base64url').slice(0, 22);
+  return textHash(text);
+}
+
+/**
+ * A 64-bit FNV-1a hash of `text`, as 16 hex digits. A sketch only picks candidates for the exact shape (a SHA-1), so
+ * it needs no cryptographic hash, and creating one per function costs more than all the rest of the sketch.
+ */
+function textHash(text: string): string {
+  // Two 32-bit halves: FNV-1a's 64-bit prime is 2^40 + 0x1b3.
+  let low = 0x84222325;
+  let high = 0xcbf29ce4;
+  for (let i = 0; i < text.length; i++) {
+    low ^= text.charCodeAt(i);
+    const lowProduct = low * 0x1b3;
+    const carry = Math.floor(lowProduct / 0x100000000);
+    high = (Math.imul(high, 0x1b3) + Math.imul(low, 0x100) + carry) >>> 0;
+    low = lowProduct >>> 0;
+  }
+  return high.toString(16).padStart(8, '0') + low.toString(16).padStart(8, '0');
 }
 
 /** The even index in `quoted` of the first range starting at or after `offset`. */
