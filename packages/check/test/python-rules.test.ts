@@ -77,6 +77,30 @@ describe('the rules on Python', () => {
     }
   });
 
+  it('takes factory-only classes and canonical modules from the configuration too', async () => {
+    const tree = tempTree({
+      'runwire.config.json': JSON.stringify({
+        factoryOnly: { Store: ['pkg/stores.py'] },
+        canonical: { Clock: 'pkg/clock.py' },
+      }),
+      'pkg/__init__.py': 'from .clock import Clock\n',
+      'pkg/clock.py': 'class Clock:\n    def now(self):\n        return 0\n',
+      'pkg/store.py': 'class Store:\n    def get(self, key):\n        return key\n',
+      'pkg/stores.py': 'from .store import Store\n\n\ndef open_store():\n    return Store()\n',
+      'pkg/app.py': 'from pkg import Clock\nfrom pkg.store import Store\n\n\ndef run():\n    return Store(), Clock()\n',
+    });
+    try {
+      const { result, findings } = await checkTree(tree.dir);
+      assert.deepEqual(findings, [
+        { rule: 'factory-bypass', concept: 'Store', file: 'pkg/app.py', line: 6 },
+        { rule: 'non-canonical-import', concept: 'Clock', file: 'pkg/app.py', line: 1 },
+      ]);
+      assert.equal(result.findings[1]?.fix, 'from .clock import Clock');
+    } finally {
+      tree.remove();
+    }
+  });
+
   it('gives a mixed TypeScript and Python tree one report and one score, and never calls a class in the other language a copy', async () => {
     const { result, findings } = await checkFixture('python-mixed');
     assert.deepEqual(findings, [
