@@ -4,8 +4,8 @@ export interface PythonScan {
    * `[start, end)` of code the facts never read, ascending and apart: the bodies of functions (from a body's first
    * statement to the start of the next line not inside it), whole methods (decorators, header and body), and the
    * values of long module-level
-   * assignments (tables, big literals; `__all__` excepted). Bodies that mention `super` are not among them (a
-   * constructor passing its arguments to `super().__init__` is what a shim subclass is made of).
+   * assignments (tables, big literals; `__all__` excepted). A class's `__init__` that mentions `super` is not among
+   * them (a constructor passing its arguments to `super().__init__` is what a shim subclass is made of).
    */
   readonly bodies: readonly (readonly [number, number])[];
   /** `[start, end)` of every string and comment, flattened and ascending: `[s0, e0, s1, e1, …]`. */
@@ -16,6 +16,8 @@ export interface PythonScan {
 interface OpenFunction {
   readonly indent: number;
   bodyStart: number;
+  /** A class's `__init__`: kept when it mentions `super` (a pass-through constructor makes a shim subclass). */
+  readonly initializer: boolean;
 }
 
 const NEWLINE = 0x0a;
@@ -47,6 +49,9 @@ const INTERESTING = /[#'"()[\]{}\\\n]/g;
 
 /** A `def` or `async def` at the start of a logical line. */
 const DEF_HEAD = /(?:async[ \t]+)?def[ \t\\]/y;
+
+/** The header of a constructor. */
+const INIT_HEAD = /^(?:async[ \t]+)?def[ \t]+__init__\b/;
 
 /** A `class` at the start of a logical line. */
 const CLASS_HEAD = /class[ \t\\]/y;
@@ -94,7 +99,7 @@ export function scanPython(source: string): PythonScan {
         if (open.bodyStart < 0) open.bodyStart = first;
         return;
       }
-      closeBody(open.bodyStart, start);
+      closeBody(open.bodyStart, start, open.initializer);
       open = undefined;
     }
     while (blocks.length > 0 && (blocks.at(-1)?.indent ?? -1) >= indent) blocks.pop();
@@ -111,7 +116,11 @@ export function scanPython(source: string): PythonScan {
     if (DEF_HEAD.test(source) && opensBlock) {
       // A method is cut whole, decorators included (nothing of it is a fact; the class sketch reads the source):
       // its body alone, from the first statement, for a function, whose name and parameters are facts.
-      open = { indent, bodyStart: inClass ? (decoratorStart < 0 ? first : decoratorStart) : -1 };
+      open = {
+        indent,
+        bodyStart: inClass ? (decoratorStart < 0 ? first : decoratorStart) : -1,
+        initializer: inClass && INIT_HEAD.test(source.slice(first, first + 24)),
+      };
     } else if (opensBlock) {
       CLASS_HEAD.lastIndex = first;
       blocks.push({ indent, isClass: CLASS_HEAD.test(source) });
@@ -126,10 +135,13 @@ export function scanPython(source: string): PythonScan {
 
   /** The next `super` at or after the last body closed (bodies close in order, so the search never goes back). */
   let nextSuper = -2;
-  const closeBody = (start: number, end: number): void => {
+  const closeBody = (start: number, end: number, initializer: boolean): void => {
     if (start < 0) return;
-    if (nextSuper !== -1 && nextSuper < start) nextSuper = source.indexOf('super', start);
-    if (nextSuper === -1 || nextSuper >= end) bodies.push([start, end]);
+    if (initializer) {
+      if (nextSuper !== -1 && nextSuper < start) nextSuper = source.indexOf('super', start);
+      if (nextSuper !== -1 && nextSuper < end) return;
+    }
+    bodies.push([start, end]);
   };
 
   let i = 0;
@@ -167,7 +179,7 @@ export function scanPython(source: string): PythonScan {
     }
   }
   if (lineStart < length) endLogicalLine(length, length);
-  if (open !== undefined) closeBody(open.bodyStart, length);
+  if (open !== undefined) closeBody(open.bodyStart, length, open.initializer);
   return { bodies, quoted };
 }
 

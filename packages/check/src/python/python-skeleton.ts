@@ -4,12 +4,13 @@ import type { PythonScan } from './python-scan.js';
 const LONG_STRING = 64;
 
 /**
- * The text tree-sitter parses for the facts: the source with what the facts never read cut out, every line break
- * kept so every line keeps its number. Cut: the bodies of functions and methods (each becomes `0`, a statement, so
- * the `def` still parses; a function's sketch is read from the source text and its calls found in it), the text of
- * comments (`#` stays), the inside of triple-quoted and long strings (docstrings, messages: the quotes stay), and the
- * values of long module-level assignments (tables). tree-sitter spends as
- * much on layout and comments as on code, so cutting beats blanking with spaces.
+ * The text tree-sitter parses for the facts: the source with what the facts never read cut out. Every offset of the
+ * text maps back to the source, where positions are computed, so a cut keeps no line breaks but the one that ends
+ * it. Cut: the bodies of functions (each becomes `0`, a statement, so the `def` still parses; a function's sketch is
+ * read from the source text and its calls found in it), whole methods (decorators, header and body; a constructor
+ * calling `super` stays), the text of comments (`#` stays), the inside of triple-quoted and long strings
+ * (docstrings, messages: the quotes stay), and the values of long module-level assignments (tables). tree-sitter
+ * spends as much on layout and comments as on code, so cutting beats blanking with spaces.
  */
 export class PythonSkeleton {
   /** The text to parse. */
@@ -30,7 +31,8 @@ export class PythonSkeleton {
     let length = 0;
     const cut = (start: number, end: number, stand: string): void => {
       const kept = source.slice(copied, start);
-      const breaks = lineBreaks(source, start, end);
+      // A cut that spans lines ends at the start of a line: one line break ends what stands in for it.
+      const breaks = stand !== '' && source.lastIndexOf('\n', end - 1) >= start ? '\n' : '';
       parts.push(kept, stand, breaks);
       this.#cutStarts.push(length + kept.length);
       this.#sourceEnds.push(end);
@@ -101,13 +103,4 @@ function isTripleQuoted(source: string, start: number, end: number): boolean {
     source.charCodeAt(end - 3) === quote &&
     source.charCodeAt(end - 4) !== 0x5c // not an escaped quote ending an unterminated string
   );
-}
-
-/** The line breaks in `source[start, end)`, in order (`\r\n` kept as it is). */
-function lineBreaks(source: string, start: number, end: number): string {
-  let breaks = '';
-  for (let i = source.indexOf('\n', start); i !== -1 && i < end; i = source.indexOf('\n', i + 1)) {
-    breaks += source.charCodeAt(i - 1) === 0x0d ? '\r\n' : '\n';
-  }
-  return breaks;
 }
