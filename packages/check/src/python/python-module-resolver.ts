@@ -14,35 +14,35 @@ export class PythonModuleResolver {
   /** The file `specifier` names from `importer`, or null when no checked-in-place file holds it (a package, stdlib). */
   resolve(importer: string, specifier: string): string | null {
     const dir = dirname(importer);
+    const dots = /^\.*/.exec(specifier)?.[0].length ?? 0;
+    const parts = specifier
+      .slice(dots)
+      .split('.')
+      .filter((part) => part !== '');
+    if (dots === 0) return parts.length === 0 ? null : this.#fromFolderOrAbove(dir, specifier, parts);
     const key = `${dir}\0${specifier}`;
     const cached = this.#cache.get(key);
     if (cached !== undefined) return cached;
-    const path = resolveModule(dir, specifier);
+    let base = dir;
+    for (let up = 1; up < dots; up++) base = dirname(base);
+    const path = moduleFile(base, parts);
+    this.#cache.set(key, path);
+    return path;
+  }
+
+  /** An absolute module name from `dir` or the nearest folder above that holds it; every folder's answer is kept. */
+  #fromFolderOrAbove(dir: string, specifier: string, parts: readonly string[]): string | null {
+    const key = `${dir}\0${specifier}`;
+    const cached = this.#cache.get(key);
+    if (cached !== undefined) return cached;
+    const parent = dirname(dir);
+    const path = moduleFile(dir, parts) ?? (parent === dir ? null : this.#fromFolderOrAbove(parent, specifier, parts));
     this.#cache.set(key, path);
     return path;
   }
 
   clear(): void {
     this.#cache.clear();
-  }
-}
-
-function resolveModule(dir: string, specifier: string): string | null {
-  const dots = /^\.*/.exec(specifier)?.[0].length ?? 0;
-  const parts = specifier
-    .slice(dots)
-    .split('.')
-    .filter((part) => part !== '');
-  if (dots > 0) {
-    let base = dir;
-    for (let up = 1; up < dots; up++) base = dirname(base);
-    return moduleFile(base, parts);
-  }
-  if (parts.length === 0) return null;
-  for (let base = dir; ; base = dirname(base)) {
-    const found = moduleFile(base, parts);
-    if (found !== null) return found;
-    if (dirname(base) === base) return null;
   }
 }
 
