@@ -2,7 +2,7 @@
 // `runwire check` cold (no cache) and warm (facts cache on disk), jscpd, and dependency-cruiser, each as a child
 // process, then the re-check time of a long-lived checker (the --watch engine) after editing one file of 800.
 // Prints files per second and ratios. Targets: ≥1,000 files/s cold; ≥5× faster than dependency-cruiser; a re-check
-// after one edit under 300 ms.
+// after one edit under 300 ms. Then the Python corpus (see check/python-corpus.ts).
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { compileCheckConfig } from '../src/check-config.js';
 import { Checker } from '../src/checker.js';
 import { buildCorpus } from './check/corpus.js';
+import { benchPythonCorpus } from './check/python-corpus.js';
 
 /** The checker's package folder. */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -181,4 +182,7 @@ console.log(
 
 corpus.remove();
 small.remove();
+
+// 6. The Python corpus, with the same build of the checker.
+benchPythonCorpus([cli, 'check']);
 rmSync(work, { recursive: true, force: true });

@@ -8,14 +8,14 @@ import { RULE_IDS, type RuleId, type RuleSetting } from './rule-id.js';
 export const CONFIG_FILE_NAME = 'runwire.config.json';
 
 /** Files the checker reads unless `include` says otherwise. */
-export const DEFAULT_INCLUDE: readonly string[] = ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'];
+export const DEFAULT_INCLUDE: readonly string[] = ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py}'];
 
 /** Globs of generated files, left out unless `defaultExcludes` is false (besides files with a generated header). */
 export const DEFAULT_GENERATED: readonly string[] = ['**/generated/**', '**/*.generated.*', '**/*.gen.*'];
 
 /**
  * Files left out unless `defaultExcludes` is false: tests, fixtures, generated and vendored code, declaration
- * files (usually generated) and build output.
+ * files (usually generated), build output, and Python's installed packages and virtual environments.
  */
 export const DEFAULT_EXCLUDE: readonly string[] = [
   '**/node_modules/**',
@@ -38,6 +38,14 @@ export const DEFAULT_EXCLUDE: readonly string[] = [
   '**/*.d.mts',
   '**/*.d.cts',
   '**/*.min.js',
+  '**/__pycache__/**',
+  '**/site-packages/**',
+  '**/.venv/**',
+  '**/venv/**',
+  '**/.tox/**',
+  '**/test_*.py',
+  '**/*_test.py',
+  '**/conftest.py',
 ];
 
 /**

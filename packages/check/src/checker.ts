@@ -269,9 +269,10 @@ export class Checker {
     }
     if (jobs.length === 0) return [];
     // Loaded on first use: a warm run, or one whose parsing all happens on workers, never loads the parser here.
-    const { extractFacts } = await import('./extract-facts.js');
+    const { extractFileFacts, prepareFrontEnds } = await import('./front-ends.js');
+    await prepareFrontEnds(jobs.map((job) => job.file));
     return jobs.map((job, i) => {
-      const facts = safeExtract(extractFacts, job.file, job.source);
+      const facts = safeExtract(extractFileFacts, job.file, job.source);
       if (progress !== undefined && (i % 50 === 49 || i === jobs.length - 1)) progress(i + 1, jobs.length);
       return facts;
     });
@@ -293,7 +294,11 @@ export class Checker {
       }
     }
     // Loaded on first use: a tree without shared sketches never loads the parser on this thread.
-    const { fileShapes } = await import('./file-shapes.js');
+    const [{ fileShapes }, { prepareFrontEnds }] = await Promise.all([
+      import('./file-shapes.js'),
+      import('./front-ends.js'),
+    ]);
+    await prepareFrontEnds(jobs.map((job) => job.file));
     return jobs.map(fileShapes);
   }
 

@@ -2,6 +2,7 @@ import picomatch from 'picomatch';
 import type { CheckConfig } from './check-config.js';
 import type { DeclarationFact } from './facts.js';
 import { toPosix } from './posix-path.js';
+import { isPythonFile } from './python/python-file.js';
 import type { RuleContext } from './rule.js';
 
 /** A declaration and its file: one copy of a concept. */
@@ -13,7 +14,7 @@ export interface Copy {
 /** Folders (and file suffixes) of code that is not the product: tests, benches, scripts, examples. */
 const AUXILIARY_FOLDER =
   /(?:^|\/)(?:tests?|__tests__|specs?|bench(?:es|marks?)?|scripts?|examples?|demos?|fixtures|__fixtures__|__mocks__)\//;
-const AUXILIARY_FILE = /\.(?:test|spec|bench)\.[cm]?[jt]sx?$/;
+const AUXILIARY_FILE = /\.(?:test|spec|bench)\.[cm]?[jt]sx?$|(?:^|\/)(?:test_[^/]*|[^/]*_test|conftest)\.py$/;
 
 /** True for a test, bench, script or example file (by folder or suffix); `path` is a report path, with `/`. */
 export function isAuxiliary(path: string): boolean {
@@ -22,15 +23,19 @@ export function isAuxiliary(path: string): boolean {
 
 /**
  * The world of each file (see the config's `worlds`): the name of the first world whose globs match it, or `''`
- * for files in none. Declarations in different worlds are never copies of each other.
+ * for files in none. Declarations in different worlds are never copies of each other, and neither are declarations
+ * in different languages (a Python module cannot import a TypeScript one): a Python file's world ends in `:python`.
  */
 export function worldOf(config: CheckConfig): (file: string) => string {
-  if (config.worlds.size === 0) return () => '';
   const matchers = [...config.worlds].map(([name, globs]) => [name, picomatch([...globs], { dot: true })] as const);
-  return (file) => {
-    const path = toPosix(file);
-    return matchers.find(([, matches]) => matches(path))?.[0] ?? '';
-  };
+  const configured =
+    matchers.length === 0
+      ? () => ''
+      : (file: string) => {
+          const path = toPosix(file);
+          return matchers.find(([, matches]) => matches(path))?.[0] ?? '';
+        };
+  return (file) => (isPythonFile(file) ? `${configured(file)}:python` : configured(file));
 }
 
 /**

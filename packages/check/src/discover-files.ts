@@ -6,7 +6,7 @@ import { CheckError } from './check-error.js';
 import { toPosix } from './posix-path.js';
 
 /** Extensions the parser reads; a file named on the command line must have one. */
-const SOURCE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
+const SOURCE_FILE = /\.(?:[cm]?[jt]s|[jt]sx|py)$/;
 
 /** A name no file pattern matches, used to ask whether a whole folder is excluded. */
 const PROBE = '__runwire_probe__';
@@ -35,7 +35,7 @@ export function discoverFiles(paths: readonly string[], config: CheckConfig): st
         throw new CheckError(
           'unreadable_path',
           path,
-          `Cannot check '${path}': not a TypeScript or JavaScript file; give a folder or a .ts/.tsx/.js/.jsx/.mts/.cts/.mjs/.cjs file`,
+          `Cannot check '${path}': not a TypeScript, JavaScript or Python file; give a folder or a .ts/.tsx/.js/.jsx/.mts/.cts/.mjs/.cjs/.py file`,
         );
       }
       found.add(root);

@@ -3,17 +3,19 @@
  * and answers with one result per job.
  */
 import { parentPort } from 'node:worker_threads';
-import { extractFacts } from './extract-facts.js';
 import type { FactsBatch, FactsBatchResult } from './facts-worker-pool.js';
 import { fileShapes } from './file-shapes.js';
+import { extractFileFacts, prepareFrontEnds } from './front-ends.js';
 import { safeExtract } from './safe-extract.js';
 
-parentPort?.on('message', (batch: FactsBatch) => {
+parentPort?.on('message', async (batch: FactsBatch) => {
+  // The Python front end loads on the first batch with a Python file; batches are answered by id, in any order.
+  await prepareFrontEnds(batch.jobs.map((job) => job.file));
   const result: FactsBatchResult = {
     id: batch.id,
     results:
       batch.kind === 'facts'
-        ? batch.jobs.map((job) => safeExtract(extractFacts, job.file, job.source))
+        ? batch.jobs.map((job) => safeExtract(extractFileFacts, job.file, job.source))
         : batch.jobs.map(fileShapes),
   };
   parentPort?.postMessage(result);

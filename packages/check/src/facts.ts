@@ -32,6 +32,7 @@ export interface NameRef {
 
 /** Why a class may only be constructed by its factories. */
 export interface FactoryOnlyFact {
+  /** `tsdoc`: a `@factoryOnly` tag, in TSDoc or (Python) in a `# @factoryOnly` comment on the class. */
   readonly reason: 'private-constructor' | 'protected-constructor' | 'tsdoc';
   /** Extra modules allowed to call `new`, as written after `@factoryOnly` (relative to the declaring file). */
   readonly allowedModules: readonly string[];
@@ -107,11 +108,16 @@ export interface ExportFact extends Position {
   readonly deprecated: boolean;
 }
 
-/** A `new` expression. `callee` is absent when the constructed class cannot be named statically. */
+/**
+ * A `new` expression, or (Python, `call`) a call of a module-level name, which constructs an object when the name is
+ * a class. `callee` is absent when the constructed class cannot be named statically.
+ */
 export interface NewSiteFact extends Position {
   readonly callee?: NameRef;
   /** The callee as written, shortened, for messages about unresolved sites. */
   readonly text: string;
+  /** A call without `new` (Python builds objects by calling their class). */
+  readonly call?: boolean;
 }
 
 /** Everything the checker knows about one file. */

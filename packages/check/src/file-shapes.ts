@@ -1,6 +1,6 @@
-import { exactShape } from './exact-shape.js';
 import type { DeclarationKind, ShapeSource } from './facts.js';
 import { FactsCache } from './facts-cache.js';
+import { declarationShape } from './front-ends.js';
 import { readSource } from './read-source.js';
 import type { Shape } from './shape-fingerprint.js';
 
@@ -14,7 +14,10 @@ export interface ShapeJob {
 /** Exact shapes of a job's declarations in order; null when the file has changed since, or no longer parses. */
 export type ShapeResults = readonly (Shape | null)[];
 
-/** Reads the job's file and parses each declaration from its own text (see `exactShape`). */
+/**
+ * Reads the job's file and parses each declaration from its own text (see `exactShape`). For a Python file,
+ * `prepareFrontEnds` must have been awaited on this thread.
+ */
 export function fileShapes(job: ShapeJob): ShapeResults {
   let source: string | undefined;
   try {
@@ -24,5 +27,5 @@ export function fileShapes(job: ShapeJob): ShapeResults {
   }
   if (source === undefined || FactsCache.key(job.file, source) !== job.key) return job.declarations.map(() => null);
   const text = source;
-  return job.declarations.map(({ kind, at }) => exactShape(job.file, text, kind, at) ?? null);
+  return job.declarations.map(({ kind, at }) => declarationShape(job.file, text, kind, at) ?? null);
 }

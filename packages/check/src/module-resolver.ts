@@ -1,14 +1,18 @@
 import { dirname } from 'node:path';
 import { ResolverFactory } from 'oxc-resolver';
+import { isPythonFile } from './python/python-file.js';
+import { PythonModuleResolver } from './python/python-module-resolver.js';
 
 /**
  * Resolves import specifiers to files the way TypeScript and Node do: relative paths (with `.js` written for
  * `.ts` sources), `tsconfig` `paths`, and package `exports`. Results are cached per folder and specifier; call
- * {@link ModuleResolver.clear} when files are added or removed.
+ * {@link ModuleResolver.clear} when files are added or removed. A Python file's imports are Python module names,
+ * resolved by `PythonModuleResolver`.
  */
 export class ModuleResolver {
   readonly #resolver: ResolverFactory;
   readonly #cache = new Map<string, string | null>();
+  readonly #python = new PythonModuleResolver();
 
   /** @param tsconfig - a tsconfig.json to take `paths` from; by default the nearest one of each importing file. */
   constructor(tsconfig?: string) {
@@ -30,6 +34,7 @@ export class ModuleResolver {
 
   /** The absolute path `specifier` imports from `importer`, or null for builtins and unresolvable specifiers. */
   resolve(importer: string, specifier: string): string | null {
+    if (isPythonFile(importer)) return this.#python.resolve(importer, specifier);
     const dir = dirname(importer);
     const key = `${dir}\0${specifier}`;
     const cached = this.#cache.get(key);
@@ -48,5 +53,6 @@ export class ModuleResolver {
   clear(): void {
     this.#cache.clear();
     this.#resolver.clearCache();
+    this.#python.clear();
   }
 }

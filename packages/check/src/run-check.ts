@@ -206,7 +206,7 @@ function noFilesError(paths: readonly string[], cwd: string, config: CheckConfig
     generated > 0
       ? `${generated} file${generated === 1 ? ' says' : 's say'} in ${generated === 1 ? 'its' : 'their'} header that a tool generated ${generated === 1 ? 'it' : 'them'}, and ${excluded} ${excluded === 1 ? 'was' : 'were'} left out by the exclude globs ("defaultExcludes": false in runwire.config.json checks them all)`
       : excluded <= 0
-        ? 'no file there has a TypeScript or JavaScript extension'
+        ? 'no file there has a TypeScript, JavaScript or Python extension'
         : `${excluded} source file${excluded === 1 ? ' was' : 's were'} left out by the exclude globs (by default tests, fixtures, .d.ts and other generated, vendored and build files; "defaultExcludes": false in runwire.config.json checks them)`;
   return new CheckError(
     'no_files',

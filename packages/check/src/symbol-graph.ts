@@ -1,6 +1,8 @@
 import { MODULE_EXPORTS } from './commonjs-facts.js';
 import type { DeclarationFact, FileFacts, NameRef } from './facts.js';
 import type { ModuleResolver } from './module-resolver.js';
+import { isPythonFile } from './python/python-file.js';
+import { submoduleSpecifier } from './python/python-module-resolver.js';
 
 /** Where a name finally leads. */
 export type Origin =
@@ -98,7 +100,12 @@ export class SymbolGraph {
         if (whole.origin.kind !== 'unknown') return { origin: whole.origin, hops: [hop, ...whole.hops] };
       }
       if (binding.imported === '*') return { origin: { kind: 'namespace', file: target }, hops: [hop] };
-      const rest = this.resolveExport(target, binding.imported, seen);
+      const rest = this.#pythonSubmodule(
+        file,
+        binding.source,
+        binding.imported,
+        this.resolveExport(target, binding.imported, seen),
+      );
       return { origin: rest.origin, hops: [hop, ...rest.hops] };
     }
     return { origin: { kind: 'unknown', file, name }, hops: [] };
@@ -141,7 +148,7 @@ export class SymbolGraph {
       const imported = entry.imported ?? name;
       if (target === undefined) return { origin: { kind: 'external', specifier: source, name: imported }, hops: [hop] };
       if (imported === '*') return { origin: { kind: 'namespace', file: target }, hops: [hop] };
-      const rest = this.resolveExport(target, imported, seen);
+      const rest = this.#pythonSubmodule(file, source, imported, this.resolveExport(target, imported, seen));
       return { origin: rest.origin, hops: [hop, ...rest.hops] };
     }
     if (name === 'default') return { origin: { kind: 'unknown', file, name }, hops: [] };
@@ -161,7 +168,19 @@ export class SymbolGraph {
       };
       return { origin: rest.origin, hops: [hop, ...rest.hops] };
     }
+    // Any module-level name of a Python module can be imported from it: no export lists it.
+    if (isPythonFile(file)) return this.resolveLocal(file, name, seen);
     return { origin: { kind: 'unknown', file, name }, hops: [] };
+  }
+
+  /**
+   * `from pkg import mod` imports the submodule `pkg.mod` when the package itself binds no `mod`: `found` as it is
+   * unless it is unknown and `file` is Python, then that submodule as a namespace (if it is a checked file).
+   */
+  #pythonSubmodule(file: string, specifier: string, name: string, found: Trace): Trace {
+    if (found.origin.kind !== 'unknown' || !isPythonFile(file)) return found;
+    const submodule = this.target(file, submoduleSpecifier(specifier, name));
+    return submodule === undefined ? found : { origin: { kind: 'namespace', file: submodule }, hops: [] };
   }
 
   #resolveMember(file: string, object: string, member: string, seen: Set<string>): Trace {

@@ -74,7 +74,7 @@ describe('check errors', () => {
       writeFileSync(join(dir, 'notes.txt'), 'hello');
       assert.throws(() => discoverFiles([join(dir, 'notes.txt')], config), {
         code: 'unreadable_path',
-        message: /not a TypeScript or JavaScript file/,
+        message: /not a TypeScript, JavaScript or Python file/,
       });
     });
   });

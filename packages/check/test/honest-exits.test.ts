@@ -17,7 +17,7 @@ describe('honest exits', () => {
       assert.equal(io.out(), '');
       assert.match(
         io.err(),
-        /^runwire check: No source file to check in 'src' \(include: \*\*\/\*\.\{ts,tsx,mts,cts,js,jsx,mjs,cjs\}\): no file there has a TypeScript or JavaScript extension; give a folder with sources\n$/,
+        /^runwire check: No source file to check in 'src' \(include: \*\*\/\*\.\{ts,tsx,mts,cts,js,jsx,mjs,cjs,py\}\): no file there has a TypeScript, JavaScript or Python extension; give a folder with sources\n$/,
       );
     } finally {
       tree.remove();

@@ -1,13 +1,16 @@
 import { type Copy, orderCopies, worldOf } from '../copies.js';
 import { conceptFingerprint, type RuleFinding } from '../finding.js';
 import { reexportStatement } from '../module-specifier.js';
+import { isPythonException } from '../python/python-exception-class.js';
+import { isPythonFile } from '../python/python-file.js';
 import type { Rule, RuleContext } from '../rule.js';
 
 /**
  * One concept declared at the top level of several modules. Classes, interfaces, types and enums of one name are
  * one concept (when at least one copy is exported); functions of one name are one only when their shapes match too (identifiers renamed, literals kept),
  * so unrelated private helpers that share a name are not reported. Entry points (a script's `main()`) are not
- * concepts, and declarations in different configured worlds are never copies. The copy to keep is chosen by
+ * concepts, nor are Python exception classes (each module's own `Error`), and declarations in different configured
+ * worlds are never copies. The copy to keep is chosen by
  * `orderCopies`; the finding sits on the next copy and lists every other copy as related.
  */
 export const duplicateDefinition: Rule = {
@@ -56,7 +59,12 @@ function conceptCopies(context: RuleContext, copies: readonly Copy[]): Copy[][] 
   const sets: Copy[][] = [];
   // A type or class no copy of which is exported is each module's own business (two scripts' private `Sample`
   // interfaces): a concept of the tree only once some module offers it.
-  const named = copies.filter((copy) => copy.declaration.kind !== 'function');
+  // Each Python module's own `class Error(Exception)` is its own concept (`uu.Error`, `aifc.Error`).
+  const named = copies.filter(
+    (copy) =>
+      copy.declaration.kind !== 'function' &&
+      !(isPythonFile(copy.file) && isPythonException(context, copy.file, copy.declaration)),
+  );
   if (named.length >= 2 && named.some((copy) => isExported(context, copy))) sets.push(named);
   const byShape = new Map<string, Copy[]>();
   const functions = copies.filter((copy) => copy.declaration.kind === 'function');

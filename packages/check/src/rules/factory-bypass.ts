@@ -5,9 +5,10 @@ import type { Hop } from '../symbol-graph.js';
 import { traceLocations } from '../trace-locations.js';
 
 /**
- * `new X()` of a factory-only class outside the modules allowed to construct it. `X` is followed through imports,
+ * `new X()` (in Python, `X()`) of a factory-only class outside the modules allowed to construct it. `X` is followed through imports,
  * re-exports and aliases to its declaration. A class is factory-only when its constructor is private or protected,
- * its TSDoc has `@factoryOnly` (optionally followed by the relative paths of its factory modules), or the config
+ * its TSDoc has `@factoryOnly` (in Python, a `# @factoryOnly` comment; optionally followed by the relative paths of
+ * its factory modules), or the config
  * names it under `factoryOnly`. The declaring module is always allowed. `new` of an expression that cannot be
  * named statically (`new (c ? A : B)()`) is listed as unresolved by the checker, never guessed.
  */
@@ -48,8 +49,8 @@ export const factoryBypass: Rule = {
           rule: 'factory-bypass' as const,
           concept: name,
           concepts: [name],
-          message: `\`new ${site.text}()\` constructs factory-only class '${name}' (${why}, ${context.relative(origin.file)}:${origin.declaration.line}) outside its factories${describeHops(hops, context)}`,
-          fix: `obtain '${name}' from its factory instead of \`new\` (modules allowed to construct it: ${factories})`,
+          message: `\`${site.call === true ? '' : 'new '}${site.text}()\` constructs factory-only class '${name}' (${why}, ${context.relative(origin.file)}:${origin.declaration.line}) outside its factories${describeHops(hops, context)}`,
+          fix: `obtain '${name}' from its factory instead of ${site.call === true ? 'calling the class' : '`new`'} (modules allowed to construct it: ${factories})`,
           location: { file, line: site.line, column: site.column },
           related: traceLocations(trace),
           copies: [file],
@@ -68,5 +69,5 @@ function describeHops(hops: readonly Hop[], context: RuleContext): string {
 }
 
 function withoutExtension(path: string): string {
-  return path.replace(/\.(?:d\.)?[cm]?[jt]sx?$/, '');
+  return path.replace(/\.(?:(?:d\.)?[cm]?[jt]sx?|py)$/, '');
 }

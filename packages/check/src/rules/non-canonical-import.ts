@@ -1,5 +1,5 @@
 import { conceptFingerprint } from '../finding.js';
-import { moduleSpecifier } from '../module-specifier.js';
+import { importStatement } from '../module-specifier.js';
 import type { Rule } from '../rule.js';
 import type { Hop } from '../symbol-graph.js';
 import { traceLocations } from '../trace-locations.js';
@@ -57,7 +57,7 @@ export const nonCanonicalImport: Rule = {
           fix:
             home === undefined
               ? `import '${concept}' from '${origin.kind === 'external' ? origin.specifier : binding.source}' directly`
-              : `import { ${concept}${binding.local === concept ? '' : ` as ${binding.local}`} } from '${moduleSpecifier(file, home)}'`,
+              : importStatement(concept, binding.local, file, home),
           location: { file, line: binding.line, column: binding.column },
           related: traceLocations(trace),
           copies: [file],

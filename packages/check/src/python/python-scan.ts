@@ -1,0 +1,221 @@
+/** What one pass over a Python source finds without parsing it. */
+export interface PythonScan {
+  /**
+   * `[start, end)` of code the facts never read, ascending and apart: the bodies of functions (from a body's first
+   * statement to the start of the next line not inside it), whole methods (decorators, header and body), and the
+   * values of long module-level
+   * assignments (tables, big literals; `__all__` excepted). A class's `__init__` that mentions `super` is not among
+   * them (a constructor passing its arguments to `super().__init__` is what a shim subclass is made of).
+   */
+  readonly bodies: readonly (readonly [number, number])[];
+  /** `[start, end)` of every string and comment, flattened and ascending: `[s0, e0, s1, e1, …]`. */
+  readonly quoted: readonly number[];
+}
+
+/** A function whose body is being passed over: its header's indentation, and where its first statement starts. */
+interface OpenFunction {
+  readonly indent: number;
+  bodyStart: number;
+  /** A class's `__init__`: kept when it mentions `super` (a pass-through constructor makes a shim subclass). */
+  readonly initializer: boolean;
+}
+
+const NEWLINE = 0x0a;
+const RETURN = 0x0d;
+const BACKSLASH = 0x5c;
+const SINGLE = 0x27;
+const DOUBLE = 0x22;
+
+/** What an ASCII character means to the scan; every other character is {@link OTHER}. */
+const OTHER = 0;
+const COMMENT = 1;
+const QUOTE = 2;
+const OPEN = 3;
+const CLOSE = 4;
+const ESCAPE = 5;
+const LINE_BREAK = 6;
+
+const CHAR_KIND = new Uint8Array(128);
+CHAR_KIND[0x23] = COMMENT;
+CHAR_KIND[SINGLE] = QUOTE;
+CHAR_KIND[DOUBLE] = QUOTE;
+for (const open of '([{') CHAR_KIND[open.charCodeAt(0)] = OPEN;
+for (const close of ')]}') CHAR_KIND[close.charCodeAt(0)] = CLOSE;
+CHAR_KIND[BACKSLASH] = ESCAPE;
+CHAR_KIND[NEWLINE] = LINE_BREAK;
+
+/** The characters of {@link CHAR_KIND} that are not {@link OTHER}. */
+const INTERESTING = /[#'"()[\]{}\\\n]/g;
+
+/** A `def` or `async def` at the start of a logical line. */
+const DEF_HEAD = /(?:async[ \t]+)?def[ \t\\]/y;
+
+/** The header of a constructor. */
+const INIT_HEAD = /^(?:async[ \t]+)?def[ \t]+__init__\b/;
+
+/** A `class` at the start of a logical line. */
+const CLASS_HEAD = /class[ \t\\]/y;
+
+/** `name =` or `name: type =` at the start of a logical line, up to where the value starts. */
+const ASSIGNMENT_HEAD = /([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)[ \t]*/y;
+
+/** A module-level assignment longer than this is a table or a big literal: its value is not a fact. */
+const LONG_ASSIGNMENT = 160;
+
+/**
+ * Reads a Python source once, character by character: strings (every quote form), comments, brackets, backslash
+ * continuations and logical lines, which is all it takes to find where each function body starts and ends and where
+ * the text is not code. Names, numbers and operators are passed over.
+ */
+export function scanPython(source: string): PythonScan {
+  const bodies: [number, number][] = [];
+  const quoted: number[] = [];
+  const length = source.length;
+  let open: OpenFunction | undefined;
+  /** The blocks (`class`, `if`, …) the current line is inside, innermost last. */
+  const blocks: { readonly indent: number; readonly isClass: boolean }[] = [];
+  /** Where the decorators before the next statement start, or -1. */
+  let decorated = -1;
+  let depth = 0;
+  let lineStart = 0;
+  let commentStart = -1;
+
+  const endLogicalLine = (end: number, next: number): void => {
+    const codeEnd = commentStart >= lineStart ? commentStart : end;
+    commentStart = -1;
+    let first = lineStart;
+    let indent = 0;
+    for (; first < codeEnd; first++) {
+      const char = source.charCodeAt(first);
+      if (char === 0x20) indent++;
+      else if (char === 0x09) indent = (indent & ~7) + 8;
+      else if (char !== 0x0c) break;
+    }
+    const start = lineStart;
+    lineStart = next;
+    if (first >= codeEnd) return; // a blank or comment-only line
+    if (open !== undefined) {
+      if (indent > open.indent) {
+        if (open.bodyStart < 0) open.bodyStart = first;
+        return;
+      }
+      closeBody(open.bodyStart, start, open.initializer);
+      open = undefined;
+    }
+    while (blocks.length > 0 && (blocks.at(-1)?.indent ?? -1) >= indent) blocks.pop();
+    const inClass = blocks.at(-1)?.isClass === true;
+    const opensBlock = lastCodeChar(source, first, codeEnd) === 0x3a; /* : */
+    const char = source.charCodeAt(first);
+    if (char === 0x40 /* @ */) {
+      if (decorated < 0) decorated = first;
+      return;
+    }
+    const decoratorStart = decorated;
+    decorated = -1;
+    DEF_HEAD.lastIndex = first;
+    if (DEF_HEAD.test(source) && opensBlock) {
+      // A method is cut whole, decorators included (nothing of it is a fact; the class sketch reads the source):
+      // its body alone, from the first statement, for a function, whose name and parameters are facts.
+      open = {
+        indent,
+        bodyStart: inClass ? (decoratorStart < 0 ? first : decoratorStart) : -1,
+        initializer: inClass && INIT_HEAD.test(source.slice(first, first + 24)),
+      };
+    } else if (opensBlock) {
+      CLASS_HEAD.lastIndex = first;
+      blocks.push({ indent, isClass: CLASS_HEAD.test(source) });
+    } else if (indent === 0 && codeEnd - first > LONG_ASSIGNMENT) {
+      ASSIGNMENT_HEAD.lastIndex = first;
+      const head = ASSIGNMENT_HEAD.exec(source);
+      if (head !== null && head[1] !== '__all__' && ASSIGNMENT_HEAD.lastIndex < codeEnd) {
+        bodies.push([ASSIGNMENT_HEAD.lastIndex, end]);
+      }
+    }
+  };
+
+  /** The next `super` at or after the last body closed (bodies close in order, so the search never goes back). */
+  let nextSuper = -2;
+  const closeBody = (start: number, end: number, initializer: boolean): void => {
+    if (start < 0) return;
+    if (initializer) {
+      if (nextSuper !== -1 && nextSuper < start) nextSuper = source.indexOf('super', start);
+      if (nextSuper !== -1 && nextSuper < end) return;
+    }
+    bodies.push([start, end]);
+  };
+
+  let i = 0;
+  while (i < length) {
+    // Jump to the next character the scan reacts to: the regular expression engine passes over the rest faster.
+    INTERESTING.lastIndex = i;
+    if (!INTERESTING.test(source)) break;
+    i = INTERESTING.lastIndex - 1;
+    const char = source.charCodeAt(i);
+    const kind = char < 128 ? CHAR_KIND[char] : OTHER;
+    if (kind === OTHER) {
+      i++;
+    } else if (kind === COMMENT) {
+      let end = source.indexOf('\n', i);
+      if (end === -1) end = length;
+      if (source.charCodeAt(end - 1) === RETURN) end--;
+      commentStart = i;
+      quoted.push(i, end);
+      i = end;
+    } else if (kind === QUOTE) {
+      const end = stringEnd(source, i, char);
+      quoted.push(i, end);
+      i = end;
+    } else if (kind === OPEN) {
+      depth++;
+      i++;
+    } else if (kind === CLOSE) {
+      if (depth > 0) depth--;
+      i++;
+    } else if (kind === ESCAPE) {
+      i += source.charCodeAt(i + 1) === RETURN ? 3 : 2; // a continuation (or a stray escape): the line goes on
+    } else {
+      if (depth === 0) endLogicalLine(source.charCodeAt(i - 1) === RETURN ? i - 1 : i, i + 1);
+      i++;
+    }
+  }
+  if (lineStart < length) endLogicalLine(length, length);
+  if (open !== undefined) closeBody(open.bodyStart, length, open.initializer);
+  return { bodies, quoted };
+}
+
+/** The last character of code in `source[from, to)`, ignoring trailing whitespace. */
+function lastCodeChar(source: string, from: number, to: number): number {
+  for (let i = to - 1; i >= from; i--) {
+    const char = source.charCodeAt(i);
+    if (char !== 0x20 && char !== 0x09 && char !== RETURN && char !== 0x0c) return char;
+  }
+  return -1;
+}
+
+/**
+ * Where the string opened by the quote at `start` ends. Prefixes (`r`, `b`, `f`) need no care: a backslash escapes the
+ * next character in every form as far as finding the end goes. An unterminated one-line string ends at its line, a
+ * triple-quoted one at the end of the file.
+ */
+function stringEnd(source: string, start: number, quote: number): number {
+  const length = source.length;
+  if (source.charCodeAt(start + 1) === quote && source.charCodeAt(start + 2) === quote) {
+    const triple = quote === SINGLE ? "'''" : '"""';
+    let at = start + 3;
+    for (;;) {
+      const end = source.indexOf(triple, at);
+      if (end === -1) return length;
+      let backslashes = 0;
+      while (source.charCodeAt(end - 1 - backslashes) === BACKSLASH) backslashes++;
+      if (backslashes % 2 === 0) return end + 3;
+      at = end + 1;
+    }
+  }
+  for (let i = start + 1; i < length; i++) {
+    const char = source.charCodeAt(i);
+    if (char === quote) return i + 1;
+    if (char === BACKSLASH) i++;
+    else if (char === NEWLINE) return i;
+  }
+  return length;
+}
