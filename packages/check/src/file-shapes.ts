@@ -1,4 +1,4 @@
-import { exactShape } from './exact-shape.js';
+import { exactShapes } from './exact-shape.js';
 import type { DeclarationKind, ShapeSource } from './facts.js';
 import { FactsCache } from './facts-cache.js';
 import { readSource } from './read-source.js';
@@ -14,7 +14,7 @@ export interface ShapeJob {
 /** Exact shapes of a job's declarations in order; null when the file has changed since, or no longer parses. */
 export type ShapeResults = readonly (Shape | null)[];
 
-/** Reads the job's file and parses each declaration from its own text (see `exactShape`). */
+/** Reads the job's file and parses its declarations' texts, all in one parse (see `exactShapes`). */
 export function fileShapes(job: ShapeJob): ShapeResults {
   let source: string | undefined;
   try {
@@ -23,6 +23,5 @@ export function fileShapes(job: ShapeJob): ShapeResults {
     source = undefined; // unreadable now: its declarations are not compared, as for a changed file
   }
   if (source === undefined || FactsCache.key(job.file, source) !== job.key) return job.declarations.map(() => null);
-  const text = source;
-  return job.declarations.map(({ kind, at }) => exactShape(job.file, text, kind, at) ?? null);
+  return exactShapes(job.file, source, job.declarations).map((shape) => shape ?? null);
 }
