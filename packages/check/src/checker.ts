@@ -3,6 +3,7 @@ import { relative, resolve } from 'node:path';
 import { type Baseline, baselineCopies } from './baseline.js';
 import type { CheckConfig } from './check-config.js';
 import type { CheckResult, ParseProblem, UnresolvedSite } from './check-result.js';
+import { defaultWorkers } from './default-workers.js';
 import { discoverFiles } from './discover-files.js';
 import type { DeclarationFact, FileFacts } from './facts.js';
 import { FactsCache } from './facts-cache.js';
@@ -36,7 +37,10 @@ export interface CheckerOptions {
   readonly root?: string;
   /** File that keeps the facts cache between runs; absent: memory only. */
   readonly cacheFile?: string;
-  /** Worker threads for cold scans; 0 parses on the main thread. @default one per CPU but one, at least one */
+  /**
+   * Worker threads for cold scans; 0 parses on the main thread. @default one per CPU but one, less the CPUs other
+   * processes keep busy (see `defaultWorkers`)
+   */
   readonly workers?: number;
   /** Accepted findings: still reported and scored, never failing, unless they gained a copy. */
   readonly baseline?: Baseline;
@@ -68,6 +72,8 @@ export class Checker {
   readonly #cache: FactsCache;
   readonly #resolver: ModuleResolver;
   readonly #pool: FactsWorkerPool;
+  /** Worker threads for cold scans: as configured, or as many as there are free CPUs but one. */
+  readonly #workers: number;
   readonly #shapes: ShapeComparer;
   #states = new Map<string, FileState>();
   /** The files of the last check, in path order. */
@@ -86,7 +92,8 @@ export class Checker {
     this.#cache = new FactsCache(options.cacheFile);
     this.#shapes = new ShapeComparer(this.#cache.shapes);
     this.#resolver = new ModuleResolver(options.config.tsconfig);
-    this.#pool = new FactsWorkerPool(options.workers);
+    this.#workers = options.workers ?? defaultWorkers();
+    this.#pool = new FactsWorkerPool(this.#workers);
   }
 
   /** Forgets what is known about these files, so the next check re-reads them whatever their mtime. */
@@ -131,7 +138,7 @@ export class Checker {
     // A first check of a large tree with a cold cache: boot the workers now and hand them files in chunks while
     // this thread is still reading the rest.
     const coldStart = this.#states.size === 0 && this.#cache.size < files.length - POOL_THRESHOLD;
-    const early = coldStart && files.length >= POOL_THRESHOLD && this.#options.workers !== 0 && !this.#poolFailed;
+    const early = coldStart && files.length >= POOL_THRESHOLD && this.#workers !== 0 && !this.#poolFailed;
     if (early) this.#pool.start();
     const chunks: Promise<FileFacts[]>[] = [];
     let chunk: FactsJob[] = [];
@@ -298,7 +305,7 @@ export class Checker {
 
   async #extract(jobs: readonly FactsJob[]): Promise<FileFacts[]> {
     const progress = this.#options.onProgress;
-    if (jobs.length >= POOL_THRESHOLD && this.#options.workers !== 0 && !this.#poolFailed) {
+    if (jobs.length >= POOL_THRESHOLD && this.#workers !== 0 && !this.#poolFailed) {
       try {
         return await this.#pool.extract(jobs, (done) => progress?.(done, jobs.length));
       } catch {
