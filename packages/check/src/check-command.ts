@@ -81,7 +81,7 @@ export function configureCheckCommand(command: Command, io: CheckCommandIo = pro
     .option('--no-cache', 'keep the facts cache in memory only')
     .option(
       '--workers <n>',
-      'worker threads for cold scans, 0 for none (default: number of CPUs minus one, at least 1)',
+      'worker threads for cold scans, 0 for none (default: CPUs minus one, less the CPUs the load average keeps busy)',
     )
     .addHelpText('after', HELP_AFTER)
     .exitOverride((error) => {

@@ -3,6 +3,7 @@ import { relative, resolve } from 'node:path';
 import { type Baseline, baselineCopies } from './baseline.js';
 import type { CheckConfig } from './check-config.js';
 import type { CheckResult, ParseProblem, UnresolvedSite } from './check-result.js';
+import { defaultWorkers } from './default-workers.js';
 import { discoverFiles } from './discover-files.js';
 import type { DeclarationFact, FileFacts } from './facts.js';
 import { FactsCache } from './facts-cache.js';
@@ -36,7 +37,10 @@ export interface CheckerOptions {
   readonly root?: string;
   /** File that keeps the facts cache between runs; absent: memory only. */
   readonly cacheFile?: string;
-  /** Worker threads for cold scans; 0 parses on the main thread. @default one per CPU but one, at least one */
+  /**
+   * Worker threads for cold scans; 0 parses on the main thread. @default one per CPU but one, less the CPUs other
+   * processes keep busy (see `defaultWorkers`)
+   */
   readonly workers?: number;
   /** Accepted findings: still reported and scored, never failing, unless they gained a copy. */
   readonly baseline?: Baseline;
@@ -68,8 +72,14 @@ export class Checker {
   readonly #cache: FactsCache;
   readonly #resolver: ModuleResolver;
   readonly #pool: FactsWorkerPool;
+  /** Worker threads for cold scans: as configured, or as many as there are free CPUs but one. */
+  readonly #workers: number;
   readonly #shapes: ShapeComparer;
   #states = new Map<string, FileState>();
+  /** The files of the last check, in path order. */
+  #known: readonly string[] = [];
+  /** Files to read again at the next check whatever their size and mtime (see {@link Checker.invalidate}). */
+  readonly #stale = new Set<string>();
   /** Report paths already computed: rules ask for the same files' paths many times per check. */
   readonly #relativePaths = new Map<string, string>();
   #poolFailed = false;
@@ -82,24 +92,53 @@ export class Checker {
     this.#cache = new FactsCache(options.cacheFile);
     this.#shapes = new ShapeComparer(this.#cache.shapes);
     this.#resolver = new ModuleResolver(options.config.tsconfig);
-    this.#pool = new FactsWorkerPool(options.workers);
+    this.#workers = options.workers ?? defaultWorkers();
+    this.#pool = new FactsWorkerPool(this.#workers);
   }
 
   /** Forgets what is known about these files, so the next check re-reads them whatever their mtime. */
   invalidate(files: Iterable<string>): void {
-    for (const file of files) this.#states.delete(resolve(file));
+    // Kept among the states until the next check, so that it does not take an edited file for a new one (which
+    // would make it resolve every import again).
+    for (const file of files) this.#stale.add(resolve(file));
   }
 
   /** Checks the tree as it is now. */
   async check(): Promise<CheckResult> {
     const started = performance.now();
-    const files = discoverFiles(this.#options.paths, this.#options.config);
+    return this.#check(started, discoverFiles(this.#options.paths, this.#options.config), undefined);
+  }
+
+  /**
+   * Checks the tree again after `changed` files were written, as a watcher reports them. When each is a file the
+   * last check read and it still exists, only those files are read again: the folders are not walked and the other
+   * files are taken as they were. Otherwise (a file added, deleted or outside the tree, a folder) it is a full
+   * {@link check}.
+   */
+  async recheck(changed: Iterable<string>): Promise<CheckResult> {
+    const started = performance.now();
+    const edited = new Set([...changed].map((file) => resolve(file)));
+    this.invalidate(edited);
+    const known = this.#checks > 0 && [...edited].every((file) => this.#states.has(file) && isFile(file));
+    if (!known) return this.check();
+    return this.#check(started, this.#known, edited);
+  }
+
+  /**
+   * Checks `files`, in this order. With `edited`, only those are looked at again; every other file keeps its state
+   * from the last check without being looked at.
+   */
+  async #check(
+    started: number,
+    files: readonly string[],
+    edited: ReadonlySet<string> | undefined,
+  ): Promise<CheckResult> {
     const discovered = performance.now();
 
     // A first check of a large tree with a cold cache: boot the workers now and hand them files in chunks while
     // this thread is still reading the rest.
     const coldStart = this.#states.size === 0 && this.#cache.size < files.length - POOL_THRESHOLD;
-    const early = coldStart && files.length >= POOL_THRESHOLD && this.#options.workers !== 0 && !this.#poolFailed;
+    const early = coldStart && files.length >= POOL_THRESHOLD && this.#workers !== 0 && !this.#poolFailed;
     if (early) this.#pool.start();
     const chunks: Promise<FileFacts[]>[] = [];
     let chunk: FactsJob[] = [];
@@ -120,9 +159,14 @@ export class Checker {
     let read = 0;
     const pending: { file: string; mtimeMs: number; size: number; key: string; source: string }[] = [];
     for (const file of files) {
+      const kept = edited === undefined || edited.has(file) ? undefined : this.#states.get(file);
+      if (kept !== undefined) {
+        next.set(file, kept);
+        continue;
+      }
       const stat = statSync(file, { throwIfNoEntry: false });
       if (stat === undefined) continue; // deleted since it was listed: it is simply not part of this check
-      const known = this.#states.get(file);
+      const known = this.#stale.has(file) ? undefined : this.#states.get(file);
       if (known !== undefined && known.mtimeMs === stat.mtimeMs && known.size === stat.size) {
         next.set(file, known);
         continue;
@@ -148,6 +192,7 @@ export class Checker {
       }
     }
     if (chunk.length > 0) dispatch();
+    this.#stale.clear();
     const extracted = await this.#collect(chunks, pending);
     pending.forEach((job, i) => {
       const facts = extracted[i];
@@ -158,6 +203,7 @@ export class Checker {
     const fileSetChanged = next.size !== this.#states.size || [...next.keys()].some((file) => !this.#states.has(file));
     if (fileSetChanged) this.#resolver.clear();
     this.#states = new Map(files.flatMap((file) => (next.has(file) ? [[file, next.get(file) as FileState]] : [])));
+    this.#known = [...this.#states.keys()];
     this.#cache.prune(new Set([...this.#states.values()].map((state) => state.key)));
     const factsDone = performance.now();
 
@@ -259,7 +305,7 @@ export class Checker {
 
   async #extract(jobs: readonly FactsJob[]): Promise<FileFacts[]> {
     const progress = this.#options.onProgress;
-    if (jobs.length >= POOL_THRESHOLD && this.#options.workers !== 0 && !this.#poolFailed) {
+    if (jobs.length >= POOL_THRESHOLD && this.#workers !== 0 && !this.#poolFailed) {
       try {
         return await this.#pool.extract(jobs, (done) => progress?.(done, jobs.length));
       } catch {
@@ -342,4 +388,9 @@ const NO_SHAPES: ReadonlyMap<DeclarationFact, Shape> = new Map();
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** True when `path` exists and is a file. */
+function isFile(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
 }

@@ -1,6 +1,6 @@
 import type { DeclarationKind, ShapeSource } from './facts.js';
 import { FactsCache } from './facts-cache.js';
-import { declarationShape } from './front-ends.js';
+import { declarationShapes } from './front-ends.js';
 import { readSource } from './read-source.js';
 import type { Shape } from './shape-fingerprint.js';
 
@@ -15,7 +15,7 @@ export interface ShapeJob {
 export type ShapeResults = readonly (Shape | null)[];
 
 /**
- * Reads the job's file and parses each declaration from its own text (see `exactShape`). For a Python file,
+ * Reads the job's file and parses its declarations' texts (see `declarationShapes`). For a Python file,
  * `prepareFrontEnds` must have been awaited on this thread.
  */
 export function fileShapes(job: ShapeJob): ShapeResults {
@@ -26,6 +26,5 @@ export function fileShapes(job: ShapeJob): ShapeResults {
     source = undefined; // unreadable now: its declarations are not compared, as for a changed file
   }
   if (source === undefined || FactsCache.key(job.file, source) !== job.key) return job.declarations.map(() => null);
-  const text = source;
-  return job.declarations.map(({ kind, at }) => declarationShape(job.file, text, kind, at) ?? null);
+  return declarationShapes(job.file, source, job.declarations).map((shape) => shape ?? null);
 }

@@ -42,11 +42,22 @@ export interface Finding extends RuleFinding {
 
 /**
  * The fingerprint of a finding: a hash of the rule, the concept and any extra keys (relative paths, an occurrence
- * number), so it survives moved lines and edits elsewhere in the file.
+ * number), so it survives moved lines and edits elsewhere in the file. Remembered: a watch re-check asks again for
+ * nearly every fingerprint of the check before.
  */
 export function conceptFingerprint(rule: RuleId, concept: string, ...keys: readonly (string | number)[]): string {
-  return createHash('sha256')
-    .update([rule, concept, ...keys].join('\0'))
-    .digest('hex')
-    .slice(0, 32);
+  const text = [rule, concept, ...keys].join('\0');
+  let fingerprint = FINGERPRINTS.get(text);
+  if (fingerprint === undefined) {
+    fingerprint = createHash('sha256').update(text).digest('hex').slice(0, 32);
+    if (FINGERPRINTS.size >= MAX_REMEMBERED_FINGERPRINTS) FINGERPRINTS.clear();
+    FINGERPRINTS.set(text, fingerprint);
+  }
+  return fingerprint;
 }
+
+/** Fingerprints computed before, by the text they hash. */
+const FINGERPRINTS = new Map<string, string>();
+
+/** Enough for every finding of a large tree; past it the memory is given back and the hashes computed anew. */
+const MAX_REMEMBERED_FINGERPRINTS = 100_000;

@@ -1,6 +1,6 @@
-import { exactShape } from './exact-shape.js';
+import { exactShapes, type ShapeRequest } from './exact-shape.js';
 import { extractFacts } from './extract-facts.js';
-import type { DeclarationKind, FileFacts, ShapeSource } from './facts.js';
+import type { FileFacts } from './facts.js';
 import { isPythonFile } from './python/python-file.js';
 import type { PythonFrontEnd } from './python/python-front-end.js';
 import type { Shape } from './shape-fingerprint.js';
@@ -27,14 +27,18 @@ export function extractFileFacts(file: string, source: string): FileFacts {
   return isPythonFile(file) ? pythonFrontEnd().extractFacts(source) : extractFacts(file, source);
 }
 
-/** The exact shape of one declaration (see `exactShape`), from the front end of its file's language. */
-export function declarationShape(
+/**
+ * The exact shapes of several declarations of one file, in order, from the front end of its file's language: oxc
+ * parses them all at once (see `exactShapes`), Python one by one.
+ */
+export function declarationShapes(
   file: string,
   source: string,
-  kind: DeclarationKind,
-  at: ShapeSource,
-): Shape | undefined {
-  return isPythonFile(file) ? pythonFrontEnd().exactShape(source, kind, at) : exactShape(file, source, kind, at);
+  requests: readonly ShapeRequest[],
+): (Shape | undefined)[] {
+  if (!isPythonFile(file)) return exactShapes(file, source, requests);
+  const front = pythonFrontEnd();
+  return requests.map(({ kind, at }) => front.exactShape(source, kind, at));
 }
 
 function pythonFrontEnd(): PythonFrontEnd {

@@ -13,6 +13,8 @@ export class ModuleResolver {
   readonly #resolver: ResolverFactory;
   readonly #cache = new Map<string, string | null>();
   readonly #python = new PythonModuleResolver();
+  /** The same results by importing file, then specifier: the rules ask per file, many times per check. */
+  readonly #byImporter = new Map<string, Map<string, string | null>>();
 
   /** @param tsconfig - a tsconfig.json to take `paths` from; by default the nearest one of each importing file. */
   constructor(tsconfig?: string) {
@@ -35,6 +37,21 @@ export class ModuleResolver {
   /** The absolute path `specifier` imports from `importer`, or null for builtins and unresolvable specifiers. */
   resolve(importer: string, specifier: string): string | null {
     if (isPythonFile(importer)) return this.#python.resolve(importer, specifier);
+    let ofImporter = this.#byImporter.get(importer);
+    if (ofImporter === undefined) {
+      ofImporter = new Map();
+      this.#byImporter.set(importer, ofImporter);
+    }
+    let path = ofImporter.get(specifier);
+    if (path === undefined) {
+      path = this.#resolveInFolder(importer, specifier);
+      ofImporter.set(specifier, path);
+    }
+    return path;
+  }
+
+  /** {@link resolve}, cached per folder: the files of one folder share their results. */
+  #resolveInFolder(importer: string, specifier: string): string | null {
     const dir = dirname(importer);
     const key = `${dir}\0${specifier}`;
     const cached = this.#cache.get(key);
@@ -52,6 +69,7 @@ export class ModuleResolver {
   /** Forgets cached results (the file set changed). */
   clear(): void {
     this.#cache.clear();
+    this.#byImporter.clear();
     this.#resolver.clearCache();
     this.#python.clear();
   }

@@ -7,10 +7,23 @@ import { pythonAliasStatement } from './python/python-statements.js';
  * `x.mts`, and so on. Used in the fixes the rules suggest.
  */
 export function moduleSpecifier(from: string, to: string): string {
-  let path = relative(dirname(from), to).split(sep).join('/');
-  path = path.replace(/\.(m|c)?tsx?$/, (_match, flavour: string | undefined) => `.${flavour ?? ''}js`);
-  return path.startsWith('.') ? path : `./${path}`;
+  const key = `${from}\0${to}`;
+  let specifier = SPECIFIERS.get(key);
+  if (specifier === undefined) {
+    let path = relative(dirname(from), to).split(sep).join('/');
+    path = path.replace(/\.(m|c)?tsx?$/, (_match, flavour: string | undefined) => `.${flavour ?? ''}js`);
+    specifier = path.startsWith('.') ? path : `./${path}`;
+    if (SPECIFIERS.size >= MAX_REMEMBERED_SPECIFIERS) SPECIFIERS.clear();
+    SPECIFIERS.set(key, specifier);
+  }
+  return specifier;
 }
+
+/** Specifiers computed before, by the two paths: each watch re-check suggests nearly the same fixes again. */
+const SPECIFIERS = new Map<string, string>();
+
+/** Past this many the memory is given back and the specifiers computed anew. */
+const MAX_REMEMBERED_SPECIFIERS = 100_000;
 
 /**
  * The statement with which module `from` re-exports `imported` of module `to` as `exported`, in `from`'s own module

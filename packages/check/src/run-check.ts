@@ -172,9 +172,8 @@ async function watchLoop(
   io.stderr.write('runwire check: watching for changes (Ctrl-C to stop)\n');
   const { watchTree } = await import('./watch-tree.js'); // chokidar is only loaded in watch mode
   const watcher = watchTree(paths, async (changed) => {
-    checker.invalidate(changed);
     try {
-      const current = await checker.check();
+      const current = await checker.recheck(changed);
       io.stdout.write(formatChanges(previous, current, changed, options));
       previous = current;
     } catch (error) {

@@ -31,17 +31,28 @@ const MEANINGFUL_FIELDS = ['operator', 'kind', 'static', 'async', 'generator', '
 export function shapeFingerprint(parts: readonly (AstNode | undefined)[]): Shape {
   const names = new Map<string, number>();
   const tokens: string[] = [];
-  const bound = boundNames(parts);
-  /** Where `tokens` holds a renamed name that is not bound inside the shape, and that name. */
-  const free = new Map<number, string>();
-  /** Where `tokens` holds a literal's value, and that literal's kind for the blind hash. */
-  const literals = new Map<number, string>();
+  /** Length of `tokens.join(' ')` so far: where the next token will start in it. */
+  let chars = 0;
+  const push = (token: string): number => {
+    const at = tokens.length === 0 ? 0 : chars + 1;
+    chars = at + token.length;
+    tokens.push(token);
+    return at;
+  };
+  /** The names the shape binds itself: its parameters, and every parameter, variable, function and class inside. */
+  const bound = new Set<string>();
+  const bind = bindingCollector(bound);
+  /** Renamed names in token order: where each is in the joined tokens, its token and the name. */
+  const renamed: { at: number; token: string; name: string }[] = [];
+  /** Literals in token order: where each is in the joined tokens, its value as written and its kind. */
+  const literals: { at: number; token: string; kind: string }[] = [];
   let nodeCount = 0;
   let statements = 0;
   const visit = (node: AstNode): void => {
     nodeCount++;
-    if (STATEMENT.test(node.type)) statements++;
-    tokens.push(node.type);
+    if (isStatement(node.type)) statements++;
+    bind.bindingsOf(node);
+    push(node.type);
     if (node.type === 'Identifier' || node.type === 'PrivateIdentifier') {
       const name = String(node.name);
       let index = names.get(name);
@@ -49,26 +60,28 @@ export function shapeFingerprint(parts: readonly (AstNode | undefined)[]): Shape
         index = names.size;
         names.set(name, index);
       }
-      if (!bound.has(name)) free.set(tokens.length, name);
-      tokens.push(`$${index}`);
+      const token = `$${index}`;
+      renamed.push({ at: push(token), token, name });
+      bind.inside(node); // a parameter's decorators and type are not tokens, but may bind names
       return;
     }
     if (node.type === 'Literal') {
       const kind = node.regex !== undefined ? 'R' : typeof node.value === 'string' ? 'S' : typeof node.value;
+      const token = typeof node.raw === 'string' ? node.raw : String(node.value);
+      const at = push(token);
       // true, false and null are not constants one copy would change: they stay in the blind hash.
-      if (kind !== 'boolean' && node.value !== null) literals.set(tokens.length, kind);
-      tokens.push(typeof node.raw === 'string' ? node.raw : String(node.value));
+      if (kind !== 'boolean' && node.value !== null) literals.push({ at, token, kind });
       return;
     }
     if (node.type === 'TemplateElement') {
       const value = node.value as { cooked?: unknown } | undefined;
-      literals.set(tokens.length, 'T');
-      tokens.push(String(value?.cooked));
+      const token = String(value?.cooked);
+      literals.push({ at: push(token), token, kind: 'T' });
       return;
     }
     for (const field of MEANINGFUL_FIELDS) {
       const value = node[field];
-      if (typeof value === 'string' || value === true) tokens.push(`${field}=${String(value)}`);
+      if (typeof value === 'string' || value === true) push(`${field}=${String(value)}`);
     }
     const keys = visitorKeys[node.type] ?? [];
     for (const key of keys) {
@@ -76,38 +89,81 @@ export function shapeFingerprint(parts: readonly (AstNode | undefined)[]): Shape
       if (node.computed === false && (KEYED_MEMBERS.has(node.type) ? key === 'key' : key === 'property')) {
         const named = childNode(node, key);
         if (named !== undefined && (named.type === 'Identifier' || named.type === 'PrivateIdentifier')) {
-          tokens.push(`.${String(named.name)}`);
+          push(`.${String(named.name)}`);
+          bind.within(named);
           continue;
         }
       }
       if (Array.isArray(value)) {
-        tokens.push('[');
+        push('[');
         for (const item of value) if (isNode(item)) visit(item);
-        tokens.push(']');
+        push(']');
       } else if (isNode(value)) {
         visit(value);
       }
     }
   };
   for (const part of parts) {
-    tokens.push('|');
-    if (part !== undefined) visit(part);
+    push('|');
+    if (part === undefined) continue;
+    if (part.type !== 'BlockStatement' && part.type !== 'ClassBody') bind.pattern(part); // a parameter
+    visit(part);
   }
-  const hash = (list: readonly string[]): string =>
-    createHash('sha1').update(list.join(' ')).digest('base64url').slice(0, 22);
-  const exact = hash(tokens);
-  const local = hash(tokens.map((token, at) => (free.has(at) ? `=${free.get(at)}` : token)));
-  for (const [at, kind] of literals) tokens[at] = kind;
-  return { nodes: nodeCount, statements, exact, blind: hash(tokens), local, free: [...new Set(free.values())].sort() };
+  const exactText = tokens.join(' ');
+  const free = renamed.filter((entry) => !bound.has(entry.name));
+  const localText = replaceTokens(
+    exactText,
+    free.map(({ at, token, name }) => ({ at, length: token.length, by: `=${name}` })),
+  );
+  const blindText = replaceTokens(
+    exactText,
+    literals.map(({ at, token, kind }) => ({ at, length: token.length, by: kind })),
+  );
+  return {
+    nodes: nodeCount,
+    statements,
+    exact: hash(exactText),
+    blind: hash(blindText),
+    local: hash(localText),
+    free: [...new Set(free.map((entry) => entry.name))].sort(),
+  };
+}
+
+function hash(text: string): string {
+  return createHash('sha1').update(text).digest('base64url').slice(0, 22);
+}
+
+/** `text` with each token `[at, at + length)` replaced by `by`; the edits are in ascending order. */
+function replaceTokens(text: string, edits: readonly { at: number; length: number; by: string }[]): string {
+  let result = '';
+  let from = 0;
+  for (const { at, length, by } of edits) {
+    result += text.slice(from, at) + by;
+    from = at + length;
+  }
+  return result + text.slice(from);
 }
 
 /** Node types whose `params` and `id` bind names. */
-const FUNCTION_OR_CLASS =
-  /^(?:FunctionDeclaration|FunctionExpression|ArrowFunctionExpression|ClassDeclaration|ClassExpression)$/;
+const FUNCTION_OR_CLASS: ReadonlySet<string> = new Set([
+  'FunctionDeclaration',
+  'FunctionExpression',
+  'ArrowFunctionExpression',
+  'ClassDeclaration',
+  'ClassExpression',
+]);
 
-/** The names the shape binds itself: its parameters, and every parameter, variable, function and class inside. */
-function boundNames(parts: readonly (AstNode | undefined)[]): Set<string> {
-  const bound = new Set<string>();
+/**
+ * Collects into `bound` the names bound by declarations: `bindingsOf` reads what one node binds (a function's or
+ * class's name and parameters, a variable, a caught error), `pattern` the names of one binding pattern, and
+ * `within` what a subtree the tokens leave out binds.
+ */
+function bindingCollector(bound: Set<string>): {
+  bindingsOf(node: AstNode): void;
+  pattern(node: AstNode | undefined): void;
+  inside(node: AstNode): void;
+  within(node: AstNode): void;
+} {
   const pattern = (node: AstNode | undefined): void => {
     if (node === undefined) return;
     switch (node.type) {
@@ -133,23 +189,43 @@ function boundNames(parts: readonly (AstNode | undefined)[]): Set<string> {
         return;
     }
   };
-  for (const part of parts) {
-    if (part === undefined) continue;
-    if (part.type !== 'BlockStatement' && part.type !== 'ClassBody') pattern(part); // a parameter
-    walkNodes(part, (node) => {
-      if (FUNCTION_OR_CLASS.test(node.type)) {
-        pattern(childNode(node, 'id'));
-        for (const param of childNodes(node, 'params')) pattern(param);
-      } else if (node.type === 'VariableDeclarator') pattern(childNode(node, 'id'));
-      else if (node.type === 'CatchClause') pattern(childNode(node, 'param'));
-      return true;
-    });
-  }
-  return bound;
+  const bindingsOf = (node: AstNode): void => {
+    if (FUNCTION_OR_CLASS.has(node.type)) {
+      pattern(childNode(node, 'id'));
+      for (const param of childNodes(node, 'params')) pattern(param);
+    } else if (node.type === 'VariableDeclarator') pattern(childNode(node, 'id'));
+    else if (node.type === 'CatchClause') pattern(childNode(node, 'param'));
+  };
+  const collect = (node: AstNode): boolean => {
+    bindingsOf(node);
+    return true;
+  };
+  /** The children of `node` (an identifier: its decorators and type annotation), which the tokens leave out. */
+  const inside = (node: AstNode): void => {
+    for (const key of visitorKeys[node.type] ?? []) {
+      const value = node[key];
+      if (Array.isArray(value)) {
+        for (const item of value) if (isNode(item)) walkNodes(item, collect);
+      } else if (isNode(value)) walkNodes(value, collect);
+    }
+  };
+  return { bindingsOf, pattern, inside, within: (node) => walkNodes(node, collect) };
 }
 
 /** Statements as the shape counts them: every statement and declaration but a block (`{ … }` is not one). */
 const STATEMENT = /^(?!BlockStatement$).*Statement$|^VariableDeclaration$|^FunctionDeclaration$|^ClassDeclaration$/;
+
+/** {@link STATEMENT} by node type, tested once per type. */
+const STATEMENT_TYPES = new Map<string, boolean>();
+
+function isStatement(type: string): boolean {
+  let statement = STATEMENT_TYPES.get(type);
+  if (statement === undefined) {
+    statement = STATEMENT.test(type);
+    STATEMENT_TYPES.set(type, statement);
+  }
+  return statement;
+}
 
 /** The shape of a function or class (see {@link shapeFingerprint}). Plain data: it crosses threads and is cached. */
 export interface Shape {

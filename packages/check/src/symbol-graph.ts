@@ -1,5 +1,6 @@
 import { MODULE_EXPORTS } from './commonjs-facts.js';
 import type { DeclarationFact, FileFacts, NameRef } from './facts.js';
+import { factsIndex } from './facts-index.js';
 import type { ModuleResolver } from './module-resolver.js';
 import { isPythonFile } from './python/python-file.js';
 import { submoduleSpecifier } from './python/python-module-resolver.js';
@@ -65,13 +66,13 @@ export class SymbolGraph {
   resolveLocal(file: string, name: string, seen: Set<string>): Trace {
     const facts = this.#files.get(file);
     if (facts === undefined) return { origin: { kind: 'unknown', file, name }, hops: [] };
-    const declarations = facts.declarations.filter((declaration) => declaration.name === name);
-    const declaration = declarations.find((d) => d.kind !== 'interface' && d.kind !== 'type') ?? declarations[0];
+    const index = factsIndex(facts);
+    const declaration = index.declarations.get(name);
     if (declaration !== undefined) return { origin: { kind: 'declaration', file, declaration }, hops: [] };
     const key = `local\0${file}\0${name}`;
     if (seen.has(key)) return { origin: { kind: 'unknown', file, name }, hops: [] };
     seen.add(key);
-    const alias = facts.aliases.find((candidate) => candidate.name === name);
+    const alias = index.aliases.get(name);
     if (alias !== undefined) {
       const hop: Hop = {
         via: 'alias',
@@ -87,7 +88,7 @@ export class SymbolGraph {
           : this.#resolveMember(file, alias.target.name, alias.target.member, seen);
       return { origin: rest.origin, hops: [hop, ...rest.hops] };
     }
-    const binding = facts.imports.find((candidate) => candidate.local === name);
+    const binding = index.imports.get(name);
     if (binding !== undefined) {
       const hop: Hop = { via: 'import', file, line: binding.line, column: binding.column, name, deprecated: false };
       const target = this.target(file, binding.source);
@@ -128,8 +129,9 @@ export class SymbolGraph {
   #resolveExportUncached(file: string, name: string, seen: Set<string>): Trace {
     const facts = this.#files.get(file);
     if (facts === undefined) return { origin: { kind: 'unknown', file, name }, hops: [] };
-    for (const entry of facts.exports) {
-      if (entry.exported !== name || entry.form === 'star') continue;
+    const index = factsIndex(facts);
+    const entry = index.exports.get(name);
+    if (entry !== undefined) {
       const hop: Hop = {
         via: entry.form === 'local' ? 'export' : 'reexport',
         file,
@@ -152,8 +154,7 @@ export class SymbolGraph {
       return { origin: rest.origin, hops: [hop, ...rest.hops] };
     }
     if (name === 'default') return { origin: { kind: 'unknown', file, name }, hops: [] };
-    for (const entry of facts.exports) {
-      if (entry.form !== 'star') continue;
+    for (const entry of index.stars) {
       const target = this.target(file, entry.source ?? '');
       if (target === undefined) continue;
       const rest = this.resolveExport(target, name, seen);

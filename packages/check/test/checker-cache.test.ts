@@ -48,6 +48,66 @@ describe('Checker cache', () => {
     }
   });
 
+  it('re-checks only the files a watcher reports, and the whole tree when one of them is new', async () => {
+    const tree = copyFixture('routers-before');
+    const checker = checkerFor(tree.dir);
+    try {
+      const first = await checker.check();
+      assert.equal(first.parsed, 4);
+      const legacy = join(tree.dir, 'src/legacy-router.ts');
+      writeFileSync(legacy, "/** Kept for old callers. */\nexport { Router as LegacyRouter } from './router.js';\n");
+      const edited = await checker.recheck([legacy]);
+      assert.equal(edited.parsed, 1);
+      assert.equal(edited.files, first.files);
+      assert.deepEqual(
+        edited.findings.map((f) => f.concept),
+        ['CompatRouter'],
+      );
+      // A file the last check did not have: the folders are walked again, so it is found.
+      const late = join(tree.dir, 'src/late.ts');
+      writeFileSync(late, "import { Router } from './router.js';\n\nexport class LateRouter extends Router {}\n");
+      const added = await checker.recheck([late]);
+      assert.equal(added.parsed, 1);
+      assert.equal(added.files, first.files + 1);
+      assert.deepEqual(
+        added.findings.map((f) => f.concept),
+        ['CompatRouter', 'LateRouter'],
+      );
+      // A deleted file: the whole tree again, without it.
+      rmSync(late);
+      const removed = await checker.recheck([late]);
+      assert.equal(removed.files, first.files);
+      assert.deepEqual(removed.findings, edited.findings);
+    } finally {
+      await checker.close();
+      tree.remove();
+    }
+  });
+
+  it('gives the same result on a re-check as a new checker on the edited tree', async () => {
+    const tree = copyFixture('factory');
+    const checker = checkerFor(tree.dir);
+    try {
+      await checker.check();
+      const file = discoverFiles([tree.dir], loadCheckConfig({ searchFrom: tree.dir }))[0] ?? '';
+      writeFileSync(
+        file,
+        `${readFileSync(file, 'utf8')}\nexport function added(value: number): number {\n  return value * 2;\n}\n`,
+      );
+      const rechecked = await checker.recheck([file]);
+      const fresh = checkerFor(tree.dir);
+      const fromScratch = await fresh.check();
+      await fresh.close();
+      assert.equal(rechecked.parsed, 1);
+      assert.deepEqual(rechecked.findings, fromScratch.findings);
+      assert.deepEqual(rechecked.unresolved, fromScratch.unresolved);
+      assert.deepEqual(rechecked.score, fromScratch.score);
+    } finally {
+      await checker.close();
+      tree.remove();
+    }
+  });
+
   it('reuses facts from the cache file in a new checker, parsing nothing for an unchanged tree', async () => {
     const tree = copyFixture('factory');
     const cacheFile = join(tree.dir, '.cache', 'facts.json');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { exactShape } from '../src/exact-shape.js';
+import { exactShape, exactShapes } from '../src/exact-shape.js';
 import { extractFacts } from '../src/extract-facts.js';
 
 describe('extractFacts', () => {
@@ -167,6 +167,31 @@ describe('extractFacts', () => {
     // Sizes are counted: a `let`, a `for` and its `const`, 2 `if`, the two branches, a `throw` and a `return`.
     assert.equal(shapeOne.statements, 9);
     assert.equal(exact('e.ts', 'export function tiny(a: number) { return a + 1; }')?.statements, 1);
+  });
+
+  it("shapes all of a file's declarations from one parse, each as alone, even when they cannot share one", () => {
+    const source = [
+      'export function twice(a: number) { return a * 2; }',
+      'export const half = (a: number) => a / 2;',
+      'export const Box = class { a = 1; b() { return this.a; } };',
+      'exports.sum = function (a, b) { return a + b; };',
+      // Declared twice: the joined text does not parse, so each declaration is parsed alone.
+      'function twice(a: number) { return a + a; }',
+    ].join('\n');
+    const requests = extractFacts('a.ts', source).declarations.flatMap(({ kind, shapeSource }) =>
+      shapeSource === undefined ? [] : [{ kind, at: shapeSource }],
+    );
+    assert.equal(requests.length, 5);
+    const alone = requests.map(({ kind, at }) => exactShape('a.ts', source, kind, at));
+    assert.ok(alone.every((shape) => shape !== undefined));
+    assert.deepEqual(exactShapes('a.ts', source, requests), alone);
+    const withoutRedeclaration = requests.slice(0, 4);
+    assert.deepEqual(exactShapes('a.ts', source, withoutRedeclaration), alone.slice(0, 4));
+    // A declaration that no longer parses as what it was has no shape, and costs the others nothing.
+    const changed = source.replace('=> a / 2', '=> a / )'); // same length: the other offsets still hold
+    const shapes = exactShapes('a.ts', changed, withoutRedeclaration);
+    assert.equal(shapes[1], undefined);
+    assert.deepEqual([shapes[0], shapes[2], shapes[3]], [alone[0], alone[2], alone[3]]);
   });
 
   it('tells copies with other constants apart in the exact shape only, and sketches them alike', () => {

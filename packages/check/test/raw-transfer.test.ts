@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { exactShape } from '../src/exact-shape.js';
+import { exactShape, exactShapes } from '../src/exact-shape.js';
 import { extractFacts } from '../src/extract-facts.js';
 import { RAW_TRANSFER_SUPPORTED } from '../src/parse-source.js';
 import { fixturePath } from './check-fixture.js';
@@ -44,6 +44,24 @@ describe('oxc raw transfer', () => {
       }
     }
     assert.ok(shapes > 10, `only ${shapes} exact shapes compared`);
+  });
+
+  it('gives the same exact shapes from one parse per file as from one parse per declaration', () => {
+    let files = 0;
+    for (const file of sources()) {
+      const source = readFileSync(file, 'utf8');
+      const requests = extractFacts(file, source).declarations.flatMap(({ kind, shapeSource }) =>
+        shapeSource === undefined ? [] : [{ kind, at: shapeSource }],
+      );
+      if (requests.length < 2) continue;
+      files++;
+      assert.deepEqual(
+        exactShapes(file, source, requests),
+        requests.map(({ kind, at }) => exactShape(file, source, kind, at)),
+        file,
+      );
+    }
+    assert.ok(files > 10, `only ${files} files with several shapes compared`);
   });
 
   it('sketches a rest parameter without its type annotation either way', () => {

@@ -1,6 +1,6 @@
 // Builds the benchmark corpus: real TypeScript and JavaScript sources shipped inside installed npm packages, copied
 // into one temporary folder so that every tool reads exactly the same files.
-import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 
@@ -34,10 +34,10 @@ export interface Corpus {
   remove(): void;
 }
 
-/** Copies up to `limit` source files (sorted, per package in SOURCES order) into a fresh folder `name`. */
+/** Copies up to `limit` source files (sorted, per package in SOURCES order) into a fresh folder named after `name`. */
 export function buildCorpus(nodeModules: string, name: string, limit = Number.POSITIVE_INFINITY): Corpus {
-  const dir = join(tmpdir(), `runwire-check-bench-${name}`);
-  rmSync(dir, { recursive: true, force: true });
+  // A folder of its own: on a shared machine another run of the bench must not delete or refill it meanwhile.
+  const dir = mkdtempSync(join(tmpdir(), `runwire-check-bench-${name}-`));
   const files: string[] = [];
   let bytes = 0;
   for (const source of SOURCES) {

@@ -31,7 +31,8 @@ export const duplicateDefinition: Rule = {
           group = { name: declaration.name, world: fileWorld, copies: [] };
           byName.set(key, group);
         }
-        if (!group.copies.some((copy) => copy.file === file)) group.copies.push({ file, declaration });
+        // Files come one after the other: a copy of this file, if any, is the last one added.
+        if (group.copies[group.copies.length - 1]?.file !== file) group.copies.push({ file, declaration });
       }
     }
     const findings: RuleFinding[] = [];
