@@ -1,4 +1,3 @@
-import { DEFAULTS } from '../config/defaults.js';
 import { QualityAlerts } from '../quality/quality-alerts.js';
 import { registerQualityHandlers } from '../quality/quality-handlers.js';
 import { QualityRecorder } from '../quality/quality-recorder.js';
@@ -36,7 +35,7 @@ export function buildQuality(
     publisher: path.publisher,
     lifecycle: path.lifecycle,
     clock,
-    flushIntervalMs: DEFAULTS.qualityFlushIntervalMs,
+    flushIntervalMs: settings.quality.flushIntervalMs,
     onError: (error) => logger.error({ err: error }, 'quality rollup write failed'),
   });
   const alerts = new QualityAlerts(settings.quality.alerts, clock);
