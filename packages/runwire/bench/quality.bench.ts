@@ -40,7 +40,7 @@ const PAIRS = 30;
 const RUNS_PER_ROUND = 500;
 const WARMUP_RUNS = 1_000;
 /** The two workloads of `--instructions`: their difference is the cost of the runs between, warm-up excluded. */
-const INSTRUCTION_RUNS = [2_000, 6_000] as const;
+const INSTRUCTION_RUNS = [1_000, 3_000] as const;
 
 interface Subject {
   readonly name: 'with rollups' | 'without rollups';
@@ -151,6 +151,9 @@ function instructions(mode: 'with' | 'without', runs: number): number {
         '--smc-check=all-non-file',
         `--callgrind-out-file=${join(dir, 'out')}`,
         process.execPath,
+        // No concurrent compiler or GC threads: without it, when optimised code arrives depends on valgrind's thread
+        // scheduling, and two identical processes differed by up to 18%; with it, by about 0.1%.
+        '--predictable',
         '--import',
         'tsx',
         workload,
