@@ -6,6 +6,8 @@ import { TokenVerifier } from './auth/token-verifier.js';
 import type { ServerConfig } from './config/server-config.js';
 import { CLOSE } from './gateway/client-connection.js';
 import { WsGateway } from './gateway/ws-gateway.js';
+import { AdminAccess } from './http/admin-access.js';
+import { registerAdminCheckScoresRoute } from './http/admin-check-scores-route.js';
 import { registerAdminReportRoute } from './http/admin-report-route.js';
 import { registerAguiRoute } from './http/agui/agui-route.js';
 import { registerDevTokenRoute } from './http/dev-token-route.js';
@@ -120,7 +122,9 @@ export async function assembleServer(
 
   const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: config.maxFrameBytes });
   registerHttpRoutes(app, { runtime, verifier, metrics, readiness, isServing: () => accepting && lastReady });
-  registerAdminReportRoute(app, { runtime, verifier, adminUsers: config.adminUsers });
+  const access = new AdminAccess(verifier, config.adminUsers);
+  registerAdminReportRoute(app, { runtime, access });
+  registerAdminCheckScoresRoute(app, { runtime, access });
   registerAguiRoute(app, { runtime, verifier, origins: config.origins });
   if (how.chatPage) {
     registerStaticPage(app, {

@@ -313,7 +313,7 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     kind: 'list',
     defaultText: '(none)',
     description:
-      'Comma-separated user ids allowed the admin routes (GET /api/admin/report); a token with the claim "runwire:admin": true is admin too',
+      'Comma-separated user ids allowed the admin routes (GET /api/admin/report, POST /api/admin/check-scores); a token with the claim "runwire:admin": true is admin too',
   },
   {
     key: 'qualityRetention',

@@ -30,8 +30,8 @@ export class QualityAlerts {
   readonly #clock: Clock;
   /** userId → connectionId → sink. */
   readonly #subscriptions = new Map<string, Map<string, AlertSink>>();
-  /** `userId agent` → the last outcomes (true: a failure) and whether the alert is raised. */
-  readonly #windows = new Map<string, { outcomes: boolean[]; raised: boolean }>();
+  /** `userId agent` → the last outcomes and whether the alert is raised. */
+  readonly #windows = new Map<string, OutcomeWindow>();
 
   constructor(thresholds: AlertThresholds, clock: Clock) {
     this.#thresholds = thresholds;
@@ -67,9 +67,10 @@ export class QualityAlerts {
   /** Judges one finished run and sends what it raises to its user's subscribed connections. */
   runEnded(sample: RunQualitySample): void {
     const failure = sample.status === 'failed' || sample.status === 'timeout' || sample.status === 'dead';
-    const alerts: QualityAlertFrame[] = [];
-    const ts = new Date(this.#clock.now()).toISOString();
+    // Most runs raise nothing: the alert list and its timestamp are only made for one that does.
+    let alerts: QualityAlertFrame[] | undefined;
     if (sample.status === 'dead' || sample.status === 'timeout') {
+      alerts = [];
       alerts.push({
         type: 'quality_alert',
         alert: sample.status === 'dead' ? 'run_dead' : 'run_timeout',
@@ -79,13 +80,14 @@ export class QualityAlerts {
           sample.status === 'dead'
             ? `Run '${sample.runId}' of agent '${sample.agent}' died: ${sample.error?.message ?? 'no heartbeat'}`
             : `Run '${sample.runId}' of agent '${sample.agent}' timed out after ${sample.durationMs} ms`,
-        ts,
+        ts: this.#now(),
       });
     }
     if (sample.status !== 'cancelled') {
       const rate = this.#observe(sample.userId, sample.agent, failure);
       if (rate !== undefined) {
         const { windowRuns } = this.#thresholds;
+        alerts ??= [];
         alerts.push({
           type: 'quality_alert',
           alert: 'failure_rate',
@@ -93,13 +95,18 @@ export class QualityAlerts {
           message: `Agent '${sample.agent}' failed ${Math.round(rate * 100)}% of your last ${windowRuns} runs (threshold ${Math.round(this.#thresholds.failureRate * 100)}%)`,
           failureRate: rate,
           windowRuns,
-          ts,
+          ts: this.#now(),
         });
       }
     }
+    if (alerts === undefined) return;
     const connections = this.#subscriptions.get(sample.userId);
     if (connections === undefined) return;
     for (const alert of alerts) for (const sink of connections.values()) sink(alert);
+  }
+
+  #now(): string {
+    return new Date(this.#clock.now()).toISOString();
   }
 
   /** Records one outcome; returns the failure rate when it has just crossed the threshold. */
@@ -111,18 +118,45 @@ export class QualityAlerts {
         const oldest = this.#windows.keys().next().value;
         if (oldest !== undefined) this.#windows.delete(oldest);
       }
-      window = { outcomes: [], raised: false };
+      window = new OutcomeWindow(this.#thresholds.windowRuns);
     } else {
       this.#windows.delete(key);
     }
     this.#windows.set(key, window);
-    window.outcomes.push(failure);
-    if (window.outcomes.length > this.#thresholds.windowRuns) window.outcomes.shift();
-    if (window.outcomes.length < this.#thresholds.windowRuns) return undefined;
-    const rate = window.outcomes.filter(Boolean).length / window.outcomes.length;
+    window.push(failure);
+    if (!window.full) return undefined;
+    const rate = window.failures / window.size;
     const above = rate >= this.#thresholds.failureRate;
     const crossed = above && !window.raised;
     window.raised = above;
     return crossed ? rate : undefined;
+  }
+}
+
+/** The last `size` outcomes of one user's agent, in a ring, with the failures among them counted as they pass. */
+class OutcomeWindow {
+  readonly size: number;
+  readonly #failed: Uint8Array;
+  #next = 0;
+  #seen = 0;
+  failures = 0;
+  /** Whether the failure-rate alert is raised (it fires again only after the rate fell below the threshold). */
+  raised = false;
+
+  constructor(size: number) {
+    this.size = size;
+    this.#failed = new Uint8Array(size);
+  }
+
+  get full(): boolean {
+    return this.#seen >= this.size;
+  }
+
+  push(failure: boolean): void {
+    const value = failure ? 1 : 0;
+    this.failures += value - (this.#failed[this.#next] ?? 0);
+    this.#failed[this.#next] = value;
+    this.#next = (this.#next + 1) % this.size;
+    if (this.#seen < this.size) this.#seen++;
   }
 }

@@ -6,6 +6,7 @@ import { cellKey, dayOf, type QualityRollups, type RollupCell, startOfDay } from
 import { type AgentExecutionTracker, blockedTrackerConstructions } from '../tracker/execution-tracker.js';
 import { type RunRecord, runDurationMs } from '../tracker/run-record.js';
 import { bucketIndex } from './latency-histogram.js';
+import { PendingRun } from './pending-run.js';
 import { durationBucket, METRIC, toolCalls, toolFailures, ttfeBucket } from './rollup-metrics.js';
 import { outcomeOf, type RunOutcome } from './run-outcome.js';
 
@@ -19,18 +20,6 @@ export interface RunQualitySample {
   readonly error?: { readonly code: string; readonly message: string };
   readonly durationMs: number;
   readonly endedAt: number;
-}
-
-/** A run between its first event and the write of its rollup. */
-interface PendingRun {
-  firstEventAt?: number;
-  /** tool name → calls and failures. */
-  tools?: Map<string, { calls: number; failures: number }>;
-  /** toolCallId → tool name, for calls not completed yet. */
-  open?: Map<string, string>;
-  ended?: RunRecord;
-  endedAt?: number;
-  terminalSeen?: boolean;
 }
 
 /** How long a run that ended may wait for its terminal event to be logged before its rollup is written anyway. */
@@ -165,21 +154,16 @@ export class QualityRecorder {
       case 'run_queued':
       case 'agent_started': {
         const run = this.#pendingRun(event.runId);
-        run.firstEventAt ??= Date.parse(event.ts);
+        if (Number.isNaN(run.firstEventAt)) run.firstEventAt = Date.parse(event.ts);
         return;
       }
       case 'tool_executing': {
         const run = this.#runs.get(event.runId);
-        if (run === undefined) return;
-        run.open ??= new Map();
-        run.open.set(event.toolCallId, event.toolName);
-        this.#tool(run, event.toolName).calls++;
+        run?.toolStarted(event.toolCallId, event.toolName);
         return;
       }
       case 'tool_completed': {
-        const run = this.#runs.get(event.runId);
-        if (run === undefined || run.open?.delete(event.toolCallId) !== true) return;
-        if (!event.success) this.#tool(run, event.toolName).failures++;
+        this.#runs.get(event.runId)?.toolCompleted(event.toolCallId, event.toolName, event.success);
         return;
       }
       case 'agent_completed':
@@ -200,7 +184,7 @@ export class QualityRecorder {
     const run = this.#pendingRun(record.runId);
     run.ended = record;
     run.endedAt = this.#clock.now();
-    if (run.terminalSeen === true) this.#write(record.runId, run);
+    if (run.terminalSeen) this.#write(record.runId, run);
   }
 
   #terminal(runId: string): void {
@@ -213,20 +197,10 @@ export class QualityRecorder {
   #pendingRun(runId: string): PendingRun {
     let run = this.#runs.get(runId);
     if (run === undefined) {
-      run = {};
+      run = new PendingRun();
       this.#runs.set(runId, run);
     }
     return run;
-  }
-
-  #tool(run: PendingRun, name: string): { calls: number; failures: number } {
-    run.tools ??= new Map();
-    let counts = run.tools.get(name);
-    if (counts === undefined) {
-      counts = { calls: 0, failures: 0 };
-      run.tools.set(name, counts);
-    }
-    return counts;
   }
 
   /** Token usage of `agent_completed`, where the model reports it (`usage {inputTokens, outputTokens}`). */
@@ -250,7 +224,7 @@ export class QualityRecorder {
     if (record === undefined) return;
     const outcome = outcomeOf(record);
     if (outcome === undefined) return;
-    const endedAt = record.endedAt ?? run.endedAt ?? this.#clock.now();
+    const endedAt = record.endedAt ?? (Number.isNaN(run.endedAt) ? this.#clock.now() : run.endedAt);
     const durationMs = runDurationMs(record, endedAt);
     const agent = record.agent;
     const tally = this.#tally(this.#dayOf(endedAt), record.userId, agent, outcome);
@@ -258,20 +232,21 @@ export class QualityRecorder {
     tally.durationSum += durationMs;
     const d = bucketIndex(durationMs);
     tally.duration[d] = (tally.duration[d] ?? 0) + 1;
-    if (run.firstEventAt !== undefined) {
+    if (!Number.isNaN(run.firstEventAt)) {
       const t = bucketIndex(Math.max(0, run.firstEventAt - record.createdAt));
       tally.ttfe[t] = (tally.ttfe[t] ?? 0) + 1;
     }
-    // A call still open here was cut off by the run's end: the runner closes it with `success:false`.
-    for (const name of run.open?.values() ?? []) this.#tool(run, name).failures++;
-    for (const [name, counts] of run.tools ?? []) {
+    run.closeOpenCalls();
+    const tools = run.tools;
+    for (let i = 0; i < tools.length; i += 3) {
+      const name = tools[i] as string;
       let sum = tally.tools.get(name);
       if (sum === undefined) {
         sum = { calls: 0, failures: 0 };
         tally.tools.set(name, sum);
       }
-      sum.calls += counts.calls;
-      sum.failures += counts.failures;
+      sum.calls += tools[i + 1] as number;
+      sum.failures += tools[i + 2] as number;
     }
     const sample: RunQualitySample = {
       runId,
@@ -358,7 +333,7 @@ export class QualityRecorder {
   #sweep(): void {
     const cutoff = this.#clock.now() - TERMINAL_WAIT_MS;
     for (const [runId, run] of this.#runs) {
-      if (run.endedAt !== undefined && run.endedAt <= cutoff) this.#write(runId, run);
+      if (run.endedAt <= cutoff) this.#write(runId, run);
     }
   }
 }

@@ -18,14 +18,32 @@ const comparedPercentiles = z.strictObject({
   change: percentilesSchema.nullable(),
 });
 
-/** The SSOT section: a `runwire check` of one path, with its findings by rule. */
-export const reportCheckSchema = z.strictObject({
-  path: z.string(),
+/** What `runwire report --check PATH` submits (`POST /api/admin/check-scores`): one run of the checker. */
+export const checkSubmissionSchema = z.strictObject({
+  /** The path the checker was given, as written: the key its history is kept under. */
+  path: z.string().min(1).max(1024),
   score: z.number().min(0).max(100),
   concepts: count,
   violated: count,
   findings: count,
-  byRule: z.record(z.string(), count),
+  /** Rule id → findings of that rule. */
+  byRule: z.record(z.string().min(1).max(128), count),
+});
+
+/** One recorded score of a path: a submission and when the server recorded it. */
+const recordedCheckSchema = checkSubmissionSchema.omit({ path: true }).extend({ recordedAt: z.iso.datetime() });
+
+/**
+ * The SSOT section: the latest check score of one path recorded in the period and the latest of the previous
+ * period (`null`: none recorded then), with `change` (current − previous, by rule too) when both exist.
+ */
+export const reportCheckSchema = z.strictObject({
+  path: z.string(),
+  current: recordedCheckSchema.nullable(),
+  previous: recordedCheckSchema.nullable(),
+  change: z
+    .strictObject({ score: z.number(), findings: z.number().int(), byRule: z.record(z.string(), z.number().int()) })
+    .nullable(),
 });
 
 /**
@@ -33,7 +51,7 @@ export const reportCheckSchema = z.strictObject({
  * Schema in `docs/report.schema.json`, generated from this schema (a test keeps the two equal).
  */
 export const serverReportSchema = z.strictObject({
-  schema: z.literal('runwire-report/v1'),
+  schema: z.literal('runwire-report/v2'),
   generatedAt: z.iso.datetime(),
   /** The UTC days reported (today included) and the same number of days before them. */
   period: z.strictObject({ from: day, to: day, days: z.number().int().positive() }),
@@ -42,7 +60,8 @@ export const serverReportSchema = z.strictObject({
     total: comparedCount,
     successRate: comparedRate,
     outcomes: z.strictObject({ current: outcomeCountsSchema, previous: outcomeCountsSchema }),
-    failedByCode: z.record(z.string(), count),
+    /** Failed runs by error code, this period against the previous one. */
+    failedByCode: z.record(z.string(), comparedCount),
   }),
   agents: z.array(
     z.strictObject({
@@ -56,15 +75,19 @@ export const serverReportSchema = z.strictObject({
   perDay: z.array(
     z.strictObject({
       day,
+      /** Runs of the day against the day at the same place in the previous period (`previousDay`). */
+      runs: comparedCount,
+      previousDay: day,
       outcomes: outcomeCountsSchema,
       timeToFirstEventMs: percentilesSchema.nullable(),
       durationMs: percentilesSchema.nullable(),
     }),
   ),
   isolation: z.strictObject({ blockedConstructions: comparedCount, deniedCrossUserAccesses: comparedCount }),
-  /** Present when the report was made with `--check PATH`. */
+  /** Present when the report was asked with `check=PATH` (`runwire report --check PATH`). */
   check: reportCheckSchema.optional(),
 });
 
 export type ServerReport = z.infer<typeof serverReportSchema>;
 export type ReportCheck = z.infer<typeof reportCheckSchema>;
+export type CheckSubmission = z.infer<typeof checkSubmissionSchema>;

@@ -1,5 +1,5 @@
 import type { Percentiles } from '../protocol/quality-frames.js';
-import type { ServerReport } from './report-schema.js';
+import type { ReportCheck, ServerReport } from './report-schema.js';
 import { OUTCOME_KINDS } from './run-outcome.js';
 
 /** One table of the report, in words: what every human format (text, Markdown, HTML) renders. */
@@ -46,19 +46,7 @@ export function reportTitle(report: ServerReport): string {
 /** The report as titled tables, in reading order. */
 export function reportSections(report: ServerReport): ReportSection[] {
   const sections: ReportSection[] = [];
-  if (report.check !== undefined) {
-    const check = report.check;
-    sections.push({
-      title: 'SSOT compliance',
-      note: `runwire check ${check.path}: ${check.concepts} concepts, ${check.violated} with findings`,
-      headers: ['measure', 'value'],
-      rows: [
-        ['score', `${check.score}`],
-        ['findings', `${check.findings}`],
-        ...Object.entries(check.byRule).map(([rule, n]) => [`  ${rule}`, `${n}`]),
-      ],
-    });
-  }
+  if (report.check !== undefined) sections.push(checkSection(report.check));
   const iso = report.isolation;
   sections.push({
     title: 'Factory pattern and user isolation',
@@ -86,7 +74,7 @@ export function reportSections(report: ServerReport): ReportSection[] {
         percent(runs.successRate.previous),
         signed(pp(runs.successRate.change), ' pp'),
       ],
-      ...Object.entries(runs.failedByCode).map(([code, n]) => [`  failed: ${code}`, `${n}`, '', '']),
+      ...Object.entries(runs.failedByCode).map(([code, c]) => [`  failed: ${code}`, ...counts(c)]),
     ],
   });
   sections.push({
@@ -117,15 +105,46 @@ export function reportSections(report: ServerReport): ReportSection[] {
   });
   sections.push({
     title: 'Per day',
-    headers: ['day', ...OUTCOME_KINDS, 'first event p95', 'duration p95'],
+    note: `Runs compared with the same day of the previous period (${report.period.days} days before).`,
+    headers: ['day', 'runs', 'previous', 'change', ...OUTCOME_KINDS, 'first event p95', 'duration p95'],
     rows: report.perDay.map((d) => [
       d.day,
+      `${d.runs.current}`,
+      `${d.runs.previous}`,
+      signed(d.runs.change),
       ...OUTCOME_KINDS.map((kind) => `${d.outcomes[kind]}`),
       d.timeToFirstEventMs === null ? '—' : duration(d.timeToFirstEventMs.p95),
       d.durationMs === null ? '—' : duration(d.durationMs.p95),
     ]),
   });
   return sections;
+}
+
+/** The SSOT section: the latest score of the path in each period, its findings by rule, and the changes. */
+function checkSection(check: ReportCheck): ReportSection {
+  const { current, previous, change } = check;
+  const value = (n: number | undefined): string => (n === undefined ? '—' : `${n}`);
+  const rules = [...new Set([...Object.keys(current?.byRule ?? {}), ...Object.keys(previous?.byRule ?? {})])].sort();
+  const when = (c: ReportCheck['current']): string => (c === null ? 'none recorded' : c.recordedAt.slice(0, 10));
+  return {
+    title: 'SSOT compliance',
+    note:
+      `runwire check ${check.path}: this period ${when(current)}` +
+      (current === null ? '' : ` (${current.concepts} concepts, ${current.violated} with findings)`) +
+      `; previous period ${when(previous)}`,
+    headers: ['measure', 'this period', 'previous', 'change'],
+    rows: [
+      ['score', value(current?.score), value(previous?.score), signed(change?.score ?? null)],
+      ['findings', value(current?.findings), value(previous?.findings), signed(change?.findings ?? null)],
+      ...rules.map((rule) => [
+        `  ${rule}`,
+        // A rule missing from a recorded score had no findings then.
+        value(current === null ? undefined : (current.byRule[rule] ?? 0)),
+        value(previous === null ? undefined : (previous.byRule[rule] ?? 0)),
+        signed(change?.byRule[rule] ?? null),
+      ]),
+    ],
+  };
 }
 
 function counts(c: { current: number; previous: number; change: number }): string[] {

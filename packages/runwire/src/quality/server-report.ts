@@ -1,16 +1,30 @@
 import type { Percentiles, QualityFigures } from '../protocol/quality-frames.js';
+import type { CheckHistory, CheckScore } from '../stores/check-history.js';
 import { addDays, dayOf, type QualityRollups, type RollupDay } from '../stores/quality-rollups.js';
 import { agentsOf, figuresOf, serverCounter } from './quality-summary.js';
-import type { ServerReport } from './report-schema.js';
+import type { ReportCheck, ServerReport } from './report-schema.js';
 import { METRIC } from './rollup-metrics.js';
 
 const DAY_MS = 86_400_000;
 
+/** What the server-wide report is made of: the rollups of every user and node, and the check score history. */
+export interface ReportSources {
+  readonly rollups: QualityRollups;
+  readonly checks: CheckHistory;
+}
+
 /**
  * Builds the server-wide report of the last `sinceMs` (rounded up to whole UTC days, today included) from the
- * rollups of every user and node, each figure with its change against the same number of days before.
+ * rollups of every user and node, each figure with its change against the same number of days before; with
+ * `checkPath`, the SSOT section: the latest check score of that path in each period.
  */
-export async function buildServerReport(rollups: QualityRollups, now: number, sinceMs: number): Promise<ServerReport> {
+export async function buildServerReport(
+  sources: ReportSources,
+  now: number,
+  sinceMs: number,
+  checkPath?: string,
+): Promise<ServerReport> {
+  const { rollups, checks } = sources;
   const days = Math.max(1, Math.ceil(sinceMs / DAY_MS));
   const to = dayOf(now);
   const from = addDays(to, 1 - days);
@@ -22,8 +36,16 @@ export async function buildServerReport(rollups: QualityRollups, now: number, si
   const currentFigures = figuresOf(current);
   const before = figuresOf(previous);
   const beforeByAgent = new Map(agentsOf(previous).map((a) => [a.agent, a]));
+  const check =
+    checkPath === undefined
+      ? undefined
+      : compareChecks(
+          checkPath,
+          await checks.latest({ path: checkPath, fromDay: from, toDay: to }),
+          await checks.latest({ path: checkPath, fromDay: previousFrom, toDay: previousTo }),
+        );
   return {
-    schema: 'runwire-report/v1',
+    schema: 'runwire-report/v2',
     generatedAt: new Date(now).toISOString(),
     period: { from, to, days },
     previousPeriod: { from: previousFrom, to: previousTo },
@@ -31,7 +53,7 @@ export async function buildServerReport(rollups: QualityRollups, now: number, si
       total: compareCounts(currentFigures.runs, before.runs),
       successRate: compareRates(currentFigures.successRate, before.successRate),
       outcomes: { current: currentFigures.outcomes, previous: before.outcomes },
-      failedByCode: currentFigures.failedByCode,
+      failedByCode: compareByKey(currentFigures.failedByCode, before.failedByCode),
     },
     agents: agentsOf(current).map(({ agent, ...figures }) => {
       const old = beforeByAgent.get(agent);
@@ -46,12 +68,15 @@ export async function buildServerReport(rollups: QualityRollups, now: number, si
       timeToFirstEventMs: comparePercentiles(currentFigures.timeToFirstEventMs, before.timeToFirstEventMs),
       durationMs: comparePercentiles(currentFigures.durationMs, before.durationMs),
     },
-    perDay: everyDay(from, to).map((day) =>
-      perDay(
+    perDay: everyDay(from, to).map((day) => {
+      const previousDay = addDays(day, -days);
+      return perDay(
         day,
         current.find((d) => d.day === day),
-      ),
-    ),
+        previousDay,
+        previous.find((d) => d.day === previousDay),
+      );
+    }),
     isolation: {
       blockedConstructions: compareCounts(
         serverCounter(current, METRIC.blockedConstructions),
@@ -62,6 +87,7 @@ export async function buildServerReport(rollups: QualityRollups, now: number, si
         serverCounter(previous, METRIC.deniedCrossUserAccesses),
       ),
     },
+    ...(check === undefined ? {} : { check }),
   };
 }
 
@@ -71,10 +97,18 @@ function everyDay(from: string, to: string): string[] {
   return days;
 }
 
-function perDay(day: string, rollup: RollupDay | undefined): ServerReport['perDay'][number] {
+function perDay(
+  day: string,
+  rollup: RollupDay | undefined,
+  previousDay: string,
+  previousRollup: RollupDay | undefined,
+): ServerReport['perDay'][number] {
   const figures: QualityFigures = figuresOf(rollup === undefined ? [] : [rollup]);
+  const before = figuresOf(previousRollup === undefined ? [] : [previousRollup]);
   return {
     day,
+    runs: compareCounts(figures.runs, before.runs),
+    previousDay,
     outcomes: figures.outcomes,
     timeToFirstEventMs: figures.timeToFirstEventMs,
     durationMs: figures.durationMs,
@@ -103,5 +137,43 @@ function comparePercentiles(
       current === null || previous === null
         ? null
         : { p50: current.p50 - previous.p50, p95: current.p95 - previous.p95, p99: current.p99 - previous.p99 },
+  };
+}
+
+/** Every key of either side, sorted, with its count on both sides (0 where absent) and the change. */
+function compareByKey(
+  current: Readonly<Record<string, number>>,
+  previous: Readonly<Record<string, number>>,
+): Record<string, { current: number; previous: number; change: number }> {
+  const keys = [...new Set([...Object.keys(current), ...Object.keys(previous)])].sort();
+  return Object.fromEntries(keys.map((key) => [key, compareCounts(current[key] ?? 0, previous[key] ?? 0)]));
+}
+
+function compareChecks(path: string, current: CheckScore | undefined, previous: CheckScore | undefined): ReportCheck {
+  const recorded = (score: CheckScore | undefined): ReportCheck['current'] =>
+    score === undefined
+      ? null
+      : {
+          recordedAt: new Date(score.recordedAt).toISOString(),
+          score: score.score,
+          concepts: score.concepts,
+          violated: score.violated,
+          findings: score.findings,
+          byRule: { ...score.byRule },
+        };
+  return {
+    path,
+    current: recorded(current),
+    previous: recorded(previous),
+    change:
+      current === undefined || previous === undefined
+        ? null
+        : {
+            score: Math.round((current.score - previous.score) * 100) / 100,
+            findings: current.findings - previous.findings,
+            byRule: Object.fromEntries(
+              Object.entries(compareByKey(current.byRule, previous.byRule)).map(([rule, c]) => [rule, c.change]),
+            ),
+          },
   };
 }

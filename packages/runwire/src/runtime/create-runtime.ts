@@ -182,6 +182,7 @@ class RuntimeLifetime {
           stores.events.prune(now),
           stores.runs.prune(now - runRetentionMs),
           this.#quality.rollups.prune(dayOf(now - this.#settings.quality.retentionMs)),
+          this.#quality.checks.prune(dayOf(now - this.#settings.quality.retentionMs)),
         ]).catch((error: unknown) => logger.error({ err: error }, 'retention failed'));
       }, DEFAULTS.retentionIntervalMs);
     })();
@@ -228,6 +229,7 @@ class RuntimeLifetime {
       await this.#stores.events.close();
       await this.#stores.runs.close();
       await this.#quality.rollups.close();
+      await this.#quality.checks.close();
       await this.#stores.threads?.close();
     })();
     return this.#closed;

@@ -61,6 +61,11 @@ export interface RuntimeOptions {
   readonly quality?: {
     /** How long per-day rollups are kept. @default '90d' */
     readonly retention?: DurationInput;
+    /**
+     * How often the counters of the runs that ended are written to the store, in one batch (a crash loses at most
+     * this much; shutdown writes everything). @default '1s'
+     */
+    readonly flushInterval?: DurationInput;
     /** Runs of one agent (per user) a failure-rate alert is judged on. @default 10 */
     readonly alertWindowRuns?: number;
     /** Share of failed, timed-out and dead runs over the window (0 to 1) that raises an alert. @default 0.5 */
@@ -102,7 +107,11 @@ export interface RuntimeSettings {
   readonly builtins: boolean;
   readonly agents: readonly AgentDefinition[];
   readonly tools: readonly ToolDefinition[];
-  readonly quality: { readonly retentionMs: number; readonly alerts: AlertThresholds };
+  readonly quality: {
+    readonly retentionMs: number;
+    readonly flushIntervalMs: number;
+    readonly alerts: AlertThresholds;
+  };
   readonly model: LanguageModel | undefined;
   readonly modelLimits: ModelCallLimits;
   readonly historyLimit: number;
@@ -142,6 +151,10 @@ export function compileRuntimeOptions(options: RuntimeOptions): RuntimeSettings 
     tools: options.tools ?? [],
     quality: {
       retentionMs: toMs(options.quality?.retention ?? DEFAULTS.qualityRetentionMs, 'quality.retention'),
+      flushIntervalMs: positiveInteger(
+        toMs(options.quality?.flushInterval ?? DEFAULTS.qualityFlushIntervalMs, 'quality.flushInterval'),
+        'quality.flushInterval (ms)',
+      ),
       alerts: {
         windowRuns: positiveInteger(
           options.quality?.alertWindowRuns ?? DEFAULTS.alertWindowRuns,

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Bus } from './bus.js';
+import type { CheckHistory } from './check-history.js';
 import type { EventLog, EventRetention } from './event-log.js';
 import type { QualityRollups } from './quality-rollups.js';
 import type { RunLeases } from './run-leases.js';
@@ -13,6 +14,8 @@ export interface Stores {
   readonly bus: Bus;
   /** Per-day quality rollups beside the runs; absent (a custom factory): the runtime keeps them in memory. */
   readonly rollups?: QualityRollups;
+  /** SSOT check scores beside the rollups; absent (a custom factory): the runtime keeps them in memory. */
+  readonly checks?: CheckHistory;
   /** Thread history (user messages, answers, tool calls). @default a memory thread store (lost on exit) */
   readonly threads?: ThreadStore;
   /**

@@ -10,14 +10,22 @@ export interface HttpAnswer {
 
 /**
  * One HTTP request without connection reuse (no pooled socket outlives the test). `token` becomes
- * `Authorization: Bearer <token>`.
+ * `Authorization: Bearer <token>`; `body` is sent as JSON.
  */
 export function httpRequest(
   url: string,
-  options: { method?: string; token?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
+  options: {
+    method?: string;
+    token?: string;
+    headers?: Record<string, string>;
+    body?: unknown;
+    timeoutMs?: number;
+  } = {},
 ): Promise<HttpAnswer> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+  if (body !== undefined) headers['content-type'] = 'application/json';
   return new Promise((resolve, reject) => {
     const req = request(url, { method: options.method ?? 'GET', headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -36,7 +44,7 @@ export function httpRequest(
     });
     req.setTimeout(options.timeoutMs ?? 5000, () => req.destroy(new Error(`HTTP ${url} timed out`)));
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 

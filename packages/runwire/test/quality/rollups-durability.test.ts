@@ -35,6 +35,25 @@ async function metricsWith(node: ServerProcess, userId: string, runs: number): P
   }
 }
 
+/** A checker run as `runwire report --check` submits it. */
+const checkRun = (path: string, score: number) => ({
+  path,
+  score,
+  concepts: 12,
+  violated: 1,
+  findings: 2,
+  byRule: { 'duplicate-shape': 2 },
+});
+
+/** The SSOT section of `node`'s report for `path`. */
+async function checkSection(node: ServerProcess, path: string): Promise<{ current: { score: number } | null }> {
+  const report = await httpRequest(`${node.url}/api/admin/report?since=1d&check=${encodeURIComponent(path)}`, {
+    token: await node.token('ops'),
+  });
+  assert.equal(report.status, 200, report.text);
+  return (report.json as { check: { current: { score: number } | null } }).check;
+}
+
 describe('quality rollups that last', () => {
   const cleanups: Array<() => Promise<unknown> | unknown> = [];
   after(async () => {
@@ -44,9 +63,15 @@ describe('quality rollups that last', () => {
   it('survive a restart on SQLite, and the next runs add to them', async () => {
     const dir = tempDir('runwire-rollups-');
     cleanups.push(() => dir.remove());
-    const args = ['--store', 'sqlite', '--db', join(dir.path, 'runwire.db')];
+    const args = ['--store', 'sqlite', '--db', join(dir.path, 'runwire.db'), '--admin-users', 'ops'];
     const first = await startServerProcess({ args });
     cleanups.push(() => first.stop('SIGKILL'));
+    const submitted = await httpRequest(`${first.url}/api/admin/check-scores`, {
+      method: 'POST',
+      token: await first.token('ops'),
+      body: checkRun('src', 97.5),
+    });
+    assert.equal(submitted.status, 201, submitted.text);
     await echoRun(first, 'dur-alice');
     await echoRun(first, 'dur-alice');
     await metricsWith(first, 'dur-alice', 2);
@@ -62,6 +87,7 @@ describe('quality rollups that last', () => {
     await echoRun(second, 'dur-alice');
     await metricsWith(second, 'dur-alice', 3);
     await metricsWith(second, 'dur-bob', 0);
+    assert.equal((await checkSection(second, 'src')).current?.score, 97.5, 'the check score survived the restart');
   });
 
   it('are merged across two nodes on Redis: each node reads the runs of both', async () => {
@@ -77,5 +103,12 @@ describe('quality rollups that last', () => {
     const report = await httpRequest(`${a.url}/api/admin/report?since=1d`, { token: await a.token('ops') });
     assert.equal(report.status, 200, report.text);
     assert.equal((report.json as { runs: { total: { current: number } } }).runs.total.current, 3);
+    const submitted = await httpRequest(`${b.url}/api/admin/check-scores`, {
+      method: 'POST',
+      token: await b.token('ops'),
+      body: checkRun('packages/runwire/src', 88),
+    });
+    assert.equal(submitted.status, 201, submitted.text);
+    assert.equal((await checkSection(a, 'packages/runwire/src')).current?.score, 88, 'node a reads what b recorded');
   });
 });

@@ -1,6 +1,8 @@
 import { FakeClock } from '../../src/clock.js';
+import type { CheckHistory } from '../../src/stores/check-history.js';
 import type { EventLog } from '../../src/stores/event-log.js';
 import type { QualityRollups } from '../../src/stores/quality-rollups.js';
+import { RedisCheckHistory } from '../../src/stores/redis/redis-check-history.js';
 import { RedisConnection } from '../../src/stores/redis/redis-connection.js';
 import { RedisEventLog } from '../../src/stores/redis/redis-event-log.js';
 import { RedisQualityRollups } from '../../src/stores/redis/redis-quality-rollups.js';
@@ -8,6 +10,7 @@ import { RedisRunStore } from '../../src/stores/redis/redis-run-store.js';
 import { RedisThreadStore } from '../../src/stores/redis/redis-thread-store.js';
 import type { RunStore } from '../../src/stores/run-store.js';
 import type { ThreadStore } from '../../src/stores/thread-store.js';
+import { checkHistoryConformance } from '../conformance/check-history.suite.js';
 import { eventLogConformance } from '../conformance/event-log.suite.js';
 import { qualityRollupsConformance } from '../conformance/quality-rollups.suite.js';
 import { runStoreConformance } from '../conformance/run-store.suite.js';
@@ -73,6 +76,29 @@ qualityRollupsConformance('redis', async () => {
     },
     async another() {
       return new RedisQualityRollups(connect(prefix));
+    },
+    async cleanup() {
+      await store.close();
+      await deleteKeys(SHARED_REDIS_URL, prefix);
+    },
+  };
+});
+
+// `another` is a second node's store on the same keys: the latest score is the latest of both.
+checkHistoryConformance('redis', async () => {
+  const prefix = randomPrefix();
+  let store: CheckHistory = new RedisCheckHistory(connect(prefix));
+  return {
+    get store() {
+      return store;
+    },
+    async reopen() {
+      await store.close();
+      store = new RedisCheckHistory(connect(prefix));
+      return store;
+    },
+    async another() {
+      return new RedisCheckHistory(connect(prefix));
     },
     async cleanup() {
       await store.close();

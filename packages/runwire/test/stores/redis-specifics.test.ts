@@ -600,6 +600,7 @@ describe('Redis stores across a Redis restart (private redis-server)', () => {
       await stores.events.close();
       await stores.runs.close();
       await stores.rollups.close();
+      await stores.checks.close();
       await stores.threads.close();
     }
     assert.equal(stores.connection.writes.status, 'end');

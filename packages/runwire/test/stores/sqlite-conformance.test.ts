@@ -1,15 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CheckHistory } from '../../src/stores/check-history.js';
 import type { EventLog } from '../../src/stores/event-log.js';
 import type { QualityRollups } from '../../src/stores/quality-rollups.js';
 import type { RunStore } from '../../src/stores/run-store.js';
+import { SqliteCheckHistory } from '../../src/stores/sqlite/sqlite-check-history.js';
 import { SqliteDatabase } from '../../src/stores/sqlite/sqlite-database.js';
 import { SqliteEventLog } from '../../src/stores/sqlite/sqlite-event-log.js';
 import { SqliteQualityRollups } from '../../src/stores/sqlite/sqlite-quality-rollups.js';
 import { SqliteRunStore } from '../../src/stores/sqlite/sqlite-run-store.js';
 import { SqliteThreadStore } from '../../src/stores/sqlite/sqlite-thread-store.js';
 import type { ThreadStore } from '../../src/stores/thread-store.js';
+import { checkHistoryConformance } from '../conformance/check-history.suite.js';
 import { eventLogConformance } from '../conformance/event-log.suite.js';
 import { qualityRollupsConformance } from '../conformance/quality-rollups.suite.js';
 import { runStoreConformance } from '../conformance/run-store.suite.js';
@@ -69,6 +72,25 @@ qualityRollupsConformance('sqlite', async () => {
     async reopen() {
       await store.close();
       store = new SqliteQualityRollups(SqliteDatabase.open({ file: temp.file }));
+      return store;
+    },
+    async cleanup() {
+      await store.close();
+      temp.remove();
+    },
+  };
+});
+
+checkHistoryConformance('sqlite', async () => {
+  const temp = tempDatabaseFile();
+  let store: CheckHistory = new SqliteCheckHistory(SqliteDatabase.open({ file: temp.file }));
+  return {
+    get store() {
+      return store;
+    },
+    async reopen() {
+      await store.close();
+      store = new SqliteCheckHistory(SqliteDatabase.open({ file: temp.file }));
       return store;
     },
     async cleanup() {

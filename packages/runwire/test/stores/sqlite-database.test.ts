@@ -210,6 +210,8 @@ describe('SqliteDatabase', () => {
       await stores.rollups?.close();
       assert.deepEqual(await stores.health?.(), { store: true }, 'the thread store still uses the file');
       await stores.threads?.close();
+      assert.deepEqual(await stores.health?.(), { store: true }, 'the check score history still uses the file');
+      await stores.checks?.close();
       assert.deepEqual(await stores.health?.(), { store: false });
       await stores.bus.close();
     });
@@ -223,6 +225,7 @@ describe('SqliteDatabase', () => {
         await stores.runs.close();
         await stores.rollups?.close();
         await stores.threads?.close();
+        await stores.checks?.close();
         assert.ok(existsSync(join(dir, '.runwire', 'runwire.db')));
       } finally {
         process.chdir(cwd);

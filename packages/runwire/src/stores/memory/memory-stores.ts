@@ -1,5 +1,6 @@
 import type { Stores, StoresEnv } from '../stores.js';
 import { InProcessBus } from './in-process-bus.js';
+import { MemoryCheckHistory } from './memory-check-history.js';
 import { MemoryEventLog } from './memory-event-log.js';
 import { MemoryQualityRollups } from './memory-quality-rollups.js';
 import { MemoryRunStore } from './memory-run-store.js';
@@ -12,6 +13,7 @@ export function memoryStores(env: Pick<StoresEnv, 'clock' | 'retention'>): Store
     events: new MemoryEventLog(env.clock, env.retention),
     bus: new InProcessBus(),
     rollups: new MemoryQualityRollups(),
+    checks: new MemoryCheckHistory(),
     threads: new MemoryThreadStore(),
   };
 }

@@ -26,6 +26,8 @@ export const DEFAULT_REDIS_PREFIX = DEFAULTS.redisPrefix;
  * | `P:u:{userId}:closed` | zset | runs whose terminal event is logged, scored by its seq (nothing more is appended for them) |
  * | `P:q:<day>:all` | hash | the day's quality counters of every user and the server-wide ones, field `agent␟outcome␟metric` |
  * | `P:q:<day>:u:{userId}` | hash | the same counters of one user |
+ * | `P:check:<path>` | zset | the SSOT check scores of a path as JSON, scored by when they were recorded (ms) |
+ * | `P:checks` | set | the paths that have check scores (for pruning) |
  * | `P:u:{userId}:threads` | zset | the user's thread ids scored by their last update (ms) |
  * | `P:u:{userId}:t:<threadId>` | hash | a thread: `title`, `createdAt`, `updatedAt`, `lastRunId` |
  * | `P:u:{userId}:t:<threadId>:m` | list | the thread's messages as JSON, oldest first |
@@ -102,6 +104,16 @@ export class RedisKeys {
   /** A day's quality counters: of one user, or (no user) of everyone and the server-wide ones. */
   qualityDay(day: string, userId?: string): string {
     return userId === undefined ? `${this.prefix}q:${day}:all` : `${this.prefix}q:${day}:u:{${userId}}`;
+  }
+
+  /** The check scores of one path. */
+  checkScores(path: string): string {
+    return `${this.prefix}check:${path}`;
+  }
+
+  /** The paths that have check scores. */
+  get checkPaths(): string {
+    return `${this.prefix}checks`;
   }
 
   /** The channel of a user's events. */

@@ -3,6 +3,7 @@ import type { EventRetention } from '../event-log.js';
 import type { Stores } from '../stores.js';
 import type { PubSubPreference } from './pubsub-mode.js';
 import { RedisBus } from './redis-bus.js';
+import { RedisCheckHistory } from './redis-check-history.js';
 import { RedisConnection, type RedisConnectionOptions } from './redis-connection.js';
 import { RedisEventLog } from './redis-event-log.js';
 import { RedisQualityRollups } from './redis-quality-rollups.js';
@@ -31,6 +32,7 @@ export interface RedisStores extends Stores {
   readonly events: RedisEventLog;
   readonly bus: RedisBus;
   readonly rollups: RedisQualityRollups;
+  readonly checks: RedisCheckHistory;
   readonly threads: RedisThreadStore;
   /** The run store, which also holds the cluster's run leases. */
   readonly leases: RedisRunStore;
@@ -60,12 +62,14 @@ export function redisStores(options: RedisStoresOptions): RedisStores {
   const events = new RedisEventLog({ connection, clock: options.clock, retention: options.retention, publish: true });
   const bus = new RedisBus({ connection, deliveredByLog: true });
   const rollups = new RedisQualityRollups(connection);
+  const checks = new RedisCheckHistory(connection);
   const threads = new RedisThreadStore({ connection });
   return {
     runs,
     events,
     bus,
     rollups,
+    checks,
     threads,
     leases: runs,
     connection,

@@ -114,6 +114,24 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    description: 'SSOT check scores by path, each submission kept, for the change against the previous period',
+    sql: `
+      -- Every submitted score of a path; a report reads the latest of a range of days. by_rule is a JSON object.
+      CREATE TABLE check_scores (
+        path TEXT NOT NULL,
+        recorded_at INTEGER NOT NULL,
+        score REAL NOT NULL,
+        concepts INTEGER NOT NULL,
+        violated INTEGER NOT NULL,
+        findings INTEGER NOT NULL,
+        by_rule TEXT NOT NULL,
+        PRIMARY KEY (path, recorded_at)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX check_scores_by_time ON check_scores (recorded_at);
+    `,
+  },
 ];
 
 /**

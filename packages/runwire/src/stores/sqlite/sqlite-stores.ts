@@ -3,6 +3,7 @@ import { DEFAULTS } from '../../config/defaults.js';
 import { DEFAULT_EVENT_RETENTION, type EventRetention } from '../event-log.js';
 import { InProcessBus } from '../memory/in-process-bus.js';
 import type { Stores } from '../stores.js';
+import { SqliteCheckHistory } from './sqlite-check-history.js';
 import { SqliteDatabase, type SqliteDatabaseOptions } from './sqlite-database.js';
 import { SqliteEventLog } from './sqlite-event-log.js';
 import { SqliteQualityRollups } from './sqlite-quality-rollups.js';
@@ -24,7 +25,7 @@ export interface SqliteStoresOptions extends Omit<SqliteDatabaseOptions, 'file'>
 }
 
 /**
- * The embedded durable stores: run records, event logs, thread history and quality rollups in one SQLite file, and an
+ * The embedded durable stores: run records, event logs, thread history, quality rollups and check scores in one SQLite file, and an
  * in-process bus (one node).
  * @throws StoreOpenError when the file is corrupt, foreign, newer than this Runwire, or cannot be written.
  * @example
@@ -42,6 +43,7 @@ export function sqliteStores(options: SqliteStoresOptions): Stores {
     events: new SqliteEventLog(db, options.clock, options.retention ?? DEFAULT_EVENT_RETENTION),
     bus: new InProcessBus(),
     rollups: new SqliteQualityRollups(db),
+    checks: new SqliteCheckHistory(db),
     threads: new SqliteThreadStore(db),
     health: async () => ({ store: db.check() }),
   };
