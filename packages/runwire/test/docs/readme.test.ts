@@ -29,6 +29,17 @@ describe('documentation', () => {
     assert.match(rootReadme, /\nnpm test /);
   });
 
+  it('runs every package bench from the root as npm run bench:NAME', () => {
+    const scriptsOf = (path: string): Record<string, string> =>
+      (JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const root = scriptsOf('../../../../package.json');
+    for (const pkg of ['../../', '../../../check/', '../../../client/']) {
+      for (const name of Object.keys(scriptsOf(`${pkg}package.json`)).filter((n) => n.startsWith('bench:'))) {
+        assert.match(root[name] ?? '', new RegExp(`^npm run ${name} -w `), `the root package.json lacks ${name}`);
+      }
+    }
+  });
+
   it('ships the MIT license the package.json files declare, in every package', () => {
     for (const dir of ['../../../../', '../../', '../../../check/']) {
       const license = readFileSync(new URL(`${dir}LICENSE`, import.meta.url), 'utf8');
