@@ -10,8 +10,8 @@ import { assembleServer } from './server-assembly.js';
  * Runwire inside an existing `node:http` server: the host's `request` and `upgrade` listeners offer each request to
  * Runwire first and keep it when Runwire answers `false` (a path that is not Runwire's).
  *
- * Runwire's paths: the socket at `/ws`, `/api/…`, `/agui`, `/health`, `/health/ready`, `/metrics`, and `/dev/token` in
- * dev mode. The chat page is not served: `/` stays the host's.
+ * Runwire's paths: the socket at `/ws`, `/api/…` (AG-UI's `/api/agui` included), `/health`, `/health/ready`,
+ * `/metrics`, and `/dev/token` in dev mode. The chat page is not served: `/` stays the host's.
  */
 export interface RunwireHandler {
   /** Answers the request and returns `true` when its method and path are a Runwire route; `false` otherwise. */
