@@ -1,8 +1,8 @@
 import type { Statement } from 'better-sqlite3';
-import { StoreClosedError } from '../../errors.js';
 import type { CheckHistory, CheckScore, CheckScoreQuery } from '../check-history.js';
 import { startOfDay } from '../quality-rollups.js';
 import type { SqliteDatabase } from './sqlite-database.js';
+import { SqliteStoreHold } from './sqlite-store-hold.js';
 
 const DAY_MS = 86_400_000;
 
@@ -25,7 +25,7 @@ export class SqliteCheckHistory implements CheckHistory {
   readonly #record: Statement<[string, number, number, number, number, number, string]>;
   readonly #latest: Statement<[string, number, number], ScoreRow>;
   readonly #prune: Statement<[number]>;
-  #closed = false;
+  readonly #hold: SqliteStoreHold;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
@@ -38,11 +38,11 @@ export class SqliteCheckHistory implements CheckHistory {
        ORDER BY recorded_at DESC LIMIT 1`,
     );
     this.#prune = db.prepare('DELETE FROM check_scores WHERE recorded_at < ?');
-    db.retain();
+    this.#hold = new SqliteStoreHold(db, 'The check score history');
   }
 
   async record(score: CheckScore): Promise<void> {
-    this.#assertOpen();
+    this.#hold.assertOpen();
     const { path, recordedAt, concepts, violated, findings, byRule } = score;
     await this.#db.write(() =>
       this.#record.run(path, recordedAt, score.score, concepts, violated, findings, JSON.stringify(byRule)),
@@ -50,7 +50,7 @@ export class SqliteCheckHistory implements CheckHistory {
   }
 
   async latest(query: CheckScoreQuery): Promise<CheckScore | undefined> {
-    this.#assertOpen();
+    this.#hold.assertOpen();
     const row = this.#db.read(() =>
       this.#latest.get(query.path, startOfDay(query.fromDay), startOfDay(query.toDay) + DAY_MS),
     );
@@ -67,18 +67,11 @@ export class SqliteCheckHistory implements CheckHistory {
   }
 
   async prune(beforeDay: string): Promise<number> {
-    this.#assertOpen();
+    this.#hold.assertOpen();
     return this.#db.transaction(() => this.#prune.run(startOfDay(beforeDay)).changes);
   }
 
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    if (!this.#db.closed) this.#db.flush();
-    this.#db.release();
-  }
-
-  #assertOpen(): void {
-    if (this.#closed) throw new StoreClosedError('The check score history');
+    this.#hold.close();
   }
 }

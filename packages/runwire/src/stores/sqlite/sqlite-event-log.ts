@@ -1,9 +1,9 @@
 import type { Clock } from '../../clock.js';
-import { StoreClosedError } from '../../errors.js';
 import type { RunEvent, UnsequencedRunEvent } from '../../protocol/run-events.js';
 import { DEFAULT_EVENT_RETENTION, type EventLog, type EventRetention, type LogBounds } from '../event-log.js';
 import { decodeStoredEvent, encodeStoredEvent } from '../stored-event.js';
 import type { SqliteDatabase } from './sqlite-database.js';
+import { SqliteStoreHold } from './sqlite-store-hold.js';
 
 interface PendingAppend {
   readonly event: UnsequencedRunEvent;
@@ -44,7 +44,7 @@ export class SqliteEventLog implements EventLog {
   readonly #deleteBefore;
   /** Appends waiting for the next group commit, in call order. */
   #pending: PendingAppend[] = [];
-  #closed = false;
+  readonly #hold: SqliteStoreHold;
 
   constructor(db: SqliteDatabase, clock: Clock, retention: EventRetention = DEFAULT_EVENT_RETENTION) {
     this.#db = db;
@@ -72,7 +72,7 @@ export class SqliteEventLog implements EventLog {
       'SELECT seq FROM events WHERE user_id = ? AND appended_at >= ? ORDER BY seq LIMIT 1',
     );
     this.#deleteBefore = db.prepare<[string, number]>('DELETE FROM events WHERE user_id = ? AND seq < ?');
-    db.retain();
+    this.#hold = new SqliteStoreHold(db, `The event log on '${db.file}'`);
   }
 
   /**
@@ -81,7 +81,7 @@ export class SqliteEventLog implements EventLog {
    * each user's last seq.
    */
   async append(event: UnsequencedRunEvent): Promise<RunEvent> {
-    this.#assertOpen();
+    this.#hold.assertOpen();
     const body = encodeStoredEvent(event);
     const appendedAt = this.#clock.now();
     return new Promise<RunEvent>((resolve, reject) => {
@@ -91,18 +91,18 @@ export class SqliteEventLog implements EventLog {
   }
 
   async read(userId: string, afterSeq: number, limit = Number.POSITIVE_INFINITY): Promise<RunEvent[]> {
-    this.#assertOpen();
+    this.#hold.assertOpen();
     const max = Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : -1;
     return this.#db.read(() => this.#readAfter.all(userId, afterSeq, max)).map((e) => decodeStoredEvent(e.body, e.seq));
   }
 
   async readRun(userId: string, runId: string): Promise<RunEvent[]> {
-    this.#assertOpen();
+    this.#hold.assertOpen();
     return this.#db.read(() => this.#readRun.all(userId, runId)).map((e) => decodeStoredEvent(e.body, e.seq));
   }
 
   async bounds(userId: string): Promise<LogBounds> {
-    this.#assertOpen();
+    this.#hold.assertOpen();
     return this.#db.read(() => {
       const lastSeq = this.#lastSeq.get(userId)?.last_seq ?? 0;
       const oldestSeq = this.#oldestSeq.get(userId)?.seq ?? lastSeq + 1;
@@ -116,13 +116,13 @@ export class SqliteEventLog implements EventLog {
    * transactions of a few hundred users, yielding to the event loop between them.
    */
   async prune(now: number): Promise<number> {
-    this.#assertOpen();
+    this.#hold.assertOpen();
     const cutoff = now - this.#retention.maxAgeMs;
     const users = this.#db.read(() => this.#users.all());
     let dropped = 0;
     for (let start = 0; start < users.length; start += PRUNE_CHUNK) {
       if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-      if (this.#closed || this.#db.closed) break;
+      if (this.#hold.closed || this.#db.closed) break;
       const chunk = users.slice(start, start + PRUNE_CHUNK);
       dropped += this.#db.transaction(() => {
         let n = 0;
@@ -139,10 +139,7 @@ export class SqliteEventLog implements EventLog {
 
   /** Commits the pending appends and lets go of the database (closed when its last store closes). Idempotent. */
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    if (!this.#db.closed) this.#db.flush();
-    this.#db.release();
+    this.#hold.close();
   }
 
   #queueWrite(): void {
@@ -173,9 +170,5 @@ export class SqliteEventLog implements EventLog {
     });
     for (const [userId, seq] of last) this.#setSeq.run(userId, seq);
     return events;
-  }
-
-  #assertOpen(): void {
-    if (this.#closed) throw new StoreClosedError(`The event log on '${this.#db.file}'`);
   }
 }

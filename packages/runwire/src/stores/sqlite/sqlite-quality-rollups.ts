@@ -1,5 +1,4 @@
 import type { Statement } from 'better-sqlite3';
-import { StoreClosedError } from '../../errors.js';
 import {
   mergeCells,
   type QualityRollups,
@@ -8,6 +7,7 @@ import {
   type RollupQuery,
 } from '../quality-rollups.js';
 import type { SqliteDatabase } from './sqlite-database.js';
+import { SqliteStoreHold } from './sqlite-store-hold.js';
 
 /** The `user_id` of server-wide counters (user ids are never empty). */
 const SERVER_WIDE = '';
@@ -30,7 +30,7 @@ export class SqliteQualityRollups implements QualityRollups {
   readonly #readUser: Statement<[string, string, string], CellRow>;
   readonly #readAll: Statement<[string, string], CellRow>;
   readonly #prune: Statement<[string]>;
-  #closed = false;
+  readonly #hold: SqliteStoreHold;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
@@ -47,11 +47,11 @@ export class SqliteQualityRollups implements QualityRollups {
        WHERE day >= ? AND day <= ? GROUP BY day, agent, outcome, metric ORDER BY day`,
     );
     this.#prune = db.prepare('DELETE FROM quality_rollups WHERE day < ?');
-    db.retain();
+    this.#hold = new SqliteStoreHold(db, 'The quality rollups store');
   }
 
   async add(day: string, userId: string | undefined, cells: readonly RollupCell[]): Promise<void> {
-    this.#assertOpen();
+    this.#hold.assertOpen();
     const user = userId ?? SERVER_WIDE;
     const nonZero = cells.filter((c) => c.value !== 0);
     if (nonZero.length === 0) return;
@@ -61,7 +61,7 @@ export class SqliteQualityRollups implements QualityRollups {
   }
 
   async read(query: RollupQuery): Promise<RollupDay[]> {
-    this.#assertOpen();
+    this.#hold.assertOpen();
     const rows = this.#db.read(() =>
       query.userId === undefined
         ? this.#readAll.all(query.fromDay, query.toDay)
@@ -80,7 +80,7 @@ export class SqliteQualityRollups implements QualityRollups {
   }
 
   async prune(beforeDay: string): Promise<number> {
-    this.#assertOpen();
+    this.#hold.assertOpen();
     return this.#db.transaction(() => {
       const count = this.#db
         .prepare<[string], { n: number }>('SELECT count(DISTINCT day) AS n FROM quality_rollups WHERE day < ?')
@@ -91,13 +91,6 @@ export class SqliteQualityRollups implements QualityRollups {
   }
 
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    if (!this.#db.closed) this.#db.flush();
-    this.#db.release();
-  }
-
-  #assertOpen(): void {
-    if (this.#closed) throw new StoreClosedError('The quality rollups store');
+    this.#hold.close();
   }
 }

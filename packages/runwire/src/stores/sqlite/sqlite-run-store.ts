@@ -1,10 +1,10 @@
 import type { Statement } from 'better-sqlite3';
-import { StoreClosedError } from '../../errors.js';
 import type { RunId, ThreadId, UserId } from '../../ids.js';
 import type { RunRecord } from '../../tracker/run-record.js';
 import { type CancelReason, isTerminal, RUN_STATUSES, type RunStatus } from '../../tracker/run-status.js';
 import { decodeRunCursor, encodeRunCursor, type RunPage, type RunQuery, type RunStore } from '../run-store.js';
 import type { SqliteDatabase } from './sqlite-database.js';
+import { SqliteStoreHold } from './sqlite-store-hold.js';
 
 /** The `runs` columns, in the order of `toRow`. */
 const COLUMNS = [
@@ -50,7 +50,7 @@ export class SqliteRunStore implements RunStore {
   readonly #activeOfNode: Statement<string[], RunRow>;
   readonly #pruneChunk: Statement<[number, number]>;
   readonly #lists = new Map<string, Statement<(string | number)[], RunRow>>();
-  #closed = false;
+  readonly #hold: SqliteStoreHold;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
@@ -66,24 +66,24 @@ export class SqliteRunStore implements RunStore {
     this.#pruneChunk = db.prepare(
       'DELETE FROM runs WHERE rowid IN (SELECT rowid FROM runs WHERE ended_at < ? LIMIT ?)',
     );
-    db.retain();
+    this.#hold = new SqliteStoreHold(db, `The run store on '${db.file}'`);
   }
 
   /** Inserts or replaces a record, unless the stored one is terminal (the upsert's `WHERE` then updates nothing). */
   async put(record: RunRecord): Promise<void> {
-    this.#assertOpen();
+    this.#hold.assertOpen();
     const row = toRow(record);
     await this.#db.write(() => this.#upsert.run(...row));
   }
 
   async get(runId: string): Promise<RunRecord | undefined> {
-    this.#assertOpen();
+    this.#hold.assertOpen();
     const row = this.#db.read(() => this.#get.get(runId));
     return row === undefined ? undefined : fromRow(row);
   }
 
   async list(userId: string, query: RunQuery): Promise<RunPage> {
-    this.#assertOpen();
+    this.#hold.assertOpen();
     const cursor = query.before === undefined ? undefined : decodeRunCursor(query.before);
     const where = ['user_id = ?'];
     const params: (string | number)[] = [userId];
@@ -115,7 +115,7 @@ export class SqliteRunStore implements RunStore {
   }
 
   async listActive(nodeId?: string): Promise<RunRecord[]> {
-    this.#assertOpen();
+    this.#hold.assertOpen();
     const rows = this.#db.read(() =>
       nodeId === undefined ? this.#active.all(...ACTIVE_STATUSES) : this.#activeOfNode.all(...ACTIVE_STATUSES, nodeId),
     );
@@ -124,27 +124,20 @@ export class SqliteRunStore implements RunStore {
 
   /** Deletes finished runs in transactions of a thousand, yielding to the event loop between them. */
   async prune(endedBefore: number): Promise<number> {
-    this.#assertOpen();
+    this.#hold.assertOpen();
     let total = 0;
     for (;;) {
       const n = this.#db.transaction(() => this.#pruneChunk.run(endedBefore, PRUNE_CHUNK).changes);
       total += n;
       if (n < PRUNE_CHUNK) return total;
       await new Promise<void>((resolve) => setImmediate(resolve));
-      if (this.#closed || this.#db.closed) return total;
+      if (this.#hold.closed || this.#db.closed) return total;
     }
   }
 
   /** Commits the pending writes and lets go of the database (closed when its last store closes). Idempotent. */
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    if (!this.#db.closed) this.#db.flush();
-    this.#db.release();
-  }
-
-  #assertOpen(): void {
-    if (this.#closed) throw new StoreClosedError(`The run store on '${this.#db.file}'`);
+    this.#hold.close();
   }
 }
 

@@ -1,5 +1,4 @@
 import type { Statement } from 'better-sqlite3';
-import { StoreClosedError } from '../../errors.js';
 import {
   decodeMessageCursor,
   decodeThreadCursor,
@@ -14,6 +13,7 @@ import {
   threadTitle,
 } from '../thread-store.js';
 import type { SqliteDatabase } from './sqlite-database.js';
+import { SqliteStoreHold } from './sqlite-store-hold.js';
 
 interface ThreadRow {
   readonly thread_id: string;
@@ -48,7 +48,7 @@ export class SqliteThreadStore implements ThreadStore {
   readonly #listBefore: Statement<[string, number, number, string, number], ThreadRow>;
   readonly #deleteThread: Statement<[string, string]>;
   readonly #deleteMessages: Statement<[string, string]>;
-  #closed = false;
+  readonly #hold: SqliteStoreHold;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
@@ -80,11 +80,11 @@ export class SqliteThreadStore implements ThreadStore {
     );
     this.#deleteThread = db.prepare('DELETE FROM threads WHERE user_id = ? AND thread_id = ?');
     this.#deleteMessages = db.prepare('DELETE FROM thread_messages WHERE user_id = ? AND thread_id = ?');
-    db.retain();
+    this.#hold = new SqliteStoreHold(db, `The thread store on '${db.file}'`);
   }
 
   async append(userId: string, threadId: string, messages: readonly ThreadMessageRecord[]): Promise<void> {
-    this.#assertOpen();
+    this.#hold.assertOpen();
     const last = messages[messages.length - 1];
     if (last === undefined) return;
     await this.#db.write(() => {
@@ -120,7 +120,7 @@ export class SqliteThreadStore implements ThreadStore {
   }
 
   async recent(userId: string, threadId: string, limit: number): Promise<ThreadMessageRecord[]> {
-    this.#assertOpen();
+    this.#hold.assertOpen();
     if (limit <= 0) return [];
     return this.#db.read(() => this.#recent.all(userId, threadId, limit)).map(fromMessageRow);
   }
@@ -130,7 +130,7 @@ export class SqliteThreadStore implements ThreadStore {
     threadId: string,
     query: { readonly limit: number; readonly after?: string },
   ): Promise<ThreadMessagePage | undefined> {
-    this.#assertOpen();
+    this.#hold.assertOpen();
     const start = query.after === undefined ? 0 : (decodeMessageCursor(query.after) ?? 0);
     return this.#db.read(() => {
       const thread = this.#thread.get(userId, threadId);
@@ -142,7 +142,7 @@ export class SqliteThreadStore implements ThreadStore {
   }
 
   async list(userId: string, query: { readonly limit: number; readonly before?: string }): Promise<ThreadPage> {
-    this.#assertOpen();
+    this.#hold.assertOpen();
     const cursor = query.before === undefined ? undefined : decodeThreadCursor(query.before);
     const limit = Math.max(0, Math.floor(query.limit));
     const rows = this.#db.read(() =>
@@ -156,7 +156,7 @@ export class SqliteThreadStore implements ThreadStore {
   }
 
   async deleteThread(userId: string, threadId: string): Promise<boolean> {
-    this.#assertOpen();
+    this.#hold.assertOpen();
     return this.#db.write(() => {
       this.#deleteMessages.run(userId, threadId);
       return this.#deleteThread.run(userId, threadId).changes > 0;
@@ -165,14 +165,7 @@ export class SqliteThreadStore implements ThreadStore {
 
   /** Commits the pending writes and lets go of the database (closed when its last store closes). Idempotent. */
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    if (!this.#db.closed) this.#db.flush();
-    this.#db.release();
-  }
-
-  #assertOpen(): void {
-    if (this.#closed) throw new StoreClosedError(`The thread store on '${this.#db.file}'`);
+    this.#hold.close();
   }
 }
 
