@@ -1,10 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { WsGateway } from './gateway/ws-gateway.js';
-import type { ServerMetrics } from './http/server-metrics.js';
-import type { Runtime } from './runtime/create-runtime.js';
-import type { StartServerOptions } from './server-assembly.js';
-import { assembleServer } from './server-assembly.js';
+import { assembleServer, type RunwireParts, runwireParts, type StartServerOptions } from './server-assembly.js';
 
 /**
  * Runwire inside an existing `node:http` server: the host's `request` and `upgrade` listeners offer each request to
@@ -13,7 +9,7 @@ import { assembleServer } from './server-assembly.js';
  * Runwire's paths: the socket at `/ws`, `/api/…` (AG-UI's `/api/agui` included), `/health`, `/health/ready`,
  * `/metrics`, and `/dev/token` in dev mode. The chat page is not served: `/` stays the host's.
  */
-export interface RunwireHandler {
+export interface RunwireHandler extends RunwireParts {
   /** Answers the request and returns `true` when its method and path are a Runwire route; `false` otherwise. */
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean;
   /**
@@ -21,11 +17,6 @@ export interface RunwireHandler {
    * server does); returns `false` and leaves the socket alone for any other path.
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
-  readonly runtime: Runtime;
-  readonly metrics: ServerMetrics;
-  readonly gateway: WsGateway;
-  /** In dev mode (no secret configured): the random secret and a ready-to-use token for user `dev`. */
-  readonly dev: { readonly secret: string; readonly token: string } | undefined;
   /**
    * Graceful shutdown of Runwire's part, leaving the host's server open: Runwire's sockets close with 1001, its routes
    * answer 503 and then `false`, runs get `graceMs` (default: the configured grace) to finish, then the stores close.
@@ -52,10 +43,7 @@ export async function embedServer(options: StartServerOptions): Promise<RunwireH
       return true;
     },
     handleUpgrade: (req, socket, head) => !closed && gateway.handleUpgrade(req, socket, head),
-    runtime: parts.runtime,
-    metrics: parts.metrics,
-    gateway,
-    dev: parts.dev,
+    ...runwireParts(parts),
     async close(graceMs = config.shutdownGraceMs) {
       await parts.close(graceMs);
       closed = true;

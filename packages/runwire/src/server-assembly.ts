@@ -36,15 +36,25 @@ export interface StartServerOptions {
   readonly runtime?: Omit<Parameters<typeof createRuntime>[0] & object, 'stores' | 'logger'>;
 }
 
-/** Everything a Runwire server is made of, before anyone feeds it requests. */
-export interface AssembledServer {
-  readonly config: ServerConfig;
+/** What every way of running Runwire (its own port, or a host's server) hands its caller. */
+export interface RunwireParts {
   readonly runtime: Runtime;
   readonly metrics: ServerMetrics;
   readonly gateway: WsGateway;
+  /** In dev mode (no secret configured): the random secret and a ready-to-use token for user `dev`. */
+  readonly dev: { readonly secret: string; readonly token: string } | undefined;
+}
+
+/** The parts of an assembled server its caller gets, without the internals (config, routes, close). */
+export function runwireParts({ runtime, metrics, gateway, dev }: RunwireParts): RunwireParts {
+  return { runtime, metrics, gateway, dev };
+}
+
+/** Everything a Runwire server is made of, before anyone feeds it requests. */
+export interface AssembledServer extends RunwireParts {
+  readonly config: ServerConfig;
   /** Runwire's HTTP routes; not listening. */
   readonly app: FastifyInstance;
-  readonly dev: { readonly secret: string; readonly token: string } | undefined;
   /**
    * Stop accepting, close sockets with 1001, close the routes, let runs finish for `graceMs`, cancel the rest, close
    * the stores. Idempotent: later calls return the first one's promise.

@@ -1,25 +1,17 @@
 import type { AddressInfo } from 'node:net';
-import type { WsGateway } from './gateway/ws-gateway.js';
 import { connectableUrl } from './http/connectable-url.js';
-import type { ServerMetrics } from './http/server-metrics.js';
-import type { Runtime } from './runtime/create-runtime.js';
 import { settleHeap } from './runtime/settle-heap.js';
-import { assembleServer, type StartServerOptions } from './server-assembly.js';
+import { assembleServer, type RunwireParts, runwireParts, type StartServerOptions } from './server-assembly.js';
 
 export type { StartServerOptions } from './server-assembly.js';
 
 /** A running Runwire server. */
-export interface RunwireServer {
+export interface RunwireServer extends RunwireParts {
   /** `http://host:port` to connect to from this machine (loopback when the server listens on every interface). */
   readonly url: string;
   /** The wildcard address (`0.0.0.0` or `::`) when the server listens on every interface. */
   readonly listensOnAll: string | undefined;
   readonly port: number;
-  readonly runtime: Runtime;
-  readonly metrics: ServerMetrics;
-  readonly gateway: WsGateway;
-  /** In dev mode (no secret configured): the random secret and a ready-to-use token for user `dev`. */
-  readonly dev: { readonly secret: string; readonly token: string } | undefined;
   /**
    * Graceful shutdown: stop accepting, close sockets with 1001, let runs finish for `graceMs` (default: the
    * configured grace), cancel the rest with reason `shutdown`, flush and close the stores. Idempotent.
@@ -47,10 +39,7 @@ export async function startServer(options: StartServerOptions): Promise<RunwireS
     url,
     listensOnAll: wildcard,
     port: address.port,
-    runtime: parts.runtime,
-    metrics: parts.metrics,
-    gateway: parts.gateway,
-    dev: parts.dev,
+    ...runwireParts(parts),
     close: (graceMs = config.shutdownGraceMs) => parts.close(graceMs),
   };
 }
