@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { z } from 'zod';
 // The server's own sources: the tests start a real server in dev mode with a slow test agent.
 import type { AgentDefinition } from '../../runwire/src/agents/agent-definition.js';
@@ -10,8 +10,8 @@ import { compileServerConfig } from '../../runwire/src/config/server-config.js';
 import { silentLogger } from '../../runwire/src/logger.js';
 import { type RunwireServer, startServer } from '../../runwire/src/server.js';
 import { memoryStores } from '../../runwire/src/stores/memory/memory-stores.js';
+import { launchChromium } from '../../runwire/test/helpers/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const DIST = new URL('../dist/', import.meta.url).pathname;
 const ARTIFACTS = new URL('../test-artifacts/', import.meta.url).pathname;
 
@@ -79,7 +79,6 @@ describe('the chat page in Chromium', () => {
   const errors: string[] = [];
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
     assert.ok(existsSync(`${DIST}index.html`), 'build the page first: npm run build -w @runwire/web');
     mkdirSync(ARTIFACTS, { recursive: true });
     server = await startServer({
@@ -91,18 +90,7 @@ describe('the chat page in Chromium', () => {
       runtime: { agents: [slow, broken] },
     });
     url = server.url;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

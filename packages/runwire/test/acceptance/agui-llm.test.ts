@@ -3,6 +3,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { HttpAgent } from '@ag-ui/client';
 import { type BaseEvent, EventType } from '@ag-ui/core';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import { ConsoleCapture } from '../helpers/console-capture.js';
 import { FakeOpenAIServer, presets } from '../helpers/fake-openai-server.js';
 import { type InProcessServer, startInProcessServer } from '../helpers/in-process-server.js';
 
@@ -13,21 +14,18 @@ describe('the AG-UI endpoint on a model', () => {
   let fake: FakeOpenAIServer;
   let server: InProcessServer;
   let token: string;
-  const warnings: unknown[][] = [];
-  const originalWarn = console.warn;
-  const originalError = console.error;
+  const consoleCapture = new ConsoleCapture();
+  const warnings = consoleCapture.calls;
 
   before(async () => {
     fake = await FakeOpenAIServer.start();
     const model = createOpenAICompatible({ name: 'fake', baseURL: fake.baseUrl })('fake-model');
     server = await startInProcessServer({ runtime: { model, modelLimits: { retryBaseDelay: 10 } } });
     token = await server.token('agui-llm-ada');
-    console.warn = (...args: unknown[]) => warnings.push(args);
-    console.error = (...args: unknown[]) => warnings.push(args);
+    consoleCapture.start();
   });
   after(async () => {
-    console.warn = originalWarn;
-    console.error = originalError;
+    consoleCapture.restore();
     await server.close();
     await fake.close();
   });

@@ -5,6 +5,7 @@ import { type BaseEvent, EventType } from '@ag-ui/core';
 import { EventSchemas } from '@ag-ui/core/schemas';
 import { z } from 'zod';
 import { defineAgent } from '../../src/agents/agent-definition.js';
+import { ConsoleCapture } from '../helpers/console-capture.js';
 import { type InProcessServer, startInProcessServer } from '../helpers/in-process-server.js';
 
 /** Fails with a message of its own, so a run ends `failed` with the runner's code. */
@@ -40,20 +41,17 @@ interface RunOutcome {
 describe('the AG-UI endpoint, driven by @ag-ui/client', () => {
   let server: InProcessServer;
   let aliceToken: string;
-  const warnings: unknown[][] = [];
-  const originalWarn = console.warn;
-  const originalError = console.error;
+  const consoleCapture = new ConsoleCapture();
+  const warnings = consoleCapture.calls;
 
   before(async () => {
     server = await startInProcessServer({ runtime: { agents: [brokenAgent, slowAgent] } });
     aliceToken = await server.token('agui-alice-51d0');
     // The client reports anything it had to repair or could not verify through the console: none may appear.
-    console.warn = (...args: unknown[]) => warnings.push(args);
-    console.error = (...args: unknown[]) => warnings.push(args);
+    consoleCapture.start();
   });
   after(async () => {
-    console.warn = originalWarn;
-    console.error = originalError;
+    consoleCapture.restore();
     await server.close();
   });
 

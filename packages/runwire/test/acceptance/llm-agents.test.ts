@@ -3,23 +3,14 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { z } from 'zod';
 import { defineAgent } from '../../src/agents/agent-definition.js';
-import type { ModelCallLimits } from '../../src/agents/model/model-call-limits.js';
 import { defineTool } from '../../src/agents/tool.js';
 import { FakeOpenAIServer, presets } from '../helpers/fake-openai-server.js';
 import { type InProcessServer, startInProcessServer } from '../helpers/in-process-server.js';
+import { FAST_MODEL_LIMITS, slowTool } from '../helpers/llm-test-parts.js';
 import { type Frame, TestClient } from '../helpers/ws-client.js';
 
 // A real model cannot run here: the fake OpenAI-compatible server stands in for it (a real HTTP server streaming
 // Chat Completions chunks), and everything else is real: the server, its socket, the AI SDK provider over HTTP.
-
-const FAST: Partial<ModelCallLimits> = {
-  firstTokenTimeoutMs: 400,
-  idleTimeoutMs: 300,
-  retryBaseDelayMs: 10,
-  maxRetries: 2,
-  maxRetryAfterMs: 1_000,
-  toolTimeoutMs: 300,
-};
 
 describe('LLM agents against an OpenAI-compatible server', () => {
   let fake: FakeOpenAIServer;
@@ -35,15 +26,6 @@ describe('LLM agents against an OpenAI-compatible server', () => {
       return { city, celsius: 21 };
     },
   });
-  const slowTool = defineTool({
-    name: 'slow',
-    description: 'Never finishes in time',
-    parameters: z.strictObject({}),
-    async execute(_p, call) {
-      await call.clock.sleep(10_000, call.signal);
-      return {};
-    },
-  });
 
   before(async () => {
     fake = await FakeOpenAIServer.start();
@@ -57,7 +39,7 @@ describe('LLM agents against an OpenAI-compatible server', () => {
         instructions: 'You are terse.',
         tools: [weatherTool, slowTool],
         maxSteps: 3,
-        limits: FAST,
+        limits: FAST_MODEL_LIMITS,
       }),
     ];
     server = await startInProcessServer({ runtime: { agents, tools: [weatherTool, slowTool] } });

@@ -1,40 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { z } from 'zod';
 import { defineAgent } from '../../src/agents/agent-definition.js';
-import type { ModelCallLimits } from '../../src/agents/model/model-call-limits.js';
-import { defineTool } from '../../src/agents/tool.js';
 import { chunk, FakeOpenAIServer, presets } from '../helpers/fake-openai-server.js';
 import { type InProcessServer, startInProcessServer } from '../helpers/in-process-server.js';
+import { FAST_MODEL_LIMITS, slowTool } from '../helpers/llm-test-parts.js';
 import { type Frame, TestClient } from '../helpers/ws-client.js';
 
 // A real model cannot run here: the fake OpenAI-compatible server stands in for it. Each test scripts how the model
 // server fails and checks the run's one honest ending through a real socket, and the request journal.
 
-const FAST: ModelCallLimits = {
-  firstTokenTimeoutMs: 400,
-  idleTimeoutMs: 300,
-  retryBaseDelayMs: 10,
-  maxRetries: 2,
-  maxRetryAfterMs: 1_000,
-  toolTimeoutMs: 300,
-};
-
 describe('honest endings of LLM runs', () => {
   let fake: FakeOpenAIServer;
   let server: InProcessServer;
   let client: TestClient;
-
-  const slowTool = defineTool({
-    name: 'slow',
-    description: 'Never finishes in time',
-    parameters: z.strictObject({}),
-    async execute(_p, call) {
-      await call.clock.sleep(10_000, call.signal);
-      return {};
-    },
-  });
 
   before(async () => {
     fake = await FakeOpenAIServer.start();
@@ -42,21 +21,21 @@ describe('honest endings of LLM runs', () => {
     const nowhere = createOpenAICompatible({ name: 'nowhere', baseURL: await FakeOpenAIServer.refusedUrl() })('m');
     const noV1 = createOpenAICompatible({ name: 'nov1', baseURL: fake.origin })('fake-model');
     const agents = [
-      defineAgent({ name: 'llm', description: 'fast limits', model, tools: [slowTool], limits: FAST }),
-      defineAgent({ name: 'unreachable', description: 'nothing listens', model: nowhere, limits: FAST }),
-      defineAgent({ name: 'no-v1', description: 'base URL without /v1', model: noV1, limits: FAST }),
+      defineAgent({ name: 'llm', description: 'fast limits', model, tools: [slowTool], limits: FAST_MODEL_LIMITS }),
+      defineAgent({ name: 'unreachable', description: 'nothing listens', model: nowhere, limits: FAST_MODEL_LIMITS }),
+      defineAgent({ name: 'no-v1', description: 'base URL without /v1', model: noV1, limits: FAST_MODEL_LIMITS }),
       defineAgent({
         name: 'patient',
         description: 'honours long Retry-After',
         model,
-        limits: { ...FAST, maxRetryAfterMs: 20_000 },
+        limits: { ...FAST_MODEL_LIMITS, maxRetryAfterMs: 20_000 },
       }),
       defineAgent({
         name: 'short-deadline',
         description: 'runs of 1.5 s',
         model,
         timeoutMs: 1_500,
-        limits: { ...FAST, maxRetryAfterMs: 20_000 },
+        limits: { ...FAST_MODEL_LIMITS, maxRetryAfterMs: 20_000 },
       }),
     ];
     server = await startInProcessServer({ runtime: { agents, tools: [slowTool] } });

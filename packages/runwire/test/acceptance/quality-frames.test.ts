@@ -2,18 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { z } from 'zod';
 import { defineAgent } from '../../src/agents/agent-definition.js';
+import { failingAgent } from '../helpers/failing-agent.js';
 import { assertServerFrame } from '../helpers/frame-schemas.js';
 import { type InProcessServer, startInProcessServer } from '../helpers/in-process-server.js';
 import { type Frame, TestClient } from '../helpers/ws-client.js';
-
-const failing = defineAgent({
-  name: 'failing',
-  description: 'Test: always fails',
-  input: z.strictObject({}),
-  async run() {
-    throw new Error('this agent always fails');
-  },
-});
 
 /** Never heartbeats and waits until stopped: the tracker marks it dead. */
 const hanging = defineAgent({
@@ -56,7 +48,7 @@ describe('quality frames over a real socket', () => {
   before(async () => {
     server = await startInProcessServer({
       config: { runHeartbeatTimeout: '300ms', alertWindow: 2, alertFailurePercent: 100 },
-      runtime: { agents: [failing, hanging], sweepInterval: 50 },
+      runtime: { agents: [failingAgent, hanging], sweepInterval: 50 },
     });
   });
   after(async () => {

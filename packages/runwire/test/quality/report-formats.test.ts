@@ -5,26 +5,16 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { chromium } from 'playwright-core';
-import { z } from 'zod';
-import { defineAgent } from '../../src/agents/agent-definition.js';
 import { mintToken } from '../../src/auth/mint-token.js';
 import { main } from '../../src/cli/main.js';
 import { reportJsonSchema } from '../../src/quality/report-json-schema.js';
 import { AgentExecutionTracker } from '../../src/tracker/execution-tracker.js';
+import { launchChromium } from '../helpers/chromium.js';
+import { failingAgent } from '../helpers/failing-agent.js';
 import { httpRequest } from '../helpers/http-client.js';
 import { type InProcessServer, startInProcessServer } from '../helpers/in-process-server.js';
 import { TEST_SECRET } from '../helpers/server-process.js';
 import { TestClient } from '../helpers/ws-client.js';
-
-const failing = defineAgent({
-  name: 'failing',
-  description: 'Test: always fails',
-  input: z.strictObject({}),
-  async run() {
-    throw new Error('this agent always fails');
-  },
-});
 
 const SCHEMA_FILE = new URL('../../docs/report.schema.json', import.meta.url);
 /** Kept for people to look at (git-ignored). */
@@ -78,7 +68,7 @@ describe('the weekly report: GET /api/admin/report and runwire report', () => {
   let admin: string;
   let dir: string;
   before(async () => {
-    server = await startInProcessServer({ config: { adminUsers: 'ops,root' }, runtime: { agents: [failing] } });
+    server = await startInProcessServer({ config: { adminUsers: 'ops,root' }, runtime: { agents: [failingAgent] } });
     admin = await server.token('ops');
     dir = mkdtempSync(join(tmpdir(), 'runwire-report-'));
     const alice = await TestClient.connect(server.wsUrl, await server.token('rep-alice'));
@@ -247,18 +237,7 @@ describe('the weekly report: GET /api/admin/report and runwire report', () => {
   it('writes one self-contained HTML file with two SVG charts and the SSOT section that Chromium renders (screenshot kept)', async () => {
     const { out, text } = await report(server, admin, 'html', dir, '--check', 'packages/runwire/src/quality');
     assert.equal(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/.test(text), false, 'no script, nothing fetched');
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 900, height: 1400 } });
       const requests: string[] = [];
