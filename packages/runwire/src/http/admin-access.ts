@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import { requestToken } from '../auth/request-token.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { RunwireError } from '../errors.js';
+import { requestIdentity } from './request-caller.js';
 
 /**
  * Who may use the admin routes: a user whose token has `"runwire:admin": true`, or whose id is in `adminUsers`
@@ -21,9 +21,7 @@ export class AdminAccess {
    * for a valid token of a user who is not an admin.
    */
   async require(req: FastifyRequest, what: string): Promise<string> {
-    const found = requestToken(new URL(req.url, 'http://localhost'), req.headers, 'http');
-    if (!found.ok) throw new RunwireError('unauthenticated', found.reason);
-    const identity = await this.#verifier.verify(found.token);
+    const identity = await requestIdentity(req, this.#verifier);
     if (!identity.admin && !this.#admins.has(identity.userId)) {
       throw new RunwireError(
         'forbidden',
