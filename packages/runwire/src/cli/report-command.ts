@@ -36,7 +36,7 @@ export function registerReportCommand(program: Command): void {
       new Option(
         '--check <PATH>',
         'run the SSOT checker on PATH, record its score on the server and report it against the previous period ' +
-          '(scores are kept per PATH as written: use the same PATH each time)',
+          '(scores are kept per PATH, ./src/ and src alike: use the same PATH each time)',
       ),
     )
     .addOption(new Option('--format <FORMAT>', 'output format').choices(REPORT_OUTPUT_FORMATS).default('text'))
@@ -51,8 +51,9 @@ export function registerReportCommand(program: Command): void {
       if (token === undefined) throw new ConfigError('No admin token: pass --token or set RUNWIRE_TOKEN');
       toMs(opts.since, '--since');
       const base = serverUrl(opts.url);
-      const checkPath = opts.check === undefined ? undefined : normalizeCheckPath(opts.check);
-      if (opts.check !== undefined && checkPath !== undefined) {
+      let checkPath: string | undefined;
+      if (opts.check !== undefined) {
+        checkPath = normalizeCheckPath(opts.check);
         await submitCheck(base, token, { ...(await checkOf(opts.check)), path: checkPath });
       }
       const report = await fetchReport(base, token, opts.since, checkPath);
