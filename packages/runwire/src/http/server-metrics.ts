@@ -137,7 +137,7 @@ export class ServerMetrics {
       registers: [this.registry],
       collect() {
         this.reset();
-        this.inc(tracker.stats().deniedCrossUserAccesses);
+        this.inc(tracker.deniedCrossUserAccesses);
       },
     });
     runtime.router.onDispatch((record) => {

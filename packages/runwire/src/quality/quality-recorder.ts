@@ -111,7 +111,7 @@ export class QualityRecorder {
     this.#clock = options.clock;
     this.#onError = options.onError;
     this.#blocked = blockedTrackerConstructions();
-    this.#denied = options.tracker.stats().deniedCrossUserAccesses;
+    this.#denied = options.tracker.deniedCrossUserAccesses;
     this.#unsubscribe = [
       options.publisher.onPublished((event) => this.#onEvent(event)),
       options.lifecycle.onEnded((record) => this.#onEnded(record)),
@@ -264,7 +264,7 @@ export class QualityRecorder {
   /** Adds the growth of the server-wide counters since the last write. */
   #writeCounters(): void {
     const blocked = blockedTrackerConstructions();
-    const denied = this.#tracker.stats().deniedCrossUserAccesses;
+    const denied = this.#tracker.deniedCrossUserAccesses;
     const cells: RollupCell[] = [];
     if (blocked > this.#blocked) {
       cells.push({ agent: '', outcome: '', metric: METRIC.blockedConstructions, value: blocked - this.#blocked });

@@ -346,6 +346,14 @@ export class AgentExecutionTracker implements TrackedRuns {
     this.#deniedCrossUser++;
   }
 
+  /**
+   * Denied cross-user accesses since start, as `stats()` reports them, without its walk over every held record:
+   * the quality recorder and the metrics endpoint read it on every flush and scrape.
+   */
+  get deniedCrossUserAccesses(): number {
+    return this.#deniedCrossUser;
+  }
+
   stats(): TrackerStats {
     const byState = Object.fromEntries(RUN_STATUSES.map((s) => [s, 0])) as Record<RunStatus, number>;
     for (const record of this.#runs.values()) byState[record.status]++;
