@@ -29,7 +29,10 @@ export interface CheckTimings {
 export interface CheckResult {
   /** Number of files checked. */
   readonly files: number;
-  /** Files whose facts were extracted in this run (the rest came from the cache). */
+  /**
+   * Files whose facts were not in the cache when this run began: extracted in it (on the main thread, once per
+   * distinct content). The rest came from the cache.
+   */
   readonly parsed: number;
   /** Files left out because their header says they are generated (not counted in `files`). */
   readonly generated: number;

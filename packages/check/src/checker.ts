@@ -83,6 +83,8 @@ export class Checker {
   /** Report paths already computed: rules ask for the same files' paths many times per check. */
   readonly #relativePaths = new Map<string, string>();
   #poolFailed = false;
+  /** The front ends, once this thread has needed them. */
+  #frontEnds: typeof import('./front-ends.js') | undefined;
   #cacheDirty = false;
   #checks = 0;
 
@@ -158,7 +160,15 @@ export class Checker {
     const stampsBefore = this.#states.size === 0 ? this.#cache.stampCount : this.#states.size;
     let read = 0;
     const pending: { file: string; mtimeMs: number; size: number; key: string; source: string }[] = [];
+    // Without workers, each new file's facts are extracted as soon as it is read, so its text dies young: holding
+    // every text until all were read made each garbage collection copy them all again.
+    const inline = !early && (this.#workers === 0 || this.#poolFailed);
+    /** Content keys extracted inline in this check: a second file with the same content reuses them. */
+    const extractedNow = new Set<string>();
+    let parsedInline = 0;
+    let looked = 0;
     for (const file of files) {
+      looked++;
       const kept = edited === undefined || edited.has(file) ? undefined : this.#states.get(file);
       if (kept !== undefined) {
         next.set(file, kept);
@@ -183,8 +193,16 @@ export class Checker {
       read++;
       const key = FactsCache.key(file, source);
       const facts = known?.key === key ? known.facts : this.#cache.get(key);
-      if (facts !== undefined) next.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, key, facts });
-      else {
+      if (facts !== undefined) {
+        next.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, key, facts });
+        if (extractedNow.has(key)) parsedInline++; // new to this check, like its twin: counted as parsed
+      } else if (inline) {
+        const extracted = await this.#extractHere(file, source);
+        this.#cache.set(key, extracted);
+        extractedNow.add(key);
+        next.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, key, facts: extracted });
+        if (++parsedInline % 50 === 0) this.#options.onProgress?.(looked, files.length);
+      } else {
         const job = { file, mtimeMs: stat.mtimeMs, size: stat.size, key, source };
         pending.push(job);
         if (early) chunk.push(job);
@@ -245,7 +263,7 @@ export class Checker {
     const relative = this.relative.bind(this);
     return {
       files: facts.size,
-      parsed: pending.length,
+      parsed: pending.length + parsedInline,
       generated,
       findings,
       ...(baseline === undefined
@@ -303,6 +321,21 @@ export class Checker {
     }
   }
 
+  /**
+   * The front ends, ready for `files`. Loaded on first use: a warm run, or one whose parsing all happens on
+   * workers, never loads the parser on this thread.
+   */
+  async #frontEndsFor(files: readonly string[]): Promise<typeof import('./front-ends.js')> {
+    this.#frontEnds ??= await import('./front-ends.js');
+    await this.#frontEnds.prepareFrontEnds(files);
+    return this.#frontEnds;
+  }
+
+  /** The facts of one file, extracted on this thread. */
+  async #extractHere(file: string, source: string): Promise<FileFacts> {
+    return safeExtract((await this.#frontEndsFor([file])).extractFileFacts, file, source);
+  }
+
   async #extract(jobs: readonly FactsJob[]): Promise<FileFacts[]> {
     const progress = this.#options.onProgress;
     if (jobs.length >= POOL_THRESHOLD && this.#workers !== 0 && !this.#poolFailed) {
@@ -314,9 +347,7 @@ export class Checker {
       }
     }
     if (jobs.length === 0) return [];
-    // Loaded on first use: a warm run, or one whose parsing all happens on workers, never loads the parser here.
-    const { extractFileFacts, prepareFrontEnds } = await import('./front-ends.js');
-    await prepareFrontEnds(jobs.map((job) => job.file));
+    const { extractFileFacts } = await this.#frontEndsFor(jobs.map((job) => job.file));
     return jobs.map((job, i) => {
       const facts = safeExtract(extractFileFacts, job.file, job.source);
       if (progress !== undefined && (i % 50 === 49 || i === jobs.length - 1)) progress(i + 1, jobs.length);
@@ -340,11 +371,10 @@ export class Checker {
       }
     }
     // Loaded on first use: a tree without shared sketches never loads the parser on this thread.
-    const [{ fileShapes }, { prepareFrontEnds }] = await Promise.all([
+    const [{ fileShapes }] = await Promise.all([
       import('./file-shapes.js'),
-      import('./front-ends.js'),
+      this.#frontEndsFor(jobs.map((j) => j.file)),
     ]);
-    await prepareFrontEnds(jobs.map((job) => job.file));
     return jobs.map(fileShapes);
   }
 

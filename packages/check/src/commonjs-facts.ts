@@ -48,8 +48,11 @@ export function commonJsFacts(
   const reader = new CommonJsReader(lines, declare, facts);
   // `exports.x = function () {…}` reads the same in the blanked text (its body blanked, as it should be); only a
   // `require(…)` call or an object literal needs the source.
-  const again = chosen.filter((statement) => NEEDS_SOURCE.test(source.slice(statement.start, statement.end)));
-  for (const statement of chosen) if (!again.includes(statement)) reader.statement(statement);
+  const needsSource = chosen.filter((statement) => NEEDS_SOURCE.test(source.slice(statement.start, statement.end)));
+  for (const statement of chosen) if (!needsSource.includes(statement)) reader.statement(statement);
+  // Of those, only the ones whose shape can yield a fact are parsed again: not an IIFE bundle that merely mentions
+  // `require`, whose whole text would be parsed a second time for nothing.
+  const again = needsSource.filter(mayYieldFacts);
   if (again.length === 0) return facts;
   const parts: string[] = [];
   let at = 0;
@@ -69,6 +72,35 @@ export function commonJsFacts(
 
 /** What the blanked text loses: the arguments of a top-level call, and object literals. */
 const NEEDS_SOURCE = /\brequire\s*\(|=\s*\{/;
+
+/**
+ * True when a statement has the shape {@link CommonJsReader} reads facts from: a declaration initialised with
+ * `require(…)` or `require(…).name`, or an assignment to an export target. Blanking empties only blocks and call
+ * arguments, so a statement of the blanked text has the same shape as in the source, and one without it yields
+ * nothing however it is parsed.
+ */
+function mayYieldFacts(statement: AstNode): boolean {
+  if (statement.type === 'VariableDeclaration') {
+    return childNodes(statement, 'declarations').some((declarator) => {
+      const init = unwrapExpression(childNode(declarator, 'init'));
+      if (init?.type === 'MemberExpression' && init.computed !== true) {
+        return isRequireCall(unwrapExpression(childNode(init, 'object')));
+      }
+      return isRequireCall(init);
+    });
+  }
+  const expression = unwrapExpression(childNode(statement, 'expression'));
+  return (
+    expression?.type === 'AssignmentExpression' &&
+    expression.operator === '=' &&
+    exportTarget(childNode(expression, 'left')) !== undefined
+  );
+}
+
+/** A call of `require`, whatever its arguments. */
+function isRequireCall(node: AstNode | undefined): boolean {
+  return node?.type === 'CallExpression' && identifierName(childNode(node, 'callee')) === 'require';
+}
 
 class CommonJsReader {
   readonly #lines: LineIndex;

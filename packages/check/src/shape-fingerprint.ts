@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { visitorKeys } from 'oxc-parser';
 import { type AstNode, childNode, childNodes, isNode } from './ast-node.js';
+import { shortHash } from './short-hash.js';
 import { walkNodes } from './walk-nodes.js';
 
 /** Node types whose non-computed `key` is a member name (kept as written) rather than a renamable binding. */
@@ -62,7 +62,7 @@ export function shapeFingerprint(parts: readonly (AstNode | undefined)[]): Shape
       }
       const token = `$${index}`;
       renamed.push({ at: push(token), token, name });
-      bind.inside(node); // a parameter's decorators and type are not tokens, but may bind names
+      bind.within(node); // a parameter's decorators and type are not tokens, but may bind names (it binds none)
       return;
     }
     if (node.type === 'Literal') {
@@ -79,12 +79,16 @@ export function shapeFingerprint(parts: readonly (AstNode | undefined)[]): Shape
       literals.push({ at: push(token), token, kind: 'T' });
       return;
     }
-    for (const field of MEANINGFUL_FIELDS) {
+    // Indexed loops here and below: this runs for every node of every compared declaration, and array iterators
+    // allocate until the optimising compiler takes over, which a one-shot check mostly does not wait for.
+    for (let f = 0; f < MEANINGFUL_FIELDS.length; f++) {
+      const field = MEANINGFUL_FIELDS[f] as string;
       const value = node[field];
       if (typeof value === 'string' || value === true) push(`${field}=${String(value)}`);
     }
     const keys = visitorKeys[node.type] ?? [];
-    for (const key of keys) {
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k] as string;
       const value = node[key];
       if (node.computed === false && (KEYED_MEMBERS.has(node.type) ? key === 'key' : key === 'property')) {
         const named = childNode(node, key);
@@ -96,7 +100,10 @@ export function shapeFingerprint(parts: readonly (AstNode | undefined)[]): Shape
       }
       if (Array.isArray(value)) {
         push('[');
-        for (const item of value) if (isNode(item)) visit(item);
+        for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i];
+          if (isNode(item)) visit(item);
+        }
         push(']');
       } else if (isNode(value)) {
         visit(value);
@@ -122,15 +129,11 @@ export function shapeFingerprint(parts: readonly (AstNode | undefined)[]): Shape
   return {
     nodes: nodeCount,
     statements,
-    exact: hash(exactText),
-    blind: hash(blindText),
-    local: hash(localText),
+    exact: shortHash(exactText),
+    blind: shortHash(blindText),
+    local: shortHash(localText),
     free: [...new Set(free.map((entry) => entry.name))].sort(),
   };
-}
-
-function hash(text: string): string {
-  return createHash('sha1').update(text).digest('base64url').slice(0, 22);
 }
 
 /** `text` with each token `[at, at + length)` replaced by `by`; the edits are in ascending order. */
@@ -161,7 +164,6 @@ const FUNCTION_OR_CLASS: ReadonlySet<string> = new Set([
 function bindingCollector(bound: Set<string>): {
   bindingsOf(node: AstNode): void;
   pattern(node: AstNode | undefined): void;
-  inside(node: AstNode): void;
   within(node: AstNode): void;
 } {
   const pattern = (node: AstNode | undefined): void => {
@@ -200,16 +202,7 @@ function bindingCollector(bound: Set<string>): {
     bindingsOf(node);
     return true;
   };
-  /** The children of `node` (an identifier: its decorators and type annotation), which the tokens leave out. */
-  const inside = (node: AstNode): void => {
-    for (const key of visitorKeys[node.type] ?? []) {
-      const value = node[key];
-      if (Array.isArray(value)) {
-        for (const item of value) if (isNode(item)) walkNodes(item, collect);
-      } else if (isNode(value)) walkNodes(value, collect);
-    }
-  };
-  return { bindingsOf, pattern, inside, within: (node) => walkNodes(node, collect) };
+  return { bindingsOf, pattern, within: (node) => walkNodes(node, collect) };
 }
 
 /** Statements as the shape counts them: every statement and declaration but a block (`{ … }` is not one). */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { shortHash } from './short-hash.js';
 
 /**
  * Every word but a reserved one becomes `$`, so renaming cannot change a sketch. Reserved words are never a
@@ -33,7 +33,7 @@ const COMMENT_OR_LAYOUT = /\/\/[^\n]*|\/\*[\s\S]*?\*\/|[\s(),;]+/g;
  * @param ranges - `[start, end)` offsets of the parts of `source` that make up the shape, in order
  */
 export function shapeSketch(source: string, ranges: readonly (readonly [number, number])[]): string {
-  const hash = createHash('sha1');
+  let sketched = '';
   for (const [start, end] of ranges) {
     // Literals, then words: neither holds a line break, and a `//` or `/*` left after them starts a comment.
     const text = source
@@ -41,7 +41,7 @@ export function shapeSketch(source: string, ranges: readonly (readonly [number, 
       .replace(LITERAL, '0')
       .replace(RENAMABLE_WORD, '$')
       .replace(COMMENT_OR_LAYOUT, '');
-    hash.update('|').update(text);
+    sketched += `|${text}`;
   }
-  return hash.digest('base64url').slice(0, 22);
+  return shortHash(sketched);
 }

@@ -7,10 +7,15 @@ import { type AstNode, isNode } from './ast-node.js';
  */
 export function walkNodes(root: AstNode, visit: (node: AstNode) => boolean | undefined): void {
   if (visit(root) === false) return;
-  for (const key of visitorKeys[root.type] ?? []) {
-    const value = root[key];
+  // Indexed loops: array iterators allocate until the optimising compiler takes over, and walks run per node.
+  const keys = visitorKeys[root.type] ?? [];
+  for (let k = 0; k < keys.length; k++) {
+    const value = root[keys[k] as string];
     if (Array.isArray(value)) {
-      for (const item of value) if (isNode(item)) walkNodes(item, visit);
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        if (isNode(item)) walkNodes(item, visit);
+      }
     } else if (isNode(value)) {
       walkNodes(value, visit);
     }

@@ -197,6 +197,34 @@ describe('Checker cache', () => {
     }
   });
 
+  it('counts a file with the same content as one parsed before it in the same check as parsed, and reports both', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runwire-check-twins-'));
+    try {
+      mkdirSync(join(dir, 'src'));
+      writeFileSync(join(dir, 'runwire.config.json'), '{}');
+      const body = 'export function twin(value: number): number {\n  return value * 2;\n}\n';
+      writeFileSync(join(dir, 'src', 'a.ts'), body);
+      writeFileSync(join(dir, 'src', 'b.ts'), body);
+      const checker = checkerFor(dir);
+      try {
+        const result = await checker.check();
+        assert.equal(result.parsed, 2);
+        assert.deepEqual(
+          result.findings.map((f) => [
+            f.rule,
+            f.concept,
+            [f.location, ...f.related].map((l) => checker.relative(l.file)).sort(),
+          ]),
+          [['duplicate-definition', 'twin', ['src/a.ts', 'src/b.ts']]],
+        );
+      } finally {
+        await checker.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reports the same on a cold check of a large tree whether files are parsed on workers or on the main thread', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'runwire-check-large-'));
     try {
