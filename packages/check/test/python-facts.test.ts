@@ -109,6 +109,42 @@ describe('the Python front end', () => {
     );
   });
 
+  it('reads the same facts although simple statements of classes and values of assignments are cut before parsing', () => {
+    const { declarations, aliases, bindings, newSites } = facts(
+      [
+        'class Base:\n    pass',
+        'class Prefixed(Base):\n    r"""Old name."""',
+        'class One(Base):\n    limit = compute(\n        1)',
+        'class Two(Base):\n    limit = compute(\n        1)  # a comment is a member too',
+        'Alias = Base\nTable = {\n    "a": Base(),\n}\nChained = Other = Base\nregister(Base())\nLater = mod.Base',
+      ].join('\n\n\n'),
+    );
+    assert.deepEqual(
+      declarations.map(({ name, addsNothing, sketch }) => [name, addsNothing ?? false, sketch !== undefined]),
+      [
+        ['Base', false, false],
+        ['Prefixed', true, false],
+        ['One', false, false],
+        ['Two', false, true],
+      ],
+    );
+    assert.deepEqual(
+      aliases.map(({ name, target, line }) => [name, target, line]),
+      [
+        ['Alias', { name: 'Base' }, 19],
+        ['Later', { name: 'mod', member: 'Base' }, 25],
+      ],
+    );
+    assert.deepEqual(bindings, ['Table', 'Chained']);
+    assert.deepEqual(
+      newSites.map(({ text, line }) => [text, line]),
+      [
+        ['Base', 21],
+        ['Base', 24],
+      ],
+    );
+  });
+
   it('reads the # @factoryOnly marker above a class, its decorators, or on its line, with the factory modules after it', () => {
     const { declarations } = facts(
       '# One per process.\n# @factoryOnly ./factory.py\n@final\nclass Tracker:\n    pass\n\n\nclass Store:  # @factoryOnly\n    pass\n\n\n# not @factoryOnlyish\nclass Free:\n    pass\n',

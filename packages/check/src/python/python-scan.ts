@@ -1,11 +1,14 @@
+import { simpleStatementCut } from './python-simple-statement.js';
+
 /** What one pass over a Python source finds without parsing it. */
 export interface PythonScan {
   /**
    * `[start, end)` of code the facts never read, ascending and apart: the bodies of functions (from a body's first
-   * statement to the start of the next line not inside it), whole methods (decorators, header and body), and the
-   * values of long module-level
-   * assignments (tables, big literals; `__all__` excepted). A class's `__init__` that mentions `super` is not among
-   * them (a constructor passing its arguments to `super().__init__` is what a shim subclass is made of).
+   * statement to the start of the next line not inside it), whole methods (decorators, header and body), the simple
+   * statements of class bodies, expression statements and the values of assignments elsewhere (see
+   * `simpleStatementCut`), and the values of long module-level assignments (tables, big literals; `__all__`
+   * excepted). A class's `__init__` that mentions `super` is not among them (a constructor passing its arguments to
+   * `super().__init__` is what a shim subclass is made of).
    */
   readonly bodies: readonly (readonly [number, number])[];
   /** `[start, end)` of every string and comment, flattened and ascending: `[s0, e0, s1, e1, …]`. */
@@ -68,7 +71,7 @@ const LONG_ASSIGNMENT = 160;
  * the text is not code. Names, numbers and operators are passed over.
  */
 export function scanPython(source: string): PythonScan {
-  const bodies: [number, number][] = [];
+  const bodies: (readonly [number, number])[] = [];
   const quoted: number[] = [];
   const length = source.length;
   let open: OpenFunction | undefined;
@@ -124,11 +127,21 @@ export function scanPython(source: string): PythonScan {
     } else if (opensBlock) {
       CLASS_HEAD.lastIndex = first;
       blocks.push({ indent, isClass: CLASS_HEAD.test(source) });
-    } else if (indent === 0 && codeEnd - first > LONG_ASSIGNMENT) {
-      ASSIGNMENT_HEAD.lastIndex = first;
-      const head = ASSIGNMENT_HEAD.exec(source);
-      if (head !== null && head[1] !== '__all__' && ASSIGNMENT_HEAD.lastIndex < codeEnd) {
-        bodies.push([ASSIGNMENT_HEAD.lastIndex, end]);
+    } else {
+      const cut = simpleStatementCut(
+        source,
+        first,
+        end,
+        quoted,
+        blocks.some((block) => block.isClass),
+      );
+      if (cut !== undefined) bodies.push(cut);
+      else if (indent === 0 && codeEnd - first > LONG_ASSIGNMENT) {
+        ASSIGNMENT_HEAD.lastIndex = first;
+        const head = ASSIGNMENT_HEAD.exec(source);
+        if (head !== null && head[1] !== '__all__' && ASSIGNMENT_HEAD.lastIndex < codeEnd) {
+          bodies.push([ASSIGNMENT_HEAD.lastIndex, end]);
+        }
       }
     }
   };

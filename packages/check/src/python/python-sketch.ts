@@ -1,8 +1,4 @@
-/** Python's keywords: never a binding's name, so a sketch keeps them. */
-const KEYWORDS =
-  'False|None|True|and|as|assert|async|await|break|class|continue|def|del|elif|else|except|finally|for|from|global|if|import|in|is|lambda|nonlocal|not|or|pass|raise|return|try|while|with|yield'.split(
-    '|',
-  );
+import { PYTHON_KEYWORDS } from './python-keywords.js';
 
 /** Flags of an ASCII character; every character from U+0080 up is {@link WORD} and {@link WORD_START}. */
 const WORD = 1;
@@ -26,7 +22,7 @@ const LONGEST_KEYWORD = 8;
 
 /** Each keyword as the number {@link letterKey} gives its letters. */
 const KEYWORD_KEYS: ReadonlySet<number> = new Set(
-  KEYWORDS.map((keyword) =>
+  PYTHON_KEYWORDS.map((keyword) =>
     letterKey(
       Uint16Array.from(keyword, (char) => char.charCodeAt(0)),
       0,
