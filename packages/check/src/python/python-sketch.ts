@@ -33,16 +33,14 @@ const KEYWORD_KEYS: ReadonlySet<number> = new Set(
 
 /** The code, with its strings made `0` and its comments gone, of the part being sketched (reused between parts). */
 let code = new Uint16Array(1 << 12);
-/** The same with its numbers made `0`. */
-let numbered = new Uint16Array(1 << 12);
 
 /**
  * A coarse fingerprint of Python code read from its text without parsing: strings become `0` and comments go (both
  * known from the scan), numbers become `0`, every word but a keyword `$`, layout and parentheses go. Code whose
  * syntax trees are equal after renaming has equal sketches, so only declarations whose sketches collide need their
- * exact shape; most have none in common. One pass per step over the character codes, with nothing allocated per
- * word: the sketch reads nearly every character of a file, and regular expressions with look-behinds, replacing
- * into new strings, cost several times as much.
+ * exact shape; most have none in common. One copy of the character codes and one pass over them, with nothing
+ * allocated per word: the sketch reads nearly every character of a file, and regular expressions with look-behinds,
+ * replacing into new strings, cost several times as much.
  *
  * @param ranges - `[start, end)` of the parts that make up the shape, in order
  * @param quoted - the file's strings and comments, flattened and ascending (see `scanPython`)
@@ -54,12 +52,9 @@ export function pythonSketch(
 ): string {
   const hash = new TextHash();
   for (const [start, end] of ranges) {
-    if (code.length < end - start) {
-      code = new Uint16Array(end - start);
-      numbered = new Uint16Array(end - start);
-    }
+    if (code.length < end - start) code = new Uint16Array(end - start);
     hash.add(0x7c); // `|` between parts
-    hashWords(numbersToZero(codeText(source, start, end, quoted)), hash);
+    hashCode(codeText(source, start, end, quoted), hash);
   }
   return hash.digest();
 }
@@ -80,52 +75,44 @@ function codeText(source: string, start: number, end: number, quoted: readonly n
 }
 
 /**
- * Copies {@link code} into {@link numbered} with each number (a digit, or `.` and a digit, not inside a word, with
- * the letters, digits and dots after it) made `0`; returns the new length.
+ * Hashes {@link code}'s first `length` codes as the sketch reads them: each number (a digit, or `.` and a digit, not
+ * inside a word, with the letters, digits and dots after it) as `0`, every word but a keyword as `$`, layout and
+ * parentheses left out. A number never starts inside a word, nor a word inside a number, so one pass does both.
  */
-function numbersToZero(length: number): number {
-  let out = 0;
+function hashCode(length: number, hash: TextHash): void {
+  /** The last code the words step sees: the number's `0` after a number, else the last code read. */
+  let before = -1;
   let i = 0;
   while (i < length) {
     const char = code[i] ?? 0;
+    const kind = flags(char);
     const dotted = char === 0x2e && i + 1 < length && (flags(code[i + 1] ?? 0) & DIGIT) !== 0;
-    if (((flags(char) & DIGIT) !== 0 || dotted) && (i === 0 || (flags(code[i - 1] ?? 0) & WORD) === 0)) {
+    if (((kind & DIGIT) !== 0 || dotted) && (i === 0 || (flags(code[i - 1] ?? 0) & WORD) === 0)) {
       i += dotted ? 2 : 1;
       while (i < length && isNumberRest(code[i] ?? 0)) i++;
-      numbered[out++] = 0x30;
+      hash.add(0x30);
+      before = 0x30;
+    } else if ((kind & WORD_START) !== 0 && (before < 0 || (flags(before) & WORD) === 0)) {
+      let end = i + 1;
+      while (end < length && (flags(code[end] ?? 0) & WORD) !== 0) end++;
+      if (end - i <= LONGEST_KEYWORD && KEYWORD_KEYS.has(letterKey(code, i, end))) {
+        for (let k = i; k < end; k++) hash.add(code[k] ?? 0);
+      } else {
+        hash.add(0x24); // `$`
+      }
+      before = code[end - 1] ?? 0;
+      i = end;
     } else {
-      numbered[out++] = char;
+      if ((kind & LAYOUT) === 0) hash.add(char);
+      before = char;
       i++;
     }
   }
-  return out;
 }
 
 /** True for what may follow a number's first digit within it: ASCII letters, digits, `_` and `.`. */
 function isNumberRest(char: number): boolean {
   return char === 0x2e || (char < 128 && ((ASCII[char] ?? 0) & WORD) !== 0);
-}
-
-/** Hashes {@link numbered}'s first `length` codes with every word but a keyword as `$`, layout and parentheses left out. */
-function hashWords(length: number, hash: TextHash): void {
-  let i = 0;
-  while (i < length) {
-    const char = numbered[i] ?? 0;
-    const kind = flags(char);
-    if ((kind & WORD_START) !== 0 && (i === 0 || (flags(numbered[i - 1] ?? 0) & WORD) === 0)) {
-      let end = i + 1;
-      while (end < length && (flags(numbered[end] ?? 0) & WORD) !== 0) end++;
-      if (end - i <= LONGEST_KEYWORD && KEYWORD_KEYS.has(letterKey(numbered, i, end))) {
-        for (let k = i; k < end; k++) hash.add(numbered[k] ?? 0);
-      } else {
-        hash.add(0x24); // `$`
-      }
-      i = end;
-    } else {
-      if ((kind & LAYOUT) === 0) hash.add(char);
-      i++;
-    }
-  }
 }
 
 /** The flags of a character code: those of the table for ASCII, a word's (or a space's) for the rest. */
