@@ -8,8 +8,11 @@ const ASSIGNMENT_HEAD = /[A-Za-z_]\w*[ \t]*(?::[^=\n'"#]*)?=(?!=)[ \t]*/y;
 const DOTTED_NAME =
   /^[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*(?:[ \t]*\.[ \t]*[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)*$/;
 
-/** A character that may start a name. */
-const NAME_START = /[A-Za-z_\u0080-\uffff]/;
+/**
+ * A character that starts a statement that may be cut: an ASCII name's (a byte order mark or another invisible
+ * character before a statement is no name, and tree-sitter passes over it).
+ */
+const NAME_START = /[A-Za-z_]/;
 
 /** The end of a name starting at the search position. */
 const NAME_END = /[\w\u0080-\uffff]*/y;
@@ -24,7 +27,8 @@ const KEYWORDS: ReadonlySet<string> = new Set(PYTHON_KEYWORDS);
  * `module.Name` (an alias) or the name is `__all__`. Each cut stands for one `0`: the statement still counts, the
  * assignment still binds its name. Only statements that start with a name (not a keyword, not a string's prefix)
  * are cut, never one with a `;` (several statements), and never a trailing comment, which tree-sitter places
- * beside the statement. What is cut is not checked for syntax errors, like a function's body.
+ * beside the statement. What is cut is not checked for syntax errors, like a function's body; Python 2's `print`
+ * and `exec` statements, which tree-sitter reads only in part (`exec 'code' % name` is an error), are kept.
  *
  * @param first - where the statement starts in `source`
  * @param end - where its logical line ends: its line break, or the end of the source
@@ -44,12 +48,14 @@ export function simpleStatementCut(
   NAME_END.test(source);
   const afterName = NAME_END.lastIndex;
   const next = source.charCodeAt(afterName);
-  if (KEYWORDS.has(source.slice(first, afterName)) || next === 0x27 || next === 0x22) return undefined;
+  const word = source.slice(first, afterName);
+  if (KEYWORDS.has(word) || next === 0x27 || next === 0x22) return undefined;
+  if ((word === 'print' || word === 'exec') && next !== 0x28) return undefined; // Python 2's statements: errors
   const code = codeOf(source, first, end, quoted);
   if (code === undefined) return undefined;
   if (inClass || (!code.assigns && !code.annotates)) return [first, code.end];
   ASSIGNMENT_HEAD.lastIndex = first;
-  if (!ASSIGNMENT_HEAD.test(source) || source.slice(first, afterName) === '__all__') return undefined;
+  if (!ASSIGNMENT_HEAD.test(source) || word === '__all__') return undefined;
   const value = source.slice(ASSIGNMENT_HEAD.lastIndex, code.end);
   if (value === '' || DOTTED_NAME.test(value) || value.includes('\\')) return undefined;
   return [ASSIGNMENT_HEAD.lastIndex, code.end];
