@@ -50,7 +50,7 @@ export class PythonSkeleton {
       const start = quoted[q] ?? 0;
       const end = quoted[q + 1] ?? 0;
       for (let next = bodies[body]; next !== undefined && next[0] <= start; next = bodies[++body]) {
-        cut(next[0], next[1], '0');
+        cut(next[0], next[1], next[2] ?? '0');
       }
       if (start < copied) continue; // inside a body already cut
       if (source.charCodeAt(start) === 0x23) {
@@ -61,7 +61,7 @@ export class PythonSkeleton {
         cut(start + 1, end - 1, '');
       }
     }
-    for (let next = bodies[body]; next !== undefined; next = bodies[++body]) cut(next[0], next[1], '0');
+    for (let next = bodies[body]; next !== undefined; next = bodies[++body]) cut(next[0], next[1], next[2] ?? '0');
     parts.push(source.slice(copied));
     this.text = copied === 0 ? source : parts.join('');
   }
