@@ -13,8 +13,11 @@ function isNameChar(code: number): boolean {
   );
 }
 
-/** What may follow a name for a call of it or of a class in it: `(` or `.Member(`, spaces allowed. */
-const CALL_AFTER_NAME = /[ \t]*(?:\(|\.[ \t]*(_*[A-Z]\w*)[ \t]*\()/y;
+/** A call of a name written as a class, `Tracker(`, alone or as the member of a namespace: `tracking.Tracker(`. */
+const CLASS_CALL = /(?<![\w\u0080-\uffff])_*[A-Z][\w\u0080-\uffff]*(?=[ \t]*\()/g;
+
+/** A member called as a class: CapWords in ASCII. */
+const MEMBER_CLASS = /^_*[A-Z]\w*$/;
 
 /** A class name as PEP 8 writes it: CapWords, maybe after underscores (`Tracker`, `_Tracker`). */
 const CLASS_NAME = /^_*[A-Z]/;
@@ -28,9 +31,10 @@ const DECLARES = /\b(?:def|class)[ \t]+$/;
  * keep those that resolve to a class. Only names written as classes are (CapWords, PEP 8's class names: `Tracker()`,
  * `tracking.Tracker()`); calls of other names (functions, locals, builtins) are not looked for, nor are members of
  * members (`x.a.B()`: the graph follows one level of namespace). Calls inside strings and comments are not calls.
- * The bound names are looked for all at once, by one regular expression of them, which is far cheaper than
- * matching every call in the file; a module's name only followed by its `.` (`re.` rather than every `re` in
- * `return`), so `module .Name()` with a space before the dot is not seen.
+ * One regular expression, the same for every file, finds the calls of names written as classes; each is kept when
+ * the name, or the namespace before it, is bound: far cheaper than searching the file once per bound name, or than
+ * a regular expression of the file's own names, which would be compiled anew for every file. A namespace that is a
+ * module counts only with its `.` right after it (`module .Name()` with a space before the dot is not seen).
  *
  * @param bound - the names bound at the module's top level (imports, classes, aliases), each with true when it
  * binds a module (`import tracking`), whose members are called rather than itself
@@ -42,39 +46,52 @@ export function pythonCallSites(
   quoted: readonly number[],
   lines: LineIndex,
 ): NewSiteFact[] {
-  const names = new Map<string, string>();
-  for (const [name, isModule] of bound) {
-    if (isModule || CLASS_NAME.test(name)) names.set(isModule ? `${name}.` : name, name);
+  const sites: NewSiteFact[] = [];
+  if (![...bound].some(([name, isModule]) => isModule || CLASS_NAME.test(name))) return sites;
+  CLASS_CALL.lastIndex = 0;
+  for (let match = CLASS_CALL.exec(source); match !== null; match = CLASS_CALL.exec(source)) {
+    const called = match[0];
+    const namespace = namespaceBefore(source, match.index);
+    let at = match.index;
+    let name = called;
+    let member: string | undefined;
+    if (namespace !== undefined) {
+      const isModule = bound.get(namespace.name);
+      const reaches = isModule === true ? !namespace.spaced : isModule === false && CLASS_NAME.test(namespace.name);
+      if (!reaches || !MEMBER_CLASS.test(called)) continue;
+      ({ at, name } = namespace);
+      member = called;
+    } else if (bound.get(called) !== false) {
+      continue;
+    }
+    if (isMemberOrDeclared(source, at) || isQuoted(quoted, at)) continue;
+    sites.push({
+      callee: member === undefined ? { name } : { name, member },
+      text: member === undefined ? name : `${name}.${member}`,
+      call: true,
+      ...lines.position(at),
+    });
   }
-  if (names.size === 0) return [];
-  const found: { at: number; name: string; member: string | undefined }[] = [];
-  const needles = anyOf([...names.keys()]);
-  for (let match = needles.exec(source); match !== null; match = needles.exec(source)) {
-    const at = match.index;
-    const name = names.get(match[0]) ?? match[0];
-    if (isNameChar(source.charCodeAt(at - 1)) || isNameChar(source.charCodeAt(at + name.length))) continue;
-    CALL_AFTER_NAME.lastIndex = at + name.length;
-    const call = CALL_AFTER_NAME.exec(source);
-    if (call === null || isMemberOrDeclared(source, at) || isQuoted(quoted, at)) continue;
-    found.push({ at, name, member: call[1] });
-  }
-  return found.map(({ at, name, member }) => ({
-    callee: member === undefined ? { name } : { name, member },
-    text: member === undefined ? name : `${name}.${member}`,
-    call: true,
-    ...lines.position(at),
-  }));
+  return sites;
 }
 
 /**
- * A global regular expression that finds any of `needles`, the longest first where several start at one place: a
- * name found inside a longer one would not be a whole name, and the longer one would be passed over.
+ * The name before the `.` (spaces allowed around it) that precedes the name at `at`, and whether spaces stand
+ * between that name and its `.`; undefined when no `.` precedes.
  */
-function anyOf(needles: string[]): RegExp {
-  const escaped = needles
-    .sort((a, b) => b.length - a.length)
-    .map((needle) => needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(escaped.join('|'), 'g');
+function namespaceBefore(source: string, at: number): { at: number; name: string; spaced: boolean } | undefined {
+  let dot = at - 1;
+  while (isSpace(source.charCodeAt(dot))) dot--;
+  if (source.charCodeAt(dot) !== 0x2e) return undefined;
+  let end = dot;
+  while (isSpace(source.charCodeAt(end - 1))) end--;
+  let start = end;
+  while (start > 0 && isNameChar(source.charCodeAt(start - 1))) start--;
+  return { at: start, name: source.slice(start, end), spaced: end !== dot };
+}
+
+function isSpace(code: number): boolean {
+  return code === 0x20 || code === 0x09;
 }
 
 /** True when the name at `at` follows a `.` (a member of something else) or `def`/`class` (it is being declared). */
