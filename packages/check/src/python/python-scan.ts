@@ -1,3 +1,4 @@
+import { parameterListCut } from './python-parameters.js';
 import { simpleStatementCut } from './python-simple-statement.js';
 
 /** What one pass over a Python source finds without parsing it. */
@@ -141,6 +142,8 @@ export function scanPython(source: string): PythonScan {
     decorated = -1;
     DEF_HEAD.lastIndex = first;
     if (DEF_HEAD.test(source) && opensBlock) {
+      const parameters = inClass ? undefined : parameterListCut(source, DEF_HEAD.lastIndex, end, quoted);
+      if (parameters !== undefined) bodies.push([parameters[0], parameters[1], '']);
       // A method is cut whole, decorators included (nothing of it is a fact; the class sketch reads the source):
       // its body alone, from the first statement, for a function, whose name and parameters are facts.
       open = {
