@@ -109,6 +109,61 @@ describe('the Python front end', () => {
     );
   });
 
+  it('reads the same facts although simple statements of classes and values of assignments are cut before parsing', () => {
+    const { declarations, aliases, bindings, newSites } = facts(
+      [
+        'class Base:\n    pass',
+        'class Prefixed(Base):\n    r"""Old name."""',
+        'class One(Base):\n    limit = compute(\n        1)',
+        'class Two(Base):\n    limit = compute(\n        1)  # a comment is a member too',
+        'Alias = Base\nTable = {\n    "a": Base(),\n}\nChained = Other = Base\nregister(Base())\nLater = mod.Base',
+      ].join('\n\n\n'),
+    );
+    assert.deepEqual(
+      declarations.map(({ name, addsNothing, sketch }) => [name, addsNothing ?? false, sketch !== undefined]),
+      [
+        ['Base', false, false],
+        ['Prefixed', true, false],
+        ['One', false, false],
+        ['Two', false, true],
+      ],
+    );
+    assert.deepEqual(
+      aliases.map(({ name, target, line }) => [name, target, line]),
+      [
+        ['Alias', { name: 'Base' }, 19],
+        ['Later', { name: 'mod', member: 'Base' }, 25],
+      ],
+    );
+    assert.deepEqual(bindings, ['Table', 'Chained']);
+    assert.deepEqual(
+      newSites.map(({ text, line }) => [text, line]),
+      [
+        ['Base', 21],
+        ['Base', 24],
+      ],
+    );
+  });
+
+  it('reads a class of many members cut as one, and a statement after a byte order mark, as they are written', () => {
+    const members = Array.from({ length: 6 }, (_, i) => `    def m${i}(self):\n        return ${i}\n`).join('');
+    const source = `\ufefffrom . import util\n\nclass Big(Base):\n    """Doc."""\n    limit = 3\n${members}    # the end\n\nAfter = Big\n`;
+    const { declarations, imports, aliases } = facts(source);
+    const big = declarations[0];
+    assert.deepEqual([big?.name, big?.addsNothing, big?.sketch !== undefined], ['Big', undefined, true]);
+    assert.ok(big?.shapeSource !== undefined && source.slice(big.shapeSource.start).startsWith('class Big'));
+    assert.ok(source.slice(0, big?.shapeSource?.end).endsWith('return 5\n    # the end\n\n'));
+    assert.deepEqual(
+      imports.map(({ local, line }) => [local, line]),
+      [['util', 1]],
+    );
+    assert.deepEqual(aliases[0]?.line, 20);
+  });
+
+  it("still reports Python 2's exec statement outside functions as a syntax error, as the whole source parsed does", () => {
+    assert.deepEqual(facts("import sys\nexec 'x = %s' % sys.argv[1]\n").parseErrors, ['2:6 invalid syntax']);
+  });
+
   it('reads the # @factoryOnly marker above a class, its decorators, or on its line, with the factory modules after it', () => {
     const { declarations } = facts(
       '# One per process.\n# @factoryOnly ./factory.py\n@final\nclass Tracker:\n    pass\n\n\nclass Store:  # @factoryOnly\n    pass\n\n\n# not @factoryOnlyish\nclass Free:\n    pass\n',

@@ -13,8 +13,11 @@ function isNameChar(code: number): boolean {
   );
 }
 
-/** What may follow a name for a call of it or of a class in it: `(` or `.Member(`, spaces allowed. */
-const CALL_AFTER_NAME = /[ \t]*(?:\(|\.[ \t]*(_*[A-Z]\w*)[ \t]*\()/y;
+/** A call of a name written as a class, `Tracker(`, alone or as the member of a namespace: `tracking.Tracker(`. */
+const CLASS_CALL = /(?<![\w\u0080-\uffff])_*[A-Z][\w\u0080-\uffff]*(?=[ \t]*\()/g;
+
+/** A member called as a class: CapWords in ASCII. */
+const MEMBER_CLASS = /^_*[A-Z]\w*$/;
 
 /** A class name as PEP 8 writes it: CapWords, maybe after underscores (`Tracker`, `_Tracker`). */
 const CLASS_NAME = /^_*[A-Z]/;
@@ -27,9 +30,11 @@ const DECLARES = /\b(?:def|class)[ \t]+$/;
  * module-level name (`Tracker()`, or `tracking.Tracker()` through an imported module) is a candidate; the rules
  * keep those that resolve to a class. Only names written as classes are (CapWords, PEP 8's class names: `Tracker()`,
  * `tracking.Tracker()`); calls of other names (functions, locals, builtins) are not looked for, nor are members of
- * members (`x.a.B()`: the graph follows one level of namespace). Calls inside strings and comments are not calls. Each bound name is looked for with
- * `indexOf`, which is far cheaper than matching every call in the file; a module's name only followed by its `.`
- * (`re.` rather than every `re` in `return`), so `module .Name()` with a space before the dot is not seen.
+ * members (`x.a.B()`: the graph follows one level of namespace). Calls inside strings and comments are not calls.
+ * One regular expression, the same for every file, finds the calls of names written as classes; each is kept when
+ * the name, or the namespace before it, is bound: far cheaper than searching the file once per bound name, or than
+ * a regular expression of the file's own names, which would be compiled anew for every file. A namespace that is a
+ * module counts only with its `.` right after it (`module .Name()` with a space before the dot is not seen).
  *
  * @param bound - the names bound at the module's top level (imports, classes, aliases), each with true when it
  * binds a module (`import tracking`), whose members are called rather than itself
@@ -41,26 +46,52 @@ export function pythonCallSites(
   quoted: readonly number[],
   lines: LineIndex,
 ): NewSiteFact[] {
-  const found: { at: number; name: string; member: string | undefined }[] = [];
-  for (const [name, isModule] of bound) {
-    if (!isModule && !CLASS_NAME.test(name)) continue;
-    const needle = isModule ? `${name}.` : name;
-    for (let at = source.indexOf(needle); at !== -1; at = source.indexOf(needle, at + needle.length)) {
-      if (isNameChar(source.charCodeAt(at - 1)) || isNameChar(source.charCodeAt(at + name.length))) continue;
-      CALL_AFTER_NAME.lastIndex = at + name.length;
-      const call = CALL_AFTER_NAME.exec(source);
-      if (call === null || isMemberOrDeclared(source, at) || isQuoted(quoted, at)) continue;
-      found.push({ at, name, member: call[1] });
+  const sites: NewSiteFact[] = [];
+  if (![...bound].some(([name, isModule]) => isModule || CLASS_NAME.test(name))) return sites;
+  CLASS_CALL.lastIndex = 0;
+  for (let match = CLASS_CALL.exec(source); match !== null; match = CLASS_CALL.exec(source)) {
+    const called = match[0];
+    const namespace = namespaceBefore(source, match.index);
+    let at = match.index;
+    let name = called;
+    let member: string | undefined;
+    if (namespace !== undefined) {
+      const isModule = bound.get(namespace.name);
+      const reaches = isModule === true ? !namespace.spaced : isModule === false && CLASS_NAME.test(namespace.name);
+      if (!reaches || !MEMBER_CLASS.test(called)) continue;
+      ({ at, name } = namespace);
+      member = called;
+    } else if (bound.get(called) !== false) {
+      continue;
     }
-  }
-  return found
-    .sort((a, b) => a.at - b.at)
-    .map(({ at, name, member }) => ({
+    if (isMemberOrDeclared(source, at) || isQuoted(quoted, at)) continue;
+    sites.push({
       callee: member === undefined ? { name } : { name, member },
       text: member === undefined ? name : `${name}.${member}`,
       call: true,
       ...lines.position(at),
-    }));
+    });
+  }
+  return sites;
+}
+
+/**
+ * The name before the `.` (spaces allowed around it) that precedes the name at `at`, and whether spaces stand
+ * between that name and its `.`; undefined when no `.` precedes.
+ */
+function namespaceBefore(source: string, at: number): { at: number; name: string; spaced: boolean } | undefined {
+  let dot = at - 1;
+  while (isSpace(source.charCodeAt(dot))) dot--;
+  if (source.charCodeAt(dot) !== 0x2e) return undefined;
+  let end = dot;
+  while (isSpace(source.charCodeAt(end - 1))) end--;
+  let start = end;
+  while (start > 0 && isNameChar(source.charCodeAt(start - 1))) start--;
+  return { at: start, name: source.slice(start, end), spaced: end !== dot };
+}
+
+function isSpace(code: number): boolean {
+  return code === 0x20 || code === 0x09;
 }
 
 /** True when the name at `at` follows a `.` (a member of something else) or `def`/`class` (it is being declared). */

@@ -1,16 +1,39 @@
+import { parameterListCut } from './python-parameters.js';
+import { simpleStatementCut } from './python-simple-statement.js';
+
 /** What one pass over a Python source finds without parsing it. */
 export interface PythonScan {
   /**
    * `[start, end)` of code the facts never read, ascending and apart: the bodies of functions (from a body's first
-   * statement to the start of the next line not inside it), whole methods (decorators, header and body), and the
-   * values of long module-level
-   * assignments (tables, big literals; `__all__` excepted). A class's `__init__` that mentions `super` is not among
-   * them (a constructor passing its arguments to `super().__init__` is what a shim subclass is made of).
+   * statement to the start of the next line not inside it), whole methods (decorators, header and body), the simple
+   * statements of class bodies, expression statements and the values of assignments elsewhere (see
+   * `simpleStatementCut`), and the values of long module-level assignments (tables, big literals; `__all__`
+   * excepted). A class's `__init__` that mentions `super` is not among them (a constructor passing its arguments to
+   * `super().__init__` is what a shim subclass is made of).
    */
-  readonly bodies: readonly (readonly [number, number])[];
+  readonly bodies: readonly PythonCut[];
   /** `[start, end)` of every string and comment, flattened and ascending: `[s0, e0, s1, e1, …]`. */
   readonly quoted: readonly number[];
 }
+
+/** `[start, end)` of source the skeleton leaves out, and what it puts there instead (`0` when absent). */
+export type PythonCut = readonly [start: number, end: number, stand?: string];
+
+/** A block (`class`, `if`, …) that lines are inside. */
+interface Block {
+  readonly indent: number;
+  readonly isClass: boolean;
+  /** For a class, the cuts that are whole members of it: methods and simple statements. */
+  readonly members: PythonCut[];
+  /**
+   * The indentation of the block's first line: only lines there are its members (the lines of a function header
+   * the scan did not take for one, with a comment inside its parentheses, are deeper).
+   */
+  memberIndent: number;
+}
+
+/** A class with more whole members cut than this has them cut as one, standing for two (see `closeBlock`). */
+const MERGED_MEMBERS = 2;
 
 /** A function whose body is being passed over: its header's indentation, and where its first statement starts. */
 interface OpenFunction {
@@ -18,6 +41,8 @@ interface OpenFunction {
   bodyStart: number;
   /** A class's `__init__`: kept when it mentions `super` (a pass-through constructor makes a shim subclass). */
   readonly initializer: boolean;
+  /** The class whose member the function is, cut whole. */
+  readonly owner: Block | undefined;
 }
 
 const NEWLINE = 0x0a;
@@ -68,12 +93,12 @@ const LONG_ASSIGNMENT = 160;
  * the text is not code. Names, numbers and operators are passed over.
  */
 export function scanPython(source: string): PythonScan {
-  const bodies: [number, number][] = [];
+  const bodies: PythonCut[] = [];
   const quoted: number[] = [];
   const length = source.length;
   let open: OpenFunction | undefined;
   /** The blocks (`class`, `if`, …) the current line is inside, innermost last. */
-  const blocks: { readonly indent: number; readonly isClass: boolean }[] = [];
+  const blocks: Block[] = [];
   /** Where the decorators before the next statement start, or -1. */
   let decorated = -1;
   let depth = 0;
@@ -99,11 +124,14 @@ export function scanPython(source: string): PythonScan {
         if (open.bodyStart < 0) open.bodyStart = first;
         return;
       }
-      closeBody(open.bodyStart, start, open.initializer);
+      closeBody(open, start);
       open = undefined;
     }
-    while (blocks.length > 0 && (blocks.at(-1)?.indent ?? -1) >= indent) blocks.pop();
-    const inClass = blocks.at(-1)?.isClass === true;
+    while (blocks.length > 0 && (blocks.at(-1)?.indent ?? -1) >= indent) closeBlock(blocks.pop());
+    const innermost = blocks.at(-1);
+    if (innermost !== undefined && innermost.memberIndent < 0) innermost.memberIndent = indent;
+    const inClass = innermost?.isClass === true;
+    const isMember = inClass && innermost?.memberIndent === indent;
     const opensBlock = lastCodeChar(source, first, codeEnd) === 0x3a; /* : */
     const char = source.charCodeAt(first);
     if (char === 0x40 /* @ */) {
@@ -114,34 +142,67 @@ export function scanPython(source: string): PythonScan {
     decorated = -1;
     DEF_HEAD.lastIndex = first;
     if (DEF_HEAD.test(source) && opensBlock) {
+      const parameters = inClass ? undefined : parameterListCut(source, DEF_HEAD.lastIndex, end, quoted);
+      if (parameters !== undefined) bodies.push([parameters[0], parameters[1], '']);
       // A method is cut whole, decorators included (nothing of it is a fact; the class sketch reads the source):
       // its body alone, from the first statement, for a function, whose name and parameters are facts.
       open = {
         indent,
         bodyStart: inClass ? (decoratorStart < 0 ? first : decoratorStart) : -1,
         initializer: inClass && INIT_HEAD.test(source.slice(first, first + 24)),
+        owner: isMember ? innermost : undefined,
       };
     } else if (opensBlock) {
       CLASS_HEAD.lastIndex = first;
-      blocks.push({ indent, isClass: CLASS_HEAD.test(source) });
-    } else if (indent === 0 && codeEnd - first > LONG_ASSIGNMENT) {
-      ASSIGNMENT_HEAD.lastIndex = first;
-      const head = ASSIGNMENT_HEAD.exec(source);
-      if (head !== null && head[1] !== '__all__' && ASSIGNMENT_HEAD.lastIndex < codeEnd) {
-        bodies.push([ASSIGNMENT_HEAD.lastIndex, end]);
+      blocks.push({ indent, isClass: CLASS_HEAD.test(source), members: [], memberIndent: -1 });
+    } else {
+      const cut = simpleStatementCut(
+        source,
+        first,
+        end,
+        quoted,
+        blocks.some((block) => block.isClass),
+      );
+      if (cut !== undefined) {
+        bodies.push(cut);
+        if (isMember) innermost?.members.push(cut);
+      } else if (indent === 0 && codeEnd - first > LONG_ASSIGNMENT) {
+        ASSIGNMENT_HEAD.lastIndex = first;
+        const head = ASSIGNMENT_HEAD.exec(source);
+        if (head !== null && head[1] !== '__all__' && ASSIGNMENT_HEAD.lastIndex < codeEnd) {
+          bodies.push([ASSIGNMENT_HEAD.lastIndex, end]);
+        }
       }
     }
   };
 
   /** The next `super` at or after the last body closed (bodies close in order, so the search never goes back). */
   let nextSuper = -2;
-  const closeBody = (start: number, end: number, initializer: boolean): void => {
+  const closeBody = ({ bodyStart: start, initializer, owner }: OpenFunction, end: number): void => {
     if (start < 0) return;
     if (initializer) {
       if (nextSuper !== -1 && nextSuper < start) nextSuper = source.indexOf('super', start);
       if (nextSuper !== -1 && nextSuper < end) return;
     }
-    bodies.push([start, end]);
+    const cut: PythonCut = [start, end];
+    bodies.push(cut);
+    owner?.members.push(cut);
+  };
+
+  /**
+   * Ends a block. A class's whole members from the first cut one to the last become one cut that stands for two
+   * statements: a class with two members or more that add something reads the same as one with hundreds (its facts
+   * count members only up to two, and one that adds something makes it more than a shim), and what it ends with
+   * still maps to the end of its last member.
+   */
+  const closeBlock = (block: Block | undefined): void => {
+    const members = block?.members ?? [];
+    const first = members[0];
+    const last = members.at(-1);
+    if (members.length <= MERGED_MEMBERS || first === undefined || last === undefined) return;
+    const from = bodies.lastIndexOf(first);
+    const indent = source.slice(source.lastIndexOf('\n', first[0] - 1) + 1, first[0]);
+    bodies.splice(from, bodies.lastIndexOf(last) - from + 1, [first[0], last[1], `0\n${indent}0`]);
   };
 
   let i = 0;
@@ -179,7 +240,8 @@ export function scanPython(source: string): PythonScan {
     }
   }
   if (lineStart < length) endLogicalLine(length, length);
-  if (open !== undefined) closeBody(open.bodyStart, length, open.initializer);
+  if (open !== undefined) closeBody(open, length);
+  while (blocks.length > 0) closeBlock(blocks.pop());
   return { bodies, quoted };
 }
 

@@ -8,8 +8,9 @@ const LONG_STRING = 64;
  * text maps back to the source, where positions are computed, so a cut keeps no line breaks but the one that ends
  * it. Cut: the bodies of functions (each becomes `0`, a statement, so the `def` still parses; a function's sketch is
  * read from the source text and its calls found in it), whole methods (decorators, header and body; a constructor
- * calling `super` stays), the text of comments (`#` stays), the inside of triple-quoted and long strings
- * (docstrings, messages: the quotes stay), and the values of long module-level assignments (tables). tree-sitter
+ * calling `super` stays), the simple statements of classes and the values of module-level assignments
+ * (see `simpleStatementCut`; each becomes `0`), the text of comments (`#` stays), the inside of triple-quoted and
+ * long strings (docstrings, messages: the quotes stay), and the values of long module-level assignments (tables). tree-sitter
  * spends as much on layout and comments as on code, so cutting beats blanking with spaces.
  */
 export class PythonSkeleton {
@@ -31,8 +32,9 @@ export class PythonSkeleton {
     let length = 0;
     const cut = (start: number, end: number, stand: string): void => {
       const kept = source.slice(copied, start);
-      // A cut that spans lines ends at the start of a line: one line break ends what stands in for it.
-      const breaks = stand !== '' && source.lastIndexOf('\n', end - 1) >= start ? '\n' : '';
+      // A cut that ends at the start of a line (a body) ends what stands in for it with one line break; one that
+      // ends inside a line (a statement) leaves the rest of the line, its comment included, where it was.
+      const breaks = stand !== '' && end > start && source.charCodeAt(end - 1) === 0x0a ? '\n' : '';
       parts.push(kept, stand, breaks);
       this.#cutStarts.push(length + kept.length);
       this.#sourceEnds.push(end);
@@ -48,7 +50,7 @@ export class PythonSkeleton {
       const start = quoted[q] ?? 0;
       const end = quoted[q + 1] ?? 0;
       for (let next = bodies[body]; next !== undefined && next[0] <= start; next = bodies[++body]) {
-        cut(next[0], next[1], '0');
+        cut(next[0], next[1], next[2] ?? '0');
       }
       if (start < copied) continue; // inside a body already cut
       if (source.charCodeAt(start) === 0x23) {
@@ -59,7 +61,7 @@ export class PythonSkeleton {
         cut(start + 1, end - 1, '');
       }
     }
-    for (let next = bodies[body]; next !== undefined; next = bodies[++body]) cut(next[0], next[1], '0');
+    for (let next = bodies[body]; next !== undefined; next = bodies[++body]) cut(next[0], next[1], next[2] ?? '0');
     parts.push(source.slice(copied));
     this.text = copied === 0 ? source : parts.join('');
   }

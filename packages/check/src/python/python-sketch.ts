@@ -1,24 +1,46 @@
-/** Python's keywords: never a binding's name, so a sketch keeps them. */
-const KEYWORDS =
-  'False|None|True|and|as|assert|async|await|break|class|continue|def|del|elif|else|except|finally|for|from|global|if|import|in|is|lambda|nonlocal|not|or|pass|raise|return|try|while|with|yield';
+import { PYTHON_KEYWORDS } from './python-keywords.js';
 
-/** Every word but a keyword becomes `$`, so renaming cannot change a sketch. */
-const RENAMABLE_WORD = new RegExp(
-  String.raw`(?<![\w\u0080-\uffff])(?!(?:${KEYWORDS})(?![\w\u0080-\uffff]))[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*`,
-  'g',
+/** Flags of an ASCII character; every character from U+0080 up is {@link WORD} and {@link WORD_START}. */
+const WORD = 1;
+const WORD_START = 2;
+const DIGIT = 4;
+/** Layout and the punctuation the syntax tree does not need to tell code apart: parentheses, commas, colons. */
+const LAYOUT = 8;
+
+const ASCII = new Uint8Array(128);
+for (let code = 0; code < 128; code++) {
+  const char = String.fromCharCode(code);
+  ASCII[code] =
+    (/\w/.test(char) ? WORD : 0) |
+    (/[A-Za-z_]/.test(char) ? WORD_START : 0) |
+    (/\d/.test(char) ? DIGIT : 0) |
+    (/[\s(),:;\\]/.test(char) ? LAYOUT : 0);
+}
+
+/** The longest keyword: longer words need no lookup. */
+const LONGEST_KEYWORD = 8;
+
+/** Each keyword as the number {@link letterKey} gives its letters. */
+const KEYWORD_KEYS: ReadonlySet<number> = new Set(
+  PYTHON_KEYWORDS.map((keyword) =>
+    letterKey(
+      Uint16Array.from(keyword, (char) => char.charCodeAt(0)),
+      0,
+      keyword.length,
+    ),
+  ),
 );
 
-/** Numbers (a sketch ignores constants, as the type-2 comparison does). */
-const NUMBER = /(?<![\w\u0080-\uffff])\.?\d[\w.]*/g;
-
-/** Layout and the punctuation the syntax tree does not need to tell code apart: parentheses, commas, colons. */
-const LAYOUT = /[\s(),:;\\]+/g;
+/** The code, with its strings made `0` and its comments gone, of the part being sketched (reused between parts). */
+let code = new Uint16Array(1 << 12);
 
 /**
  * A coarse fingerprint of Python code read from its text without parsing: strings become `0` and comments go (both
  * known from the scan), numbers become `0`, every word but a keyword `$`, layout and parentheses go. Code whose
  * syntax trees are equal after renaming has equal sketches, so only declarations whose sketches collide need their
- * exact shape; most have none in common.
+ * exact shape; most have none in common. One copy of the character codes and one pass over them, with nothing
+ * allocated per word: the sketch reads nearly every character of a file, and regular expressions with look-behinds,
+ * replacing into new strings, cost several times as much.
  *
  * @param ranges - `[start, end)` of the parts that make up the shape, in order
  * @param quoted - the file's strings and comments, flattened and ascending (see `scanPython`)
@@ -28,39 +50,127 @@ export function pythonSketch(
   ranges: readonly (readonly [number, number])[],
   quoted: readonly number[],
 ): string {
-  let text = '';
+  const hash = new TextHash();
   for (const [start, end] of ranges) {
-    let part = '';
-    let at = start;
-    for (let q = firstQuotedAtOrAfter(quoted, start); q < quoted.length; q += 2) {
-      const from = quoted[q] ?? end;
-      if (from >= end) break;
-      part += source.slice(at, from);
-      if (source.charCodeAt(from) !== 0x23) part += '0'; // a string; a comment leaves nothing
-      at = Math.min(end, quoted[q + 1] ?? end);
-    }
-    part += source.slice(at, end);
-    text += `|${part.replace(NUMBER, '0').replace(RENAMABLE_WORD, '$').replace(LAYOUT, '')}`;
+    if (code.length < end - start) code = new Uint16Array(end - start);
+    hash.add(0x7c); // `|` between parts
+    hashCode(codeText(source, start, end, quoted), hash);
   }
-  return textHash(text);
+  return hash.digest();
+}
+
+/** Copies `source[start, end)` into {@link code}, each string as `0` and each comment left out; returns its length. */
+function codeText(source: string, start: number, end: number, quoted: readonly number[]): number {
+  let length = 0;
+  let at = start;
+  for (let q = firstQuotedAtOrAfter(quoted, start); q < quoted.length; q += 2) {
+    const from = quoted[q] ?? end;
+    if (from >= end) break;
+    for (let i = at; i < from; i++) code[length++] = source.charCodeAt(i);
+    if (source.charCodeAt(from) !== 0x23) code[length++] = 0x30; // a string; a comment leaves nothing
+    at = Math.min(end, quoted[q + 1] ?? end);
+  }
+  for (let i = at; i < end; i++) code[length++] = source.charCodeAt(i);
+  return length;
 }
 
 /**
- * A 64-bit FNV-1a hash of `text`, as 16 hex digits. A sketch only picks candidates for the exact shape (a SHA-1), so
- * it needs no cryptographic hash, and creating one per function costs more than all the rest of the sketch.
+ * Hashes {@link code}'s first `length` codes as the sketch reads them: each number (a digit, or `.` and a digit, not
+ * inside a word, with the letters, digits and dots after it) as `0`, every word but a keyword as `$`, layout and
+ * parentheses left out. A number never starts inside a word, nor a word inside a number, so one pass does both.
  */
-function textHash(text: string): string {
+function hashCode(length: number, hash: TextHash): void {
+  /** The last code the words step sees: the number's `0` after a number, else the last code read. */
+  let before = -1;
+  let i = 0;
+  while (i < length) {
+    const char = code[i] ?? 0;
+    const kind = flags(char);
+    const dotted = char === 0x2e && i + 1 < length && (flags(code[i + 1] ?? 0) & DIGIT) !== 0;
+    if (((kind & DIGIT) !== 0 || dotted) && (i === 0 || (flags(code[i - 1] ?? 0) & WORD) === 0)) {
+      i += dotted ? 2 : 1;
+      while (i < length && isNumberRest(code[i] ?? 0)) i++;
+      hash.add(0x30);
+      before = 0x30;
+    } else if ((kind & WORD_START) !== 0 && (before < 0 || (flags(before) & WORD) === 0)) {
+      let end = i + 1;
+      while (end < length && (flags(code[end] ?? 0) & WORD) !== 0) end++;
+      if (end - i <= LONGEST_KEYWORD && KEYWORD_KEYS.has(letterKey(code, i, end))) {
+        for (let k = i; k < end; k++) hash.add(code[k] ?? 0);
+      } else {
+        hash.add(0x24); // `$`
+      }
+      before = code[end - 1] ?? 0;
+      i = end;
+    } else {
+      if ((kind & LAYOUT) === 0) hash.add(char);
+      before = char;
+      i++;
+    }
+  }
+}
+
+/** True for what may follow a number's first digit within it: ASCII letters, digits, `_` and `.`. */
+function isNumberRest(char: number): boolean {
+  return char === 0x2e || (char < 128 && ((ASCII[char] ?? 0) & WORD) !== 0);
+}
+
+/** The flags of a character code: those of the table for ASCII, a word's (or a space's) for the rest. */
+function flags(char: number): number {
+  if (char < 128) return ASCII[char] ?? 0;
+  return isUnicodeSpace(char) ? WORD | WORD_START | LAYOUT : WORD | WORD_START;
+}
+
+/** The characters from U+0080 up that a regular expression's `\s` matches. */
+function isUnicodeSpace(char: number): boolean {
+  return (
+    char === 0xa0 ||
+    char === 0x1680 ||
+    (char >= 0x2000 && char <= 0x200a) ||
+    char === 0x2028 ||
+    char === 0x2029 ||
+    char === 0x202f ||
+    char === 0x205f ||
+    char === 0x3000 ||
+    char === 0xfeff
+  );
+}
+
+/**
+ * The ASCII letters of `codes[start, end)` as one number, six bits a letter (at most eight letters fit a double
+ * exactly), or -1 when another character is among them: a keyword is a word made of letters only.
+ */
+function letterKey(codes: Uint16Array, start: number, end: number): number {
+  let key = 0;
+  for (let i = start; i < end; i++) {
+    const char = codes[i] ?? 0;
+    const letter = char >= 0x61 && char <= 0x7a ? char - 0x60 : char >= 0x41 && char <= 0x5a ? char - 0x40 + 26 : 0;
+    if (letter === 0) return -1;
+    key = key * 64 + letter;
+  }
+  return key;
+}
+
+/**
+ * A 64-bit FNV-1a hash of character codes, as 16 hex digits. A sketch only picks candidates for the exact shape (a
+ * SHA-1), so it needs no cryptographic hash, and creating one per function costs more than all the rest of the sketch.
+ */
+class TextHash {
   // Two 32-bit halves: FNV-1a's 64-bit prime is 2^40 + 0x1b3.
-  let low = 0x84222325;
-  let high = 0xcbf29ce4;
-  for (let i = 0; i < text.length; i++) {
-    low ^= text.charCodeAt(i);
+  #low = 0x84222325;
+  #high = 0xcbf29ce4;
+
+  add(char: number): void {
+    const low = this.#low ^ char;
     const lowProduct = low * 0x1b3;
     const carry = Math.floor(lowProduct / 0x100000000);
-    high = (Math.imul(high, 0x1b3) + Math.imul(low, 0x100) + carry) >>> 0;
-    low = lowProduct >>> 0;
+    this.#high = (Math.imul(this.#high, 0x1b3) + Math.imul(low, 0x100) + carry) >>> 0;
+    this.#low = lowProduct >>> 0;
   }
-  return high.toString(16).padStart(8, '0') + low.toString(16).padStart(8, '0');
+
+  digest(): string {
+    return this.#high.toString(16).padStart(8, '0') + this.#low.toString(16).padStart(8, '0');
+  }
 }
 
 /** The even index in `quoted` of the first range starting at or after `offset`. */
