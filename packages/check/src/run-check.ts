@@ -15,6 +15,7 @@ import { formatJson } from './reporters/json-reporter.js';
 import type { ReportOptions } from './reporters/report-options.js';
 import { formatSarif } from './reporters/sarif-reporter.js';
 import { formatText } from './reporters/text-reporter.js';
+import { youngGenerationCap } from './young-generation.js';
 
 /** Report formats of `runwire check`. */
 export const REPORT_FORMATS = ['text', 'json', 'sarif'] as const;
@@ -100,6 +101,7 @@ export async function runCheck(options: RunCheckOptions, io: CheckIo): Promise<0
           ? resolve(io.cwd, options.cache)
           : defaultCacheFile(io.cwd);
     const bar = progressBar(io.stderr);
+    const capYoungGeneration = youngGenerationCap();
     checker = new Checker({
       paths: paths.map((path) => resolve(io.cwd, path)),
       config,
@@ -107,7 +109,10 @@ export async function runCheck(options: RunCheckOptions, io: CheckIo): Promise<0
       ...(cacheFile === undefined ? {} : { cacheFile }),
       ...(workers === undefined ? {} : { workers }),
       ...(baseline === undefined ? {} : { baseline }),
-      ...(options.progress === false ? {} : { onProgress: bar.update }),
+      onProgress: (done, total) => {
+        capYoungGeneration();
+        if (options.progress !== false) bar.update(done, total);
+      },
     });
     const relative = checker.relative.bind(checker);
     const reportOptions: ReportOptions = {
