@@ -16,6 +16,7 @@ import type {
 import { LineIndex } from './line-index.js';
 import { type ParseOutput, parseSource, RAW_TRANSFER_SUPPORTED } from './parse-source.js';
 import { shapeSketch } from './shape-sketch.js';
+import { firstAtOrAfter } from './sorted-search.js';
 import { walkNodes } from './walk-nodes.js';
 
 /** Where `new` may be a keyword: a `new` site starts at one of these, so subtrees without one are skipped. */
@@ -484,20 +485,7 @@ class NewSiteCollector {
 
   /** True when a `new` at exactly `offset` is one of this collector's (others are found elsewhere). */
   #isOffset(offset: number): boolean {
-    return this.#offsets[this.#firstAtOrAfter(offset)] === offset;
-  }
-
-  /** Index of the first offset at or after `offset`. */
-  #firstAtOrAfter(offset: number): number {
-    const offsets = this.#offsets;
-    let low = 0;
-    let high = offsets.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if ((offsets[mid] ?? 0) < offset) low = mid + 1;
-      else high = mid;
-    }
-    return low;
+    return this.#offsets[firstAtOrAfter(this.#offsets, offset)] === offset;
   }
 
   /**
@@ -507,7 +495,7 @@ class NewSiteCollector {
   #mayHoldNew(node: AstNode): boolean {
     if (node.type === 'ExportNamedDeclaration' || node.type === 'ExportDefaultDeclaration') return true;
     if (Array.isArray(node.decorators) && node.decorators.length > 0) return true;
-    const next = this.#offsets[this.#firstAtOrAfter(node.start)];
+    const next = this.#offsets[firstAtOrAfter(this.#offsets, node.start)];
     return next !== undefined && next < node.end;
   }
 

@@ -1,4 +1,5 @@
 import type { Position } from './facts.js';
+import { firstAfter } from './sorted-search.js';
 
 /** Maps character offsets of one source text to 1-based line and column positions. */
 export class LineIndex {
@@ -10,13 +11,8 @@ export class LineIndex {
 
   /** The position of `offset`; offsets past the end map to the last line. */
   position(offset: number): Position {
-    let low = 0;
-    let high = this.#lineStarts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if ((this.#lineStarts[mid] ?? 0) <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low + 1, column: offset - (this.#lineStarts[low] ?? 0) + 1 };
+    // The last line starting at or before it (the first line for an offset before 0).
+    const index = Math.max(0, firstAfter(this.#lineStarts, offset) - 1);
+    return { line: index + 1, column: offset - (this.#lineStarts[index] ?? 0) + 1 };
   }
 }

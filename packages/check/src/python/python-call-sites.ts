@@ -1,6 +1,6 @@
 import type { NewSiteFact } from '../facts.js';
 import type { LineIndex } from '../line-index.js';
-import { firstQuotedAtOrAfter } from './python-sketch.js';
+import { firstAtOrAfter } from '../sorted-search.js';
 
 /** True for a character of a name (a call site's name must not be part of a longer one); NaN (no character) is not. */
 function isNameChar(code: number): boolean {
@@ -104,7 +104,7 @@ function isMemberOrDeclared(source: string, at: number): boolean {
 
 /** True when `offset` lies inside one of the `quoted` ranges. */
 function isQuoted(quoted: readonly number[], offset: number): boolean {
-  const next = firstQuotedAtOrAfter(quoted, offset + 1);
+  const next = firstAtOrAfter(quoted, offset + 1, 2);
   const start = quoted[next - 2];
   const end = quoted[next - 1];
   return start !== undefined && end !== undefined && start <= offset && offset < end;

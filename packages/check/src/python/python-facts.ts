@@ -2,13 +2,14 @@ import type { Node, Parser } from 'web-tree-sitter';
 import { GENERATED_HEADER } from '../extract-facts.js';
 import type { AliasFact, DeclarationFact, FileFacts, Position } from '../facts.js';
 import { LineIndex } from '../line-index.js';
+import { firstAtOrAfter } from '../sorted-search.js';
 import { pythonCallSites } from './python-call-sites.js';
 import { nameRef, pythonClassFact } from './python-class-fact.js';
 import { type PythonImports, readImport } from './python-imports.js';
 import { markerText } from './python-markers.js';
 import { scanPython } from './python-scan.js';
 import { PythonSkeleton } from './python-skeleton.js';
-import { firstQuotedAtOrAfter, pythonSketch } from './python-sketch.js';
+import { pythonSketch } from './python-sketch.js';
 
 /** `if __name__ == "__main__":`, either way round: what the module runs as a script. */
 const MAIN_GUARD = /__name__\s*==\s*['"]__main__['"]|['"]__main__['"]\s*==\s*__name__/;
@@ -242,7 +243,7 @@ class PythonFactsReader {
    */
   #afterDocstring(start: number): number {
     const quoted = this.#quoted;
-    const at = firstQuotedAtOrAfter(quoted, start);
+    const at = firstAtOrAfter(quoted, start, 2);
     if (quoted[at] !== start || this.#source.charCodeAt(start) === 0x23) return start;
     const end = quoted[at + 1] ?? start;
     return /^[ \t]*(?:#[^\n]*)?(?:\r?\n|$)/.test(this.#source.slice(end, end + 200)) ? end : start;

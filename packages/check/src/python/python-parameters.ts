@@ -1,4 +1,4 @@
-import { firstQuotedAtOrAfter } from './python-sketch.js';
+import { firstAtOrAfter } from '../sorted-search.js';
 
 /** The name of a function and the spaces after it, up to its `(`. */
 const NAME_TO_PARENTHESIS = /[ \t]*[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*[ \t]*\(/y;
@@ -23,7 +23,7 @@ export function parameterListCut(
   if (!NAME_TO_PARENTHESIS.test(source)) return undefined;
   const open = NAME_TO_PARENTHESIS.lastIndex - 1;
   let depth = 0;
-  let q = firstQuotedAtOrAfter(quoted, open);
+  let q = firstAtOrAfter(quoted, open, 2);
   for (let i = open; i < end; ) {
     while ((quoted[q] ?? end) < i) q += 2;
     if (i === quoted[q]) {

@@ -1,5 +1,5 @@
+import { firstAtOrAfter } from '../sorted-search.js';
 import { PYTHON_KEYWORDS } from './python-keywords.js';
-import { firstQuotedAtOrAfter } from './python-sketch.js';
 
 /** `name =` or `name: type =` (no string in the type) at the start of a statement, up to where the value starts. */
 const ASSIGNMENT_HEAD = /[A-Za-z_]\w*[ \t]*(?::[^=\n'"#]*)?=(?!=)[ \t]*/y;
@@ -76,7 +76,7 @@ function codeOf(
   let assigns = false;
   let annotates = false;
   let codeEnd = end;
-  let q = firstQuotedAtOrAfter(quoted, first);
+  let q = firstAtOrAfter(quoted, first, 2);
   for (let i = first; i < end; ) {
     while ((quoted[q] ?? end) < i) q += 2; // passed over by a backslash (a syntax error): keep in step
     if (i === quoted[q]) {

@@ -1,3 +1,4 @@
+import { firstAfter } from '../sorted-search.js';
 import type { PythonScan } from './python-scan.js';
 
 /** Strings longer than this are text, not a name the facts read (`__all__` entries, `"__main__"`): their inside is cut. */
@@ -68,29 +69,16 @@ export class PythonSkeleton {
 
   /** The offset in the source of `offset` in the text, which is not inside a cut (where a node starts). */
   toSource(offset: number): number {
-    const cuts = this.#cutsEndingBy(offset);
+    const cuts = firstAfter(this.#cutEnds, offset); // how many cuts end at or before it
     return offset + (cuts === 0 ? 0 : (this.#removed[cuts - 1] ?? 0));
   }
 
   /** The offset in the source of `offset` in the text where a node ends: inside a cut, the end of what was cut. */
   toSourceEnd(offset: number): number {
-    const cuts = this.#cutsEndingBy(offset);
+    const cuts = firstAfter(this.#cutEnds, offset);
     const next = this.#cutStarts[cuts];
     if (next !== undefined && next < offset) return this.#sourceEnds[cuts] ?? offset;
     return this.toSource(offset);
-  }
-
-  /** How many cuts end at or before `offset` in the text. */
-  #cutsEndingBy(offset: number): number {
-    const ends = this.#cutEnds;
-    let low = 0;
-    let high = ends.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if ((ends[mid] ?? 0) <= offset) low = mid + 1;
-      else high = mid;
-    }
-    return low;
   }
 }
 

@@ -1,3 +1,4 @@
+import { firstAtOrAfter } from '../sorted-search.js';
 import { PYTHON_KEYWORDS } from './python-keywords.js';
 
 /** Flags of an ASCII character; every character from U+0080 up is {@link WORD} and {@link WORD_START}. */
@@ -63,7 +64,7 @@ export function pythonSketch(
 function codeText(source: string, start: number, end: number, quoted: readonly number[]): number {
   let length = 0;
   let at = start;
-  for (let q = firstQuotedAtOrAfter(quoted, start); q < quoted.length; q += 2) {
+  for (let q = firstAtOrAfter(quoted, start, 2); q < quoted.length; q += 2) {
     const from = quoted[q] ?? end;
     if (from >= end) break;
     for (let i = at; i < from; i++) code[length++] = source.charCodeAt(i);
@@ -171,16 +172,4 @@ class TextHash {
   digest(): string {
     return this.#high.toString(16).padStart(8, '0') + this.#low.toString(16).padStart(8, '0');
   }
-}
-
-/** The even index in `quoted` of the first range starting at or after `offset`. */
-export function firstQuotedAtOrAfter(quoted: readonly number[], offset: number): number {
-  let low = 0;
-  let high = quoted.length >> 1;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if ((quoted[mid * 2] ?? 0) < offset) low = mid + 1;
-    else high = mid;
-  }
-  return low * 2;
 }
