@@ -2,7 +2,7 @@ import type { Clock, Timer } from '../clock.js';
 import type { RunEvent } from '../protocol/run-events.js';
 import type { EventPublisher } from '../runs/event-publisher.js';
 import type { RunLifecycle } from '../runs/run-lifecycle.js';
-import { cellKey, dayOf, type QualityRollups, type RollupCell, startOfDay } from '../stores/quality-rollups.js';
+import { cellKey, DAY_MS, dayOf, type QualityRollups, type RollupCell, startOfDay } from '../stores/quality-rollups.js';
 import { type AgentExecutionTracker, blockedTrackerConstructions } from '../tracker/execution-tracker.js';
 import { type RunRecord, runDurationMs } from '../tracker/run-record.js';
 import { bucketIndex } from './latency-histogram.js';
@@ -27,7 +27,6 @@ const TERMINAL_WAIT_MS = 60_000;
 
 /** Separates the day, user, agent and outcome in a buffer key (none holds it). */
 const SEP = '\u001f';
-const DAY_MS = 86_400_000;
 
 /** The runs of one (day, user, agent, outcome) since the last flush. */
 interface RunTally {

@@ -1,11 +1,9 @@
 import type { Percentiles, QualityFigures } from '../protocol/quality-frames.js';
 import type { CheckHistory, CheckScore } from '../stores/check-history.js';
-import { addDays, dayOf, type QualityRollups, type RollupDay } from '../stores/quality-rollups.js';
+import { addDays, DAY_MS, dayOf, type QualityRollups, type RollupDay } from '../stores/quality-rollups.js';
 import { agentsOf, figuresOf, serverCounter } from './quality-summary.js';
 import type { ReportCheck, ServerReport } from './report-schema.js';
 import { METRIC } from './rollup-metrics.js';
-
-const DAY_MS = 86_400_000;
 
 /** What the server-wide report is made of: the rollups of every user and node, and the check score history. */
 export interface ReportSources {

@@ -43,7 +43,8 @@ export interface QualityRollups {
   close(): Promise<void>;
 }
 
-const DAY_MS = 86_400_000;
+/** A UTC day in ms (the days of rollups and check scores have no leap seconds). */
+export const DAY_MS = 86_400_000;
 
 /** The UTC day of an epoch-ms time, `YYYY-MM-DD`. */
 export function dayOf(ms: number): string {
@@ -53,6 +54,11 @@ export function dayOf(ms: number): string {
 /** The epoch ms of the start of a UTC day `YYYY-MM-DD`. */
 export function startOfDay(day: string): number {
   return Date.parse(`${day}T00:00:00.000Z`);
+}
+
+/** The epoch ms at which a UTC day `YYYY-MM-DD` has ended (the start of the next): ranges of days end before it. */
+export function endOfDay(day: string): number {
+  return startOfDay(day) + DAY_MS;
 }
 
 /** `day` moved by `days` (negative: back). */

@@ -1,8 +1,6 @@
 import type { CheckHistory, CheckScore, CheckScoreQuery } from '../check-history.js';
-import { startOfDay } from '../quality-rollups.js';
+import { endOfDay, startOfDay } from '../quality-rollups.js';
 import type { RedisConnection } from './redis-connection.js';
-
-const DAY_MS = 86_400_000;
 
 /**
  * `CheckHistory` in Redis, shared by every node: each path's scores are one sorted set scored by when they were
@@ -42,7 +40,7 @@ export class RedisCheckHistory implements CheckHistory {
 
   async latest(query: CheckScoreQuery): Promise<CheckScore | undefined> {
     const from = startOfDay(query.fromDay);
-    const to = startOfDay(query.toDay) + DAY_MS;
+    const to = endOfDay(query.toDay);
     const [member] = await this.#connection.reads.zrevrangebyscore(
       this.#connection.keys.checkScores(query.path),
       `(${to}`,

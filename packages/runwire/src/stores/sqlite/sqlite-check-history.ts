@@ -1,10 +1,8 @@
 import type { Statement } from 'better-sqlite3';
 import type { CheckHistory, CheckScore, CheckScoreQuery } from '../check-history.js';
-import { startOfDay } from '../quality-rollups.js';
+import { endOfDay, startOfDay } from '../quality-rollups.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import { SqliteStoreHold } from './sqlite-store-hold.js';
-
-const DAY_MS = 86_400_000;
 
 interface ScoreRow {
   readonly path: string;
@@ -51,9 +49,7 @@ export class SqliteCheckHistory implements CheckHistory {
 
   async latest(query: CheckScoreQuery): Promise<CheckScore | undefined> {
     this.#hold.assertOpen();
-    const row = this.#db.read(() =>
-      this.#latest.get(query.path, startOfDay(query.fromDay), startOfDay(query.toDay) + DAY_MS),
-    );
+    const row = this.#db.read(() => this.#latest.get(query.path, startOfDay(query.fromDay), endOfDay(query.toDay)));
     if (row === undefined) return undefined;
     return {
       path: row.path,
