@@ -30,8 +30,8 @@ export interface CheckResult {
   /** Number of files checked. */
   readonly files: number;
   /**
-   * Files whose facts were not in the cache when this run began: extracted in it (on the main thread, once per
-   * distinct content). The rest came from the cache.
+   * Files whose facts were not in the cache when this run began, so were extracted in it (a file with the same
+   * content as another of them is extracted once and counted too). The rest came from the cache.
    */
   readonly parsed: number;
   /** Files left out because their header says they are generated (not counted in `files`). */
