@@ -12,7 +12,7 @@ import type { ShapeJob, ShapeResults } from './file-shapes.js';
 import type { Finding } from './finding.js';
 import { ModuleResolver } from './module-resolver.js';
 import { toPosix } from './posix-path.js';
-import { readSource } from './read-source.js';
+import { readKeyedSource } from './read-source.js';
 import type { RuleContext } from './rule.js';
 import { RULE_IDS } from './rule-id.js';
 import { ALL_RULES } from './rules/all-rules.js';
@@ -188,10 +188,10 @@ export class Checker {
         next.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, key: stamp.key, facts: stamped });
         continue;
       }
-      const source = readSource(file);
-      if (source === undefined) continue;
+      const keyed = readKeyedSource(file);
+      if (keyed === undefined) continue;
       read++;
-      const key = FactsCache.key(file, source);
+      const { source, key } = keyed;
       const facts = known?.key === key ? known.facts : this.#cache.get(key);
       if (facts !== undefined) {
         next.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, key, facts });

@@ -1,11 +1,14 @@
 import { hash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
 import type { FileFacts } from './facts.js';
 import type { Shape } from './shape-fingerprint.js';
 
 /** Bumped whenever the facts format or their extraction changes, so stale cache files are ignored. */
-const FACTS_VERSION = 'facts-12';
+const FACTS_VERSION = 'facts-13';
+
+/** How much of the cache file {@link FactsCache.save} gathers before writing it out. */
+const SAVE_PIECE = 64 * 1024;
 
 /** What was known about a path when the cache was saved: if size and mtime still match, its content key holds. */
 export interface FileStamp {
@@ -69,11 +72,12 @@ export class FactsCache {
   }
 
   /**
-   * The cache key of a file's content: the SHA-1 of its extension, a NUL and its text. One-shot `hash()`, not a
-   * `Hash` object fed three times: a cold check takes one per file, and the object cost more than the hashing.
+   * The cache key of a file's content: the SHA-1 of its bytes, then its extension (the language). Taken over the
+   * bytes as read, not the decoded text: hashing a string first encodes it to UTF-8 again, which cost 3–4× the
+   * hashing itself. One-shot `hash()`, not a `Hash` object: a cold check takes one per file.
    */
-  static key(fileName: string, source: string): string {
-    return hash('sha1', `${extname(fileName)}\0${source}`, 'base64url');
+  static key(fileName: string, bytes: Uint8Array): string {
+    return `${hash('sha1', bytes, 'base64url')}${extname(fileName)}`;
   }
 
   /** How many entries the cache holds (loaded from the file or set since). */
@@ -98,23 +102,48 @@ export class FactsCache {
     this.#stamps.clear();
   }
 
-  /** Writes the used entries and the files' stamps to the cache file (atomically); nothing for a memory-only cache. */
+  /**
+   * Writes the used entries, the files' stamps and the known shapes to the cache file (atomically: a temporary file,
+   * then a rename); nothing for a memory-only cache. Written entry by entry, in pieces of about 64 KiB: one
+   * `JSON.stringify` of the whole cache built one string of megabytes in large-object space, and took 2–3× as long
+   * as the same facts serialised a file at a time (measured on the 2,010-file benchmark corpus: 130–156 ms against
+   * 39–104 ms), for a file that reads back the same.
+   */
   save(files: ReadonlyMap<string, FileStamp>): void {
     if (this.#file === undefined) return;
     const stamps = Object.fromEntries(
       [...files].map(([path, { mtimeMs, size, key }]) => [path, { mtimeMs, size, key }] as const),
     );
-    const content: CacheFile = {
-      version: FACTS_VERSION,
-      entries: Object.fromEntries(this.#used),
-      files: stamps,
-      shapes: Object.fromEntries(this.#shapes),
-    };
     mkdirSync(dirname(this.#file), { recursive: true });
     const temporary = `${this.#file}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify(content));
+    const fd = openSync(temporary, 'w');
+    let written = false;
+    try {
+      let piece = `{"version":${JSON.stringify(FACTS_VERSION)},"entries":{`;
+      let separator = '';
+      for (const [key, facts] of this.#used) {
+        piece += `${separator}${JSON.stringify(key)}:${JSON.stringify(facts)}`;
+        separator = ',';
+        if (piece.length >= SAVE_PIECE) {
+          writeAll(fd, piece);
+          piece = '';
+        }
+      }
+      piece += `},"files":${JSON.stringify(stamps)},"shapes":${JSON.stringify(Object.fromEntries(this.#shapes))}}`;
+      writeAll(fd, piece);
+      written = true;
+    } finally {
+      closeSync(fd);
+      if (!written) rmSync(temporary, { force: true });
+    }
     renameSync(temporary, this.#file);
   }
+}
+
+/** Writes all of `text` as UTF-8 at the file's position (a write may take fewer bytes than it was given). */
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text);
+  for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
 }
 
 function readCacheFile(file: string): Partial<CacheFile> {

@@ -1,7 +1,6 @@
 import type { DeclarationKind, ShapeSource } from './facts.js';
-import { FactsCache } from './facts-cache.js';
 import { declarationShapes } from './front-ends.js';
-import { readSource } from './read-source.js';
+import { type KeyedSource, readKeyedSource } from './read-source.js';
 import type { Shape } from './shape-fingerprint.js';
 
 /** Declarations of one file to give exact shapes, and the content key their facts came from. */
@@ -19,12 +18,12 @@ export type ShapeResults = readonly (Shape | null)[];
  * `prepareFrontEnds` must have been awaited on this thread.
  */
 export function fileShapes(job: ShapeJob): ShapeResults {
-  let source: string | undefined;
+  let keyed: KeyedSource | undefined;
   try {
-    source = readSource(job.file);
+    keyed = readKeyedSource(job.file, job.key);
   } catch {
-    source = undefined; // unreadable now: its declarations are not compared, as for a changed file
+    keyed = undefined; // unreadable now: its declarations are not compared, as for a changed file
   }
-  if (source === undefined || FactsCache.key(job.file, source) !== job.key) return job.declarations.map(() => null);
-  return declarationShapes(job.file, source, job.declarations).map((shape) => shape ?? null);
+  if (keyed === undefined) return job.declarations.map(() => null);
+  return declarationShapes(job.file, keyed.source, job.declarations).map((shape) => shape ?? null);
 }
