@@ -1,13 +1,10 @@
 import { type AstNode, childNode, childNodes, identifierName, unwrapExpression } from './ast-node.js';
-import type { ExportFact, ImportFact } from './facts.js';
+import { type ExportFact, type ImportFact, MODULE_EXPORTS } from './facts.js';
 import type { LineIndex } from './line-index.js';
 import { type ParseOutput, parseSource } from './parse-source.js';
 
 /** A top-level statement that may import or export through CommonJS; the others are never re-parsed. */
 const COMMONJS_HINT = /\brequire\s*\(|\bexports\b/;
-
-/** The export name a CommonJS module's whole `module.exports` value goes by in the facts. */
-export const MODULE_EXPORTS = 'module.exports';
 
 /** What CommonJS statements add to a file's facts. */
 export interface CommonJsFacts {

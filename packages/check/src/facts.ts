@@ -93,6 +93,9 @@ export interface ImportFact extends Position {
   readonly require?: boolean;
 }
 
+/** The export name a CommonJS module's whole `module.exports` value goes by in the facts. */
+export const MODULE_EXPORTS = 'module.exports';
+
 /**
  * One exported name.
  * - `local`: `export { a as b }`, `export class b`, `export default a` (`local` is absent for anonymous defaults)

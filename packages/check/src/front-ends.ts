@@ -1,30 +1,44 @@
-import { exactShapes, type ShapeRequest } from './exact-shape.js';
-import { extractFacts } from './extract-facts.js';
+import type { ShapeRequest } from './exact-shape.js';
 import type { FileFacts } from './facts.js';
 import { isPythonFile } from './python/python-file.js';
 import type { PythonFrontEnd } from './python/python-front-end.js';
 import type { Shape } from './shape-fingerprint.js';
 
-/** The Python front end of this thread, once loaded. */
+/** The TypeScript and JavaScript front end: oxc's parser, a native addon. */
+interface TypeScriptFrontEnd {
+  readonly extractFacts: typeof import('./extract-facts.js').extractFacts;
+  readonly exactShapes: typeof import('./exact-shape.js').exactShapes;
+}
+
+/** The front ends of this thread, once loaded. */
+let typescript: TypeScriptFrontEnd | undefined;
 let python: PythonFrontEnd | undefined;
 
 /**
- * Loads the front ends these files need that are not loaded yet on this thread. The TypeScript one (oxc) is always
- * ready; the Python one (tree-sitter in WebAssembly) loads asynchronously, only when a Python file comes.
+ * Loads the front ends these files need that are not loaded yet on this thread, each only when a file of its
+ * language comes: a Python tree never loads oxc, a TypeScript one never compiles tree-sitter's WebAssembly.
  */
 export async function prepareFrontEnds(files: readonly string[]): Promise<void> {
-  if (python !== undefined || !files.some(isPythonFile)) return;
-  const { loadPythonFrontEnd } = await import('./python/python-front-end.js');
-  python ??= await loadPythonFrontEnd();
+  if (typescript === undefined && !files.every(isPythonFile)) {
+    const [{ extractFacts }, { exactShapes }] = await Promise.all([
+      import('./extract-facts.js'),
+      import('./exact-shape.js'),
+    ]);
+    typescript ??= { extractFacts, exactShapes };
+  }
+  if (python === undefined && files.some(isPythonFile)) {
+    const { loadPythonFrontEnd } = await import('./python/python-front-end.js');
+    python ??= await loadPythonFrontEnd();
+  }
 }
 
 /**
  * The facts of one source file, from the front end of its language: Python for `.py`, oxc for the rest.
  *
- * @throws Error for a Python file when {@link prepareFrontEnds} was not awaited for it
+ * @throws Error when {@link prepareFrontEnds} was not awaited for a file of its language
  */
 export function extractFileFacts(file: string, source: string): FileFacts {
-  return isPythonFile(file) ? pythonFrontEnd().extractFacts(source) : extractFacts(file, source);
+  return isPythonFile(file) ? pythonFrontEnd().extractFacts(source) : typeScriptFrontEnd().extractFacts(file, source);
 }
 
 /**
@@ -36,9 +50,14 @@ export function declarationShapes(
   source: string,
   requests: readonly ShapeRequest[],
 ): (Shape | undefined)[] {
-  if (!isPythonFile(file)) return exactShapes(file, source, requests);
+  if (!isPythonFile(file)) return typeScriptFrontEnd().exactShapes(file, source, requests);
   const front = pythonFrontEnd();
   return requests.map(({ kind, at }) => front.exactShape(source, kind, at));
+}
+
+function typeScriptFrontEnd(): TypeScriptFrontEnd {
+  if (typescript === undefined) throw new Error('the TypeScript front end is not loaded; await prepareFrontEnds() first');
+  return typescript;
 }
 
 function pythonFrontEnd(): PythonFrontEnd {

@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { ResolverFactory } from 'oxc-resolver';
+import type { ResolverFactory } from 'oxc-resolver';
 import { isPythonFile } from './python/python-file.js';
 import { PythonModuleResolver } from './python/python-module-resolver.js';
 
@@ -10,7 +11,9 @@ import { PythonModuleResolver } from './python/python-module-resolver.js';
  * resolved by `PythonModuleResolver`.
  */
 export class ModuleResolver {
-  readonly #resolver: ResolverFactory;
+  readonly #tsconfig: string | undefined;
+  /** oxc's resolver (a native addon), made on the first TypeScript or JavaScript import: a Python tree never loads it. */
+  #resolver: ResolverFactory | undefined;
   readonly #cache = new Map<string, string | null>();
   readonly #python = new PythonModuleResolver();
   /** The same results by importing file, then specifier: the rules ask per file, many times per check. */
@@ -18,7 +21,14 @@ export class ModuleResolver {
 
   /** @param tsconfig - a tsconfig.json to take `paths` from; by default the nearest one of each importing file. */
   constructor(tsconfig?: string) {
-    this.#resolver = new ResolverFactory({
+    this.#tsconfig = tsconfig;
+  }
+
+  #oxcResolver(): ResolverFactory {
+    if (this.#resolver !== undefined) return this.#resolver;
+    const { ResolverFactory: Factory } = createRequire(import.meta.url)('oxc-resolver') as typeof import('oxc-resolver');
+    const tsconfig = this.#tsconfig;
+    this.#resolver = new Factory({
       tsconfig: tsconfig === undefined ? 'auto' : { configFile: tsconfig, references: 'auto' },
       extensions: ['.ts', '.tsx', '.mts', '.cts', '.d.ts', '.js', '.jsx', '.mjs', '.cjs', '.json'],
       extensionAlias: {
@@ -32,6 +42,7 @@ export class ModuleResolver {
       builtinModules: true,
       nodePath: false,
     });
+    return this.#resolver;
   }
 
   /** The absolute path `specifier` imports from `importer`, or null for builtins and unresolvable specifiers. */
@@ -58,7 +69,7 @@ export class ModuleResolver {
     if (cached !== undefined) return cached;
     let path: string | null = null;
     try {
-      path = this.#resolver.resolveFileSync(importer, specifier).path ?? null;
+      path = this.#oxcResolver().resolveFileSync(importer, specifier).path ?? null;
     } catch {
       path = null; // malformed specifiers resolve to nothing, like missing packages
     }
@@ -70,7 +81,7 @@ export class ModuleResolver {
   clear(): void {
     this.#cache.clear();
     this.#byImporter.clear();
-    this.#resolver.clearCache();
+    this.#resolver?.clearCache();
     this.#python.clear();
   }
 }

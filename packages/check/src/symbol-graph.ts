@@ -1,5 +1,4 @@
-import { MODULE_EXPORTS } from './commonjs-facts.js';
-import type { DeclarationFact, FileFacts, NameRef } from './facts.js';
+import { type DeclarationFact, type FileFacts, MODULE_EXPORTS, type NameRef } from './facts.js';
 import { factsIndex } from './facts-index.js';
 import type { ModuleResolver } from './module-resolver.js';
 import { isPythonFile } from './python/python-file.js';

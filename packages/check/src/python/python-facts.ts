@@ -1,6 +1,6 @@
 import type { Node, Parser } from 'web-tree-sitter';
-import { GENERATED_HEADER } from '../extract-facts.js';
 import type { AliasFact, DeclarationFact, FileFacts, Position } from '../facts.js';
+import { GENERATED_HEADER } from '../generated-header.js';
 import { LineIndex } from '../line-index.js';
 import { firstAtOrAfter } from '../sorted-search.js';
 import { pythonCallSites } from './python-call-sites.js';
