@@ -371,11 +371,11 @@ export class Checker {
       }
     }
     // Loaded on first use: a tree without shared sketches never loads the parser on this thread.
-    const [{ fileShapes }] = await Promise.all([
+    const [{ jobsShapes }] = await Promise.all([
       import('./file-shapes.js'),
       this.#frontEndsFor(jobs.map((j) => j.file)),
     ]);
-    return jobs.map(fileShapes);
+    return jobsShapes(jobs);
   }
 
   /** Runs the rules; those that read exact shapes last, so the shapes are computed while the others run. */

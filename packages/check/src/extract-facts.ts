@@ -2,7 +2,6 @@ import { type AstNode, childNode, childNodes, identifierName, unwrapExpression }
 import { blankBlocks, type Skeleton, type TextNewSite } from './blank-blocks.js';
 import { commonJsFacts } from './commonjs-facts.js';
 import { DocComments } from './doc-comments.js';
-import { GENERATED_HEADER } from './generated-header.js';
 import type {
   AliasFact,
   DeclarationFact,
@@ -14,6 +13,7 @@ import type {
   NewSiteFact,
   ShapeSource,
 } from './facts.js';
+import { GENERATED_HEADER } from './generated-header.js';
 import { LineIndex } from './line-index.js';
 import { type ParseOutput, parseSource, RAW_TRANSFER_SUPPORTED } from './parse-source.js';
 import { shapeSketch } from './shape-sketch.js';

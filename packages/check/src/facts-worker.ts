@@ -4,7 +4,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { FactsBatch, FactsBatchResult } from './facts-worker-pool.js';
-import { fileShapes } from './file-shapes.js';
+import { jobsShapes } from './file-shapes.js';
 import { extractFileFacts, prepareFrontEnds } from './front-ends.js';
 import { safeExtract } from './safe-extract.js';
 
@@ -16,7 +16,7 @@ parentPort?.on('message', async (batch: FactsBatch) => {
     results:
       batch.kind === 'facts'
         ? batch.jobs.map((job) => safeExtract(extractFileFacts, job.file, job.source))
-        : batch.jobs.map(fileShapes),
+        : jobsShapes(batch.jobs),
   };
   parentPort?.postMessage(result);
 });

@@ -56,7 +56,8 @@ export function declarationShapes(
 }
 
 function typeScriptFrontEnd(): TypeScriptFrontEnd {
-  if (typescript === undefined) throw new Error('the TypeScript front end is not loaded; await prepareFrontEnds() first');
+  if (typescript === undefined)
+    throw new Error('the TypeScript front end is not loaded; await prepareFrontEnds() first');
   return typescript;
 }
 

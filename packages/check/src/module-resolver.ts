@@ -26,7 +26,9 @@ export class ModuleResolver {
 
   #oxcResolver(): ResolverFactory {
     if (this.#resolver !== undefined) return this.#resolver;
-    const { ResolverFactory: Factory } = createRequire(import.meta.url)('oxc-resolver') as typeof import('oxc-resolver');
+    const { ResolverFactory: Factory } = createRequire(import.meta.url)(
+      'oxc-resolver',
+    ) as typeof import('oxc-resolver');
     const tsconfig = this.#tsconfig;
     this.#resolver = new Factory({
       tsconfig: tsconfig === undefined ? 'auto' : { configFile: tsconfig, references: 'auto' },
