@@ -49,11 +49,13 @@ export function shapeFingerprint(parts: readonly (AstNode | undefined)[]): Shape
   let nodeCount = 0;
   let statements = 0;
   const visit = (node: AstNode): void => {
+    const type = node.type;
+    const traits = typeTraits(type, node);
     nodeCount++;
-    if (isStatement(node.type)) statements++;
-    bind.bindingsOf(node);
-    push(node.type);
-    if (node.type === 'Identifier' || node.type === 'PrivateIdentifier') {
+    if (traits.statement) statements++;
+    if (traits.binds) bind.bindingsOf(node);
+    push(type);
+    if (type === 'Identifier' || type === 'PrivateIdentifier') {
       const name = String(node.name);
       let index = names.get(name);
       if (index === undefined) {
@@ -65,7 +67,7 @@ export function shapeFingerprint(parts: readonly (AstNode | undefined)[]): Shape
       bind.within(node); // a parameter's decorators and type are not tokens, but may bind names (it binds none)
       return;
     }
-    if (node.type === 'Literal') {
+    if (type === 'Literal') {
       const kind = node.regex !== undefined ? 'R' : typeof node.value === 'string' ? 'S' : typeof node.value;
       const token = typeof node.raw === 'string' ? node.raw : String(node.value);
       const at = push(token);
@@ -73,7 +75,7 @@ export function shapeFingerprint(parts: readonly (AstNode | undefined)[]): Shape
       if (kind !== 'boolean' && node.value !== null) literals.push({ at, token, kind });
       return;
     }
-    if (node.type === 'TemplateElement') {
+    if (type === 'TemplateElement') {
       const value = node.value as { cooked?: unknown } | undefined;
       const token = String(value?.cooked);
       literals.push({ at: push(token), token, kind: 'T' });
@@ -81,16 +83,19 @@ export function shapeFingerprint(parts: readonly (AstNode | undefined)[]): Shape
     }
     // Indexed loops here and below: this runs for every node of every compared declaration, and array iterators
     // allocate until the optimising compiler takes over, which a one-shot check mostly does not wait for.
-    for (let f = 0; f < MEANINGFUL_FIELDS.length; f++) {
-      const field = MEANINGFUL_FIELDS[f] as string;
+    const { fields } = traits;
+    for (let f = 0; f < fields.length; f++) {
+      const field = fields[f] as string;
       const value = node[field];
       if (typeof value === 'string' || value === true) push(`${field}=${String(value)}`);
     }
-    const keys = visitorKeys[node.type] ?? [];
+    // The child that is a member name as written (`a.b`'s `b`, `{ b: 1 }`'s `b`) when not computed.
+    const memberKey = traits.memberKey !== undefined && node.computed === false ? traits.memberKey : undefined;
+    const { keys } = traits;
     for (let k = 0; k < keys.length; k++) {
       const key = keys[k] as string;
       const value = node[key];
-      if (node.computed === false && (KEYED_MEMBERS.has(node.type) ? key === 'key' : key === 'property')) {
+      if (key === memberKey) {
         const named = childNode(node, key);
         if (named !== undefined && (named.type === 'Identifier' || named.type === 'PrivateIdentifier')) {
           push(`.${String(named.name)}`);
@@ -156,6 +161,9 @@ const FUNCTION_OR_CLASS: ReadonlySet<string> = new Set([
   'ClassExpression',
 ]);
 
+/** Node types {@link bindingCollector}'s `bindingsOf` reads names from. */
+const BINDING_TYPES: ReadonlySet<string> = new Set([...FUNCTION_OR_CLASS, 'VariableDeclarator', 'CatchClause']);
+
 /**
  * Collects into `bound` the names bound by declarations: `bindingsOf` reads what one node binds (a function's or
  * class's name and parameters, a variable, a caught error), `pattern` the names of one binding pattern, and
@@ -208,16 +216,45 @@ function bindingCollector(bound: Set<string>): {
 /** Statements as the shape counts them: every statement and declaration but a block (`{ … }` is not one). */
 const STATEMENT = /^(?!BlockStatement$).*Statement$|^VariableDeclaration$|^FunctionDeclaration$|^ClassDeclaration$/;
 
-/** {@link STATEMENT} by node type, tested once per type. */
-const STATEMENT_TYPES = new Map<string, boolean>();
+/** What the fingerprint needs to know of a node type, worked out once per type. */
+interface TypeTraits {
+  /** Its child keys, in source order. */
+  readonly keys: readonly string[];
+  /** The {@link MEANINGFUL_FIELDS} its nodes have. */
+  readonly fields: readonly string[];
+  readonly statement: boolean;
+  /** Whether its nodes may bind names (see `bindingCollector`). */
+  readonly binds: boolean;
+  /** The child key that holds a member name when the node is not computed (`key` or `property`), if any. */
+  readonly memberKey: string | undefined;
+}
 
-function isStatement(type: string): boolean {
-  let statement = STATEMENT_TYPES.get(type);
-  if (statement === undefined) {
-    statement = STATEMENT.test(type);
-    STATEMENT_TYPES.set(type, statement);
+const TYPE_TRAITS = new Map<string, TypeTraits>();
+
+/**
+ * Meaningful fields a node type has in oxc's TypeScript layout but not in its JavaScript one (`optional` on
+ * patterns and properties, `accessibility` on class members): always looked up, whichever layout came first.
+ */
+const LAYOUT_DEPENDENT_FIELDS: ReadonlySet<string> = new Set(['optional', 'accessibility']);
+
+/**
+ * The {@link TypeTraits} of `type`, read from `node`, its first node seen: oxc gives every node of a type the same
+ * fields. Once per type instead of once per node: looking up eight absent fields and `computed` on every node of
+ * every shape, across node types of as many layouts, was most of a fingerprint's time.
+ */
+function typeTraits(type: string, node: AstNode): TypeTraits {
+  let traits = TYPE_TRAITS.get(type);
+  if (traits === undefined) {
+    traits = {
+      keys: visitorKeys[type] ?? [],
+      fields: MEANINGFUL_FIELDS.filter((field) => field in node || LAYOUT_DEPENDENT_FIELDS.has(field)),
+      statement: STATEMENT.test(type),
+      binds: BINDING_TYPES.has(type),
+      memberKey: KEYED_MEMBERS.has(type) ? 'key' : 'computed' in node ? 'property' : undefined,
+    };
+    TYPE_TRAITS.set(type, traits);
   }
-  return statement;
+  return traits;
 }
 
 /** The shape of a function or class (see {@link shapeFingerprint}). Plain data: it crosses threads and is cached. */
