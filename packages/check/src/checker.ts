@@ -188,7 +188,7 @@ export class Checker {
         next.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, key: stamp.key, facts: stamped });
         continue;
       }
-      const keyed = readKeyedSource(file);
+      const keyed = readKeyedSource(file, { size: stat.size });
       if (keyed === undefined) continue;
       read++;
       const { source, key } = keyed;

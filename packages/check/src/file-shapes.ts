@@ -33,7 +33,7 @@ export function jobsShapes(jobs: readonly ShapeJob[]): ShapeResults[] {
 function fileShapes(job: ShapeJob, byText: Map<string, Shape | null>): ShapeResults {
   let keyed: KeyedSource | undefined;
   try {
-    keyed = readKeyedSource(job.file, job.key);
+    keyed = readKeyedSource(job.file, { expectedKey: job.key });
   } catch {
     keyed = undefined; // unreadable now: its declarations are not compared, as for a changed file
   }
