@@ -64,7 +64,7 @@ export function registerCheckCommand(program: Command, io: CheckCommandIo = proc
  */
 export function configureCheckCommand(command: Command, io: CheckCommandIo = processIo()): Command {
   return command
-    .description('find duplicated concepts (SSOT violations) in TypeScript and JavaScript, and score the tree')
+    .description('find duplicated concepts (SSOT violations) in TypeScript, JavaScript and Python, and score the tree')
     .argument('[paths...]', 'files and folders to check', ['.'])
     .option('-c, --config <file>', 'config file (default: nearest runwire.config.json)')
     .option('-f, --format <format>', 'report format: text, json or sarif', 'text')
