@@ -69,9 +69,10 @@ export class ModuleResolver {
     const key = `${dir}\0${specifier}`;
     const cached = this.#cache.get(key);
     if (cached !== undefined) return cached;
+    const resolver = this.#oxcResolver(); // outside the try: a resolver that cannot be made is an error, not a miss
     let path: string | null = null;
     try {
-      path = this.#oxcResolver().resolveFileSync(importer, specifier).path ?? null;
+      path = resolver.resolveFileSync(importer, specifier).path ?? null;
     } catch {
       path = null; // malformed specifiers resolve to nothing, like missing packages
     }

@@ -77,4 +77,25 @@ describe('exact shapes of several files', () => {
     const [results] = jobsShapes([{ ...stale, key: 'another content' }]);
     assert.deepEqual(results, [null, null]);
   });
+
+  it('tells TypeScript modifiers apart after JavaScript nodes of the same types were fingerprinted', () => {
+    const shape = (file: string, source: string) => {
+      const [declaration] = extractFacts(file, source).declarations;
+      const at = declaration?.shapeSource;
+      assert.ok(declaration !== undefined && at !== undefined, source);
+      return exactShape(file, source, declaration.kind, at);
+    };
+    // JavaScript's layout of these node types has no `accessibility` or `optional`.
+    shape('a.js', 'export class A { m(a) { return [a]; } n(b) { return b; } }');
+    shape('a.js', 'export function f([a]) { return a; }');
+    const body = '{ m(a: number) { return [a, a * 2]; } n(b: number) { return b; } }';
+    assert.notEqual(
+      shape('b.ts', `export class B ${body.replace('{ m(', '{ private m(')}`)?.exact,
+      shape('c.ts', `export class C ${body.replace('{ m(', '{ public m(')}`)?.exact,
+    );
+    assert.notEqual(
+      shape('d.ts', 'export function f([a]?: number[]) { return a; }')?.exact,
+      shape('e.ts', 'export function f([a]: number[]) { return a; }')?.exact,
+    );
+  });
 });
