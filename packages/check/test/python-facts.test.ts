@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { FileFacts } from '../src/facts.js';
 import { extractFileFacts, prepareFrontEnds } from '../src/front-ends.js';
+import { scanPython } from '../src/python/python-scan.js';
+import { PythonSkeleton } from '../src/python/python-skeleton.js';
 
 const facts = (source: string): FileFacts => extractFileFacts('/tree/pkg/mod.py', source);
 
@@ -91,6 +93,9 @@ describe('the Python front end', () => {
         '@dataclass\nclass G(Base):\n    pass',
         'class H(Base):\n    limit = 3',
         'class I(Base):\n    @property\n    @cached\n    def size(self):\n        return 1',
+        // A constructor of more statements than a docstring and the call is cut before parsing, super or not.
+        'class J(Base):\n    def __init__(self, a):\n        """Doc."""\n        super().__init__(a)',
+        'class K(Base):\n    def __init__(self, a):\n        self.a = a\n        super().__init__(a)\n        self.b = 2',
       ].join('\n\n\n'),
     );
     assert.deepEqual(
@@ -105,8 +110,20 @@ describe('the Python front end', () => {
         ['G', { name: 'Base' }, false],
         ['H', { name: 'Base' }, false],
         ['I', { name: 'Base' }, false],
+        ['J', { name: 'Base' }, true],
+        ['K', { name: 'Base' }, false],
       ],
     );
+  });
+
+  it('keeps for parsing only a constructor that may pass its arguments through: at most two statements, one calling super', () => {
+    const source = [
+      'class J(Base):\n    def __init__(self, a):\n        """Doc."""\n        super().__init__(a)',
+      'class K(Base):\n    def __init__(self, a):\n        self.a = a\n        super().__init__(a)\n        self.b = 2',
+    ].join('\n\n\n');
+    const { text } = new PythonSkeleton(source, scanPython(source));
+    assert.match(text, /class J\(Base\):\n {4}def __init__\(self, a\):\n {8}""""""\n {8}super\(\)\.__init__\(a\)/);
+    assert.doesNotMatch(text, /self\.b/);
   });
 
   it('reads the same facts although simple statements of classes and values of assignments are cut before parsing', () => {

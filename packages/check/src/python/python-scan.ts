@@ -8,8 +8,8 @@ export interface PythonScan {
    * statement to the start of the next line not inside it), whole methods (decorators, header and body), the simple
    * statements of class bodies, expression statements and the values of assignments elsewhere (see
    * `simpleStatementCut`), and the values of long module-level assignments (tables, big literals; `__all__`
-   * excepted). A class's `__init__` that mentions `super` is not among them (a constructor passing its arguments to
-   * `super().__init__` is what a shim subclass is made of).
+   * excepted). A class's `__init__` that mentions `super` in a body of at most two statements is not among them (a
+   * constructor passing its arguments to `super().__init__` is what a shim subclass is made of).
    */
   readonly bodies: readonly PythonCut[];
   /** `[start, end)` of every string and comment, flattened and ascending: `[s0, e0, s1, e1, …]`. */
@@ -32,6 +32,9 @@ interface Block {
   memberIndent: number;
 }
 
+/** The most statements a pass-through `__init__` has: a docstring, then the `super().__init__(…)` call. */
+const PASS_THROUGH_STATEMENTS = 2;
+
 /** A class with more whole members cut than this has them cut as one, standing for two (see `closeBlock`). */
 const MERGED_MEMBERS = 2;
 
@@ -39,8 +42,14 @@ const MERGED_MEMBERS = 2;
 interface OpenFunction {
   readonly indent: number;
   bodyStart: number;
-  /** A class's `__init__`: kept when it mentions `super` (a pass-through constructor makes a shim subclass). */
+  /**
+   * A class's `__init__`: kept when it mentions `super` and has at most two statements (a docstring and the
+   * `super().__init__(…)` call: a pass-through constructor, which makes a shim subclass).
+   */
   readonly initializer: boolean;
+  /** The indentation of the body's statements (-1 until the first), and how many start there. */
+  bodyIndent: number;
+  statements: number;
   /** The class whose member the function is, cut whole. */
   readonly owner: Block | undefined;
 }
@@ -122,6 +131,8 @@ export function scanPython(source: string): PythonScan {
     if (open !== undefined) {
       if (indent > open.indent) {
         if (open.bodyStart < 0) open.bodyStart = first;
+        if (open.bodyIndent < 0) open.bodyIndent = indent;
+        if (indent === open.bodyIndent) open.statements++;
         return;
       }
       closeBody(open, start);
@@ -150,6 +161,8 @@ export function scanPython(source: string): PythonScan {
         indent,
         bodyStart: inClass ? (decoratorStart < 0 ? first : decoratorStart) : -1,
         initializer: inClass && INIT_HEAD.test(source.slice(first, first + 24)),
+        bodyIndent: -1,
+        statements: 0,
         owner: isMember ? innermost : undefined,
       };
     } else if (opensBlock) {
@@ -178,9 +191,9 @@ export function scanPython(source: string): PythonScan {
 
   /** The next `super` at or after the last body closed (bodies close in order, so the search never goes back). */
   let nextSuper = -2;
-  const closeBody = ({ bodyStart: start, initializer, owner }: OpenFunction, end: number): void => {
+  const closeBody = ({ bodyStart: start, initializer, statements, owner }: OpenFunction, end: number): void => {
     if (start < 0) return;
-    if (initializer) {
+    if (initializer && statements <= PASS_THROUGH_STATEMENTS) {
       if (nextSuper !== -1 && nextSuper < start) nextSuper = source.indexOf('super', start);
       if (nextSuper !== -1 && nextSuper < end) return;
     }

@@ -9,7 +9,7 @@ const LONG_STRING = 64;
  * text maps back to the source, where positions are computed, so a cut keeps no line breaks but the one that ends
  * it. Cut: the bodies of functions (each becomes `0`, a statement, so the `def` still parses; a function's sketch is
  * read from the source text and its calls found in it), whole methods (decorators, header and body; a constructor
- * calling `super` stays), the simple statements of classes and the values of module-level assignments
+ * of at most two statements calling `super` stays), the simple statements of classes and the values of module-level assignments
  * (see `simpleStatementCut`; each becomes `0`), the text of comments (`#` stays), the inside of triple-quoted and
  * long strings (docstrings, messages: the quotes stay), and the values of long module-level assignments (tables). tree-sitter
  * spends as much on layout and comments as on code, so cutting beats blanking with spaces.
