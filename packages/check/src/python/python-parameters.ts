@@ -1,4 +1,4 @@
-import { firstAtOrAfter } from '../sorted-search.js';
+import { COMMENT_START, END_OF_CODE, PythonCodeWalk } from './python-code-walk.js';
 
 /** The name of a function and the spaces after it, up to its `(`. */
 const NAME_TO_PARENTHESIS = /[ \t]*[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*[ \t]*\(/y;
@@ -22,21 +22,12 @@ export function parameterListCut(
   NAME_TO_PARENTHESIS.lastIndex = afterDef;
   if (!NAME_TO_PARENTHESIS.test(source)) return undefined;
   const open = NAME_TO_PARENTHESIS.lastIndex - 1;
-  let depth = 0;
-  let q = firstAtOrAfter(quoted, open, 2);
-  for (let i = open; i < end; ) {
-    while ((quoted[q] ?? end) < i) q += 2;
-    if (i === quoted[q]) {
-      i = quoted[q + 1] ?? end;
-      q += 2;
-      continue;
+  const walk = new PythonCodeWalk(source, open, end, quoted);
+  for (let char = walk.next(); char !== END_OF_CODE; char = walk.next()) {
+    // Back at depth 0: the bracket that closes the one opened at `open` (a comment inside the list is passed over).
+    if (walk.depth === 0 && char !== COMMENT_START) {
+      return char === 0x29 && walk.at > open + 1 ? [open + 1, walk.at] : undefined;
     }
-    const char = source.charCodeAt(i);
-    if (char === 0x28 || char === 0x5b || char === 0x7b) depth++;
-    else if (char === 0x29 || char === 0x5d || char === 0x7d) {
-      if (--depth === 0) return char === 0x29 && i > open + 1 ? [open + 1, i] : undefined;
-    }
-    i += char === 0x5c ? 2 : 1;
   }
   return undefined;
 }

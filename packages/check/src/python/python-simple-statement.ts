@@ -1,4 +1,4 @@
-import { firstAtOrAfter } from '../sorted-search.js';
+import { COMMENT_START, END_OF_CODE, PythonCodeWalk } from './python-code-walk.js';
 import { PYTHON_KEYWORDS } from './python-keywords.js';
 
 /** `name =` or `name: type =` (no string in the type) at the start of a statement, up to where the value starts. */
@@ -72,34 +72,25 @@ function codeOf(
   end: number,
   quoted: readonly number[],
 ): { end: number; assigns: boolean; annotates: boolean } | undefined {
-  let depth = 0;
   let assigns = false;
   let annotates = false;
   let codeEnd = end;
-  let q = firstAtOrAfter(quoted, first, 2);
-  for (let i = first; i < end; ) {
-    while ((quoted[q] ?? end) < i) q += 2; // passed over by a backslash (a syntax error): keep in step
-    if (i === quoted[q]) {
-      if (source.charCodeAt(i) === 0x23 && depth === 0) {
-        codeEnd = i;
+  const walk = new PythonCodeWalk(source, first, end, quoted);
+  for (let char = walk.next(); char !== END_OF_CODE; char = walk.next()) {
+    if (char === COMMENT_START) {
+      if (walk.depth === 0) {
+        codeEnd = walk.at;
         break;
       }
-      i = quoted[q + 1] ?? end;
-      q += 2;
-      continue;
-    }
-    const char = source.charCodeAt(i);
-    if (char === 0x28 || char === 0x5b || char === 0x7b) depth++;
-    else if (char === 0x29 || char === 0x5d || char === 0x7d) {
-      if (--depth < 0) return undefined;
-    } else if (depth === 0) {
+    } else if (walk.depth < 0) {
+      return undefined;
+    } else if (walk.depth === 0) {
       if (char === 0x3d) assigns = true;
       else if (char === 0x3a) annotates = true;
       else if (char === 0x3b) return undefined;
     }
-    i += char === 0x5c ? 2 : 1; // a backslash continues the line: the next character is not code
   }
-  if (depth !== 0) return undefined;
+  if (walk.depth !== 0) return undefined;
   while (codeEnd > first && isTrailingSpace(source.charCodeAt(codeEnd - 1))) codeEnd--;
   const last = source.charCodeAt(codeEnd - 1);
   if (codeEnd <= first || last === 0x5c || last === 0x0a) return undefined;
