@@ -9,6 +9,7 @@ import type { CheckResult } from './check-result.js';
 import { Checker } from './checker.js';
 import { discoverFiles } from './discover-files.js';
 import { exitCodeFor } from './exit-code.js';
+import { holdOptimizingCompiler } from './optimizing-compiler.js';
 import { progressBar } from './progress-bar.js';
 import { formatChanges } from './reporters/change-reporter.js';
 import { formatJson } from './reporters/json-reporter.js';
@@ -80,6 +81,8 @@ export async function runCheck(options: RunCheckOptions, io: CheckIo): Promise<0
   let checker: Checker | undefined;
   /** A one-shot check's workers, stopping (about 50 ms) while the report is made. */
   let closing: Promise<void> | undefined;
+  /** Lets V8's optimizing compiler work again once the first check is reported (see `holdOptimizingCompiler`). */
+  let releaseCompiler: (() => void) | undefined;
   try {
     const format = parseFormat(options.format);
     const minScore = parseNumber(options.minScore, '--min-score', 0, 100);
@@ -102,6 +105,7 @@ export async function runCheck(options: RunCheckOptions, io: CheckIo): Promise<0
           : defaultCacheFile(io.cwd);
     const bar = progressBar(io.stderr);
     const capYoungGeneration = youngGenerationCap();
+    releaseCompiler = holdOptimizingCompiler();
     checker = new Checker({
       paths: paths.map((path) => resolve(io.cwd, path)),
       config,
@@ -145,6 +149,7 @@ export async function runCheck(options: RunCheckOptions, io: CheckIo): Promise<0
           : formatText(result, { ...reportOptions, color });
     if (options.output === undefined) io.stdout.write(report);
     else writeFileSync(resolve(io.cwd, options.output), report);
+    releaseCompiler();
     if (options.watch === true) {
       await watchLoop(
         checker,
@@ -162,6 +167,7 @@ export async function runCheck(options: RunCheckOptions, io: CheckIo): Promise<0
     }
     throw error;
   } finally {
+    releaseCompiler?.();
     await (closing ?? checker?.close());
   }
 }
