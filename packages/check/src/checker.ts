@@ -46,6 +46,8 @@ export interface CheckerOptions {
   readonly baseline?: Baseline;
   /** Called as files are parsed, with the number done and the number to parse. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Called as each check starts, with the files it looks at (in path order), before any is read. */
+  readonly onFiles?: (files: readonly string[]) => void;
 }
 
 interface FileState {
@@ -136,6 +138,7 @@ export class Checker {
     edited: ReadonlySet<string> | undefined,
   ): Promise<CheckResult> {
     const discovered = performance.now();
+    this.#options.onFiles?.(files);
 
     // A first check of a large tree with a cold cache: boot the workers now and hand them files in chunks while
     // this thread is still reading the rest.

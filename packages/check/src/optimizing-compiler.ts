@@ -12,7 +12,9 @@ const CHOSEN_TIERING = /--(?:no-)?(?:turbofan|maglev|jitless|max-opt|always-turb
 /**
  * Holds back V8's top optimizing compiler (TurboFan) until the returned function is called; Maglev, the mid-tier
  * compiler, still optimizes. For a one-shot check, and the first check of a watch (release it after). Only where
- * Maglev is on by default (Node 24), and not when the process was started with flags that choose the tiers.
+ * Maglev is on by default (Node 24), not when the process was started with flags that choose the tiers, and only
+ * for `files` mostly TypeScript and JavaScript: a Python check's hot code is small functions around tree-sitter's
+ * WebAssembly, which TurboFan compiles once and well (held back, the standard library took 5% longer).
  *
  * Why: a cold check runs each of a few large, branchy functions (the blanking scan, oxc's deserialisers) over
  * thousands of different files for about a second. TurboFan compiles them, the next file takes a branch the
@@ -20,8 +22,7 @@ const CHOSEN_TIERING = /--(?:no-)?(?:turbofan|maglev|jitless|max-opt|always-turb
  * corpus, 79 TurboFan compilations of about 600 ms of CPU on V8's background threads (the blanking scan alone 10
  * times, 25–57 ms each), which then take the CPU the garbage collector and this thread needed. Held back: 1.19 →
  * 1.00 s wall, 1.82 → 1.35 s CPU (2 CPUs, means of four interleaved runs). On a longer check (8,974 files, 4 s) the
- * wall time is the same either way and the CPU time 10% less; on Python's standard library (668 files) CPU is 9% less
- * and the wall time within the noise.
+ * wall time is the same either way and the CPU time 10% less.
  *
  * While held, Maglev's code keeps the checks that let it move on to TurboFan, so after the release a long-lived
  * process (watch mode) still reaches TurboFan for what stays hot. It is a flag of the whole process: CLI only.
@@ -29,9 +30,11 @@ const CHOSEN_TIERING = /--(?:no-)?(?:turbofan|maglev|jitless|max-opt|always-turb
  * @returns the release, idempotent
  */
 export function holdOptimizingCompiler(
+  files: readonly string[],
   startedWith: string = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' '),
 ): () => void {
-  if (!MAGLEV_BY_DEFAULT || CHOSEN_TIERING.test(startedWith)) return () => undefined;
+  const python = files.reduce((count, file) => count + (file.endsWith('.py') ? 1 : 0), 0);
+  if (!MAGLEV_BY_DEFAULT || CHOSEN_TIERING.test(startedWith) || python * 2 >= files.length) return () => undefined;
   setFlagsFromString('--no-turbofan');
   setFlagsFromString('--force-emit-interrupt-budget-checks');
   let held = true;

@@ -105,7 +105,6 @@ export async function runCheck(options: RunCheckOptions, io: CheckIo): Promise<0
           : defaultCacheFile(io.cwd);
     const bar = progressBar(io.stderr);
     const capYoungGeneration = youngGenerationCap();
-    releaseCompiler = holdOptimizingCompiler();
     checker = new Checker({
       paths: paths.map((path) => resolve(io.cwd, path)),
       config,
@@ -116,6 +115,9 @@ export async function runCheck(options: RunCheckOptions, io: CheckIo): Promise<0
       onProgress: (done, total) => {
         capYoungGeneration();
         if (options.progress !== false) bar.update(done, total);
+      },
+      onFiles: (files) => {
+        releaseCompiler ??= holdOptimizingCompiler(files); // the first check only
       },
     });
     const relative = checker.relative.bind(checker);
@@ -149,7 +151,7 @@ export async function runCheck(options: RunCheckOptions, io: CheckIo): Promise<0
           : formatText(result, { ...reportOptions, color });
     if (options.output === undefined) io.stdout.write(report);
     else writeFileSync(resolve(io.cwd, options.output), report);
-    releaseCompiler();
+    releaseCompiler?.();
     if (options.watch === true) {
       await watchLoop(
         checker,

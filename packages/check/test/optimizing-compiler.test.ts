@@ -6,15 +6,19 @@ const TSX = import.meta.resolve('tsx');
 const MODULE = new URL('../src/optimizing-compiler.ts', import.meta.url).href;
 /** Node 24's V8: Maglev on by default, which the hold relies on. */
 const MAGLEV_BY_DEFAULT = Number(process.versions.v8.split('.')[0]) >= 13;
+/** A check's files, mostly TypeScript and JavaScript. */
+const TYPESCRIPT = ['a.ts', 'b.js', 'c.py'];
 
 /**
  * Runs a hot function in a child Node (V8's natives syntax tells its tier only there), first while the optimizing
- * compiler is held (or without holding it), then after the release, and returns the tier reached each time.
+ * compiler is held for the files `hold` (or without holding it), then after the release, and returns the tier
+ * reached each time.
  */
-function tiers(nodeFlags: readonly string[], hold: boolean): { held: string; released: string } {
+function tiers(nodeFlags: readonly string[], hold: readonly string[] | undefined): { held: string; released: string } {
   const script = `
     const { holdOptimizingCompiler } = await import(${JSON.stringify(MODULE)});
-    const release = ${hold} ? holdOptimizingCompiler() : () => undefined;
+    const files = ${JSON.stringify(hold ?? null)};
+    const release = files === null ? () => undefined : holdOptimizingCompiler(files);
     function hot(text) { let sum = 0; for (let i = 0; i < text.length; i++) sum += text.charCodeAt(i) * (i & 7); return sum; }
     function run(n) { let total = 0; for (let i = 0; i < n; i++) total += hot('abcdefghij' + (i & 15)); return total; }
     const tier = () => {
@@ -40,16 +44,20 @@ describe('holdOptimizingCompiler', () => {
   it('keeps hot code off TurboFan while held and lets it get there after the release', {
     skip: MAGLEV_BY_DEFAULT ? false : 'Node 22: no Maglev by default, so the hold does nothing (next test)',
   }, () => {
-    assert.deepEqual(tiers([], true), { held: 'maglev', released: 'turbofan' });
+    assert.deepEqual(tiers([], TYPESCRIPT), { held: 'maglev', released: 'turbofan' });
   });
 
   it('does nothing where TurboFan is the only optimizing compiler (Node 22)', { skip: MAGLEV_BY_DEFAULT }, () => {
-    assert.deepEqual(tiers([], true), tiers([], false));
+    assert.deepEqual(tiers([], TYPESCRIPT), tiers([], undefined));
+  });
+
+  it('does nothing for a check of mostly Python files', () => {
+    assert.deepEqual(tiers([], ['a.py', 'b.py', 'c.ts']), tiers([], undefined));
   });
 
   it('leaves the optimizing compiler as the process was started with it', () => {
     for (const flags of [['--no-turbofan'], ['--turbofan']]) {
-      assert.deepEqual(tiers(flags, true), tiers(flags, false), flags.join(' '));
+      assert.deepEqual(tiers(flags, TYPESCRIPT), tiers(flags, undefined), flags.join(' '));
     }
   });
 });
