@@ -5,7 +5,7 @@ import type { FileFacts } from './facts.js';
 import type { Shape } from './shape-fingerprint.js';
 
 /** Bumped whenever the facts format or their extraction changes, so stale cache files are ignored. */
-const FACTS_VERSION = 'facts-13';
+const FACTS_VERSION = 'facts-14';
 
 /** How much of the cache file {@link FactsCache.save} gathers before writing it out. */
 const SAVE_PIECE = 64 * 1024;

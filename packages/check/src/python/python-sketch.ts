@@ -153,23 +153,21 @@ function letterKey(codes: Uint16Array, start: number, end: number): number {
 }
 
 /**
- * A 64-bit FNV-1a hash of character codes, as 16 hex digits. A sketch only picks candidates for the exact shape (a
- * SHA-1), so it needs no cryptographic hash, and creating one per function costs more than all the rest of the sketch.
+ * Two 32-bit FNV-1a hashes of character codes with different primes and offsets, as 16 hex digits: 64 bits. A sketch
+ * only picks candidates for the exact shape (a SHA-1), so it needs no cryptographic hash, and creating one per
+ * function costs more than all the rest of the sketch. Each step is two integer multiplications: a 64-bit FNV-1a in
+ * doubles needed a division for its carry, and was a third of the sketch's time.
  */
 class TextHash {
-  // Two 32-bit halves: FNV-1a's 64-bit prime is 2^40 + 0x1b3.
-  #low = 0x84222325;
-  #high = 0xcbf29ce4;
+  #first = 0x811c9dc5;
+  #second = 0x2b992ddf;
 
   add(char: number): void {
-    const low = this.#low ^ char;
-    const lowProduct = low * 0x1b3;
-    const carry = Math.floor(lowProduct / 0x100000000);
-    this.#high = (Math.imul(this.#high, 0x1b3) + Math.imul(low, 0x100) + carry) >>> 0;
-    this.#low = lowProduct >>> 0;
+    this.#first = Math.imul(this.#first ^ char, 0x01000193);
+    this.#second = Math.imul(this.#second ^ char, 0x5bd1e995);
   }
 
   digest(): string {
-    return this.#high.toString(16).padStart(8, '0') + this.#low.toString(16).padStart(8, '0');
+    return (this.#first >>> 0).toString(16).padStart(8, '0') + (this.#second >>> 0).toString(16).padStart(8, '0');
   }
 }
