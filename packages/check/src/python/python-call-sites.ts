@@ -13,9 +13,6 @@ function isNameChar(code: number): boolean {
   );
 }
 
-/** A call of a name written as a class, `Tracker(`, alone or as the member of a namespace: `tracking.Tracker(`. */
-const CLASS_CALL = /(?<![\w\u0080-\uffff])_*[A-Z][\w\u0080-\uffff]*(?=[ \t]*\()/g;
-
 /** A member called as a class: CapWords in ASCII. */
 const MEMBER_CLASS = /^_*[A-Z]\w*$/;
 
@@ -48,11 +45,9 @@ export function pythonCallSites(
 ): NewSiteFact[] {
   const sites: NewSiteFact[] = [];
   if (![...bound].some(([name, isModule]) => isModule || CLASS_NAME.test(name))) return sites;
-  CLASS_CALL.lastIndex = 0;
-  for (let match = CLASS_CALL.exec(source); match !== null; match = CLASS_CALL.exec(source)) {
-    const called = match[0];
-    const namespace = namespaceBefore(source, match.index);
-    let at = match.index;
+  for (const { index, called } of classCalls(source)) {
+    const namespace = namespaceBefore(source, index);
+    let at = index;
     let name = called;
     let member: string | undefined;
     if (namespace !== undefined) {
@@ -73,6 +68,25 @@ export function pythonCallSites(
     });
   }
   return sites;
+}
+
+/**
+ * Each call of a name written as a class (`_*[A-Z]` then name characters, spaces or tabs, then `(`), alone or as the
+ * member of a namespace (`tracking.Tracker(`), in the order of the text: the whole name before each `(`, read
+ * backwards from the `(`. (A regular expression with a look-behind, tried at every character of the file, took
+ * three times as long.)
+ */
+function* classCalls(source: string): Generator<{ index: number; called: string }> {
+  for (let paren = source.indexOf('('); paren >= 0; paren = source.indexOf('(', paren + 1)) {
+    let end = paren;
+    while (end > 0 && isSpace(source.charCodeAt(end - 1))) end--;
+    let start = end;
+    while (start > 0 && isNameChar(source.charCodeAt(start - 1))) start--;
+    let first = start;
+    while (first < end && source.charCodeAt(first) === 0x5f) first++;
+    const char = source.charCodeAt(first);
+    if (first < end && char >= 0x41 && char <= 0x5a) yield { index: start, called: source.slice(start, end) };
+  }
 }
 
 /**
