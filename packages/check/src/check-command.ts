@@ -81,7 +81,7 @@ export function configureCheckCommand(command: Command, io: CheckCommandIo = pro
     .option('--no-cache', 'keep the facts cache in memory only')
     .option(
       '--workers <n>',
-      'worker threads for cold scans, 0 for none (default: CPUs minus one, less the CPUs the load average keeps busy)',
+      'worker threads for cold scans, 0 for none (default: CPUs minus one, less the CPUs the load average keeps busy; none if under two)',
     )
     .addHelpText('after', HELP_AFTER)
     .exitOverride((error) => {

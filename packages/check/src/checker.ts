@@ -39,7 +39,7 @@ export interface CheckerOptions {
   readonly cacheFile?: string;
   /**
    * Worker threads for cold scans; 0 parses on the main thread. @default one per CPU but one, less the CPUs other
-   * processes keep busy (see `defaultWorkers`)
+   * processes keep busy, and none when that is fewer than two (see `defaultWorkers`)
    */
   readonly workers?: number;
   /** Accepted findings: still reported and scored, never failing, unless they gained a copy. */
