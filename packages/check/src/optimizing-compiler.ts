@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import { isPythonFile } from './python/python-file.js';
 
 /**
  * Maglev optimizes by default from V8 13 on (Node 24). Node 22's V8 12 leaves it off, so there TurboFan is the only
@@ -33,7 +34,7 @@ export function holdOptimizingCompiler(
   files: readonly string[],
   startedWith: string = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' '),
 ): () => void {
-  const python = files.reduce((count, file) => count + (file.endsWith('.py') ? 1 : 0), 0);
+  const python = files.reduce((count, file) => count + (isPythonFile(file) ? 1 : 0), 0);
   if (!MAGLEV_BY_DEFAULT || CHOSEN_TIERING.test(startedWith) || python * 2 >= files.length) return () => undefined;
   setFlagsFromString('--no-turbofan');
   setFlagsFromString('--force-emit-interrupt-budget-checks');
