@@ -165,6 +165,13 @@ console.log(
     )
     .join('  ')}`,
 );
+// How many CPUs each tool kept busy: the wall-time ratio against jscpd, a native tool that spreads its work over the
+// CPUs it finds, follows how many are free on the machine, while the CPU times compare the work each does.
+console.log(
+  `CPUs kept busy (CPU time / wall time, median round): ${tools
+    .map(([tool, key]) => `${tool.replace(/ \(.*\)$/, '')} ${(middle(key).cpuMs / middle(key).ms).toFixed(2)}`)
+    .join(', ')}`,
+);
 
 // 4. Re-check after editing one file of the corpus in a long-lived checker, as --watch does: the watcher reports the
 // path, the checker reads that file again and re-runs the rules. Timed from the write to the new result.
