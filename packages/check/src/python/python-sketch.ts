@@ -153,10 +153,11 @@ function letterKey(codes: Uint16Array, start: number, end: number): number {
 }
 
 /**
- * Two 32-bit FNV-1a hashes of character codes with different primes and offsets, as 16 hex digits: 64 bits. A sketch
- * only picks candidates for the exact shape (a SHA-1), so it needs no cryptographic hash, and creating one per
- * function costs more than all the rest of the sketch. Each step is two integer multiplications: a 64-bit FNV-1a in
- * doubles needed a division for its carry, and was a third of the sketch's time.
+ * Two 32-bit hashes of character codes, as 16 hex digits: FNV-1a, and one of the same form (xor, then multiply) with
+ * MurmurHash2's multiplier and another start. A sketch only picks candidates for the exact shape (a SHA-1), so it
+ * needs no cryptographic hash, and creating one per function costs more than all the rest of the sketch. Each step is
+ * two integer multiplications: the 64-bit FNV-1a in doubles it replaced needed a division for its carry, and the
+ * sketch step took 57 ms instead of 44 on Python's standard library.
  */
 class TextHash {
   #first = 0x811c9dc5;
