@@ -1,7 +1,8 @@
 // npm run bench:check — runs, in one run and on one corpus of real sources from installed npm packages:
 // `runwire check` cold (no cache) and warm (facts cache on disk), jscpd, and dependency-cruiser, each as a child
 // process, interleaved round by round (the machine is shared: a slow spell hits every tool alike), then the re-check
-// time of a long-lived checker (the --watch engine) after editing one file of the same corpus.
+// time of a long-lived checker (the --watch engine) after editing one file of the same corpus. Also, for information,
+// a cold check and jscpd both held to one CPU: jscpd spreads its work over the CPUs it finds, the checker does not.
 // Prints files per second, the ratios to runwire cold, and the re-check times. Targets: cold faster than jscpd;
 // ≥1,000 files/s cold; ≥5× faster than dependency-cruiser; a re-check after one edit under 100 ms. Then the Python
 // corpus (see check/python-corpus.ts): ≥1,000 files/s cold.
@@ -172,6 +173,50 @@ console.log(
     .map(([tool, key]) => `${tool.replace(/ \(.*\)$/, '')} ${(middle(key).cpuMs / middle(key).ms).toFixed(2)}`)
     .join(', ')}`,
 );
+
+// How the two compare on equal CPU: both held to one CPU (taskset), interleaved. Not a target: it shows how much of
+// the wall-time ratio above is the work each does and how much is jscpd using more CPUs.
+const pinRounds = 3;
+if (spawnSync('taskset', ['-c', '0', 'true']).status === 0) {
+  const pinned: Record<'cold' | 'jscpd', number[]> = { cold: [], jscpd: [] };
+  for (let round = 0; round < pinRounds; round++) {
+    rmSync(cache, { force: true });
+    pinned.cold.push(
+      run('runwire check (cold, one CPU)', 'taskset', [
+        '-c',
+        '0',
+        process.execPath,
+        ...checkArgs,
+        '--output',
+        join(work, 'pinned.json'),
+      ]).ms,
+    );
+    pinned.jscpd.push(
+      run('jscpd (one CPU)', 'taskset', [
+        '-c',
+        '0',
+        join(BIN, 'jscpd'),
+        corpus.dir,
+        '--reporters',
+        'json',
+        '--output',
+        join(work, 'jscpd-pinned'),
+        '--silent',
+      ]).ms,
+    );
+  }
+  const [coldBest, jscpdBest] = [Math.min(...pinned.cold), Math.min(...pinned.jscpd)];
+  const [coldMedian, jscpdMedian] = [median(pinned.cold), median(pinned.jscpd)];
+  const faster = (coldMs: number, jscpdMs: number): string =>
+    coldMs > jscpdMs
+      ? `jscpd ${(coldMs / jscpdMs).toFixed(2)}× faster`
+      : `runwire cold ${(jscpdMs / coldMs).toFixed(2)}× faster`;
+  console.log(
+    `both held to one CPU (taskset, ${pinRounds} rounds, best / median): runwire cold ${coldBest.toFixed(0)} / ${coldMedian.toFixed(0)} ms, jscpd ${jscpdBest.toFixed(0)} / ${jscpdMedian.toFixed(0)} ms: ${faster(coldBest, jscpdBest)} / ${faster(coldMedian, jscpdMedian)}`,
+  );
+} else {
+  console.log('both held to one CPU: skipped (no taskset on this machine)');
+}
 
 // 4. Re-check after editing one file of the corpus in a long-lived checker, as --watch does: the watcher reports the
 // path, the checker reads that file again and re-runs the rules. Timed from the write to the new result.
