@@ -78,10 +78,8 @@ export function pythonCallSites(
  */
 function* classCalls(source: string): Generator<{ index: number; called: string }> {
   for (let paren = source.indexOf('('); paren >= 0; paren = source.indexOf('(', paren + 1)) {
-    let end = paren;
-    while (end > 0 && isSpace(source.charCodeAt(end - 1))) end--;
-    let start = end;
-    while (start > 0 && isNameChar(source.charCodeAt(start - 1))) start--;
+    const end = runStart(source, paren, isSpace);
+    const start = runStart(source, end, isNameChar);
     let first = start;
     while (first < end && source.charCodeAt(first) === 0x5f) first++;
     const char = source.charCodeAt(first);
@@ -94,14 +92,24 @@ function* classCalls(source: string): Generator<{ index: number; called: string 
  * between that name and its `.`; undefined when no `.` precedes.
  */
 function namespaceBefore(source: string, at: number): { at: number; name: string; spaced: boolean } | undefined {
-  let dot = at - 1;
-  while (isSpace(source.charCodeAt(dot))) dot--;
-  if (source.charCodeAt(dot) !== 0x2e) return undefined;
-  let end = dot;
-  while (isSpace(source.charCodeAt(end - 1))) end--;
-  let start = end;
-  while (start > 0 && isNameChar(source.charCodeAt(start - 1))) start--;
+  const dot = dotBefore(source, at);
+  if (dot < 0) return undefined;
+  const end = runStart(source, dot, isSpace);
+  const start = runStart(source, end, isNameChar);
   return { at: start, name: source.slice(start, end), spaced: end !== dot };
+}
+
+/** Where the `.` before `at` is, spaces or tabs allowed between; -1 when another character (or none) comes first. */
+function dotBefore(source: string, at: number): number {
+  const dot = runStart(source, at, isSpace) - 1;
+  return source.charCodeAt(dot) === 0x2e ? dot : -1;
+}
+
+/** Where the run of characters that `accepts` and that ends at `end` starts (`end` itself for an empty run). */
+function runStart(source: string, end: number, accepts: (code: number) => boolean): number {
+  let start = end;
+  while (start > 0 && accepts(source.charCodeAt(start - 1))) start--;
+  return start;
 }
 
 function isSpace(code: number): boolean {
@@ -110,10 +118,7 @@ function isSpace(code: number): boolean {
 
 /** True when the name at `at` follows a `.` (a member of something else) or `def`/`class` (it is being declared). */
 function isMemberOrDeclared(source: string, at: number): boolean {
-  let before = at - 1;
-  while (before >= 0 && (source.charCodeAt(before) === 0x20 || source.charCodeAt(before) === 0x09)) before--;
-  if (source.charCodeAt(before) === 0x2e /* . */) return true;
-  return DECLARES.test(source.slice(Math.max(0, at - 12), at));
+  return dotBefore(source, at) >= 0 || DECLARES.test(source.slice(Math.max(0, at - 12), at));
 }
 
 /** True when `offset` lies inside one of the `quoted` ranges. */
