@@ -80,6 +80,8 @@ const config = join(work, 'runwire.config.json');
 writeFileSync(config, JSON.stringify({ defaultExcludes: false })); // the corpus is all vendored code: check it all
 const cache = join(work, 'facts-cache.json');
 const checkArgs = [cli, 'check', corpus.dir, '--config', config, '--cache', cache, '--format', 'json'];
+/** jscpd on the same corpus, its JSON report written into `output`. */
+const jscpdArgs = (output: string): string[] => [corpus.dir, '--reporters', 'json', '--output', output, '--silent'];
 console.log(`corpus: ${files} files, ${(corpus.bytes / 1024 / 1024).toFixed(1)} MiB, in ${corpus.dir}`);
 console.log(
   `machine: ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()} CPUs, load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
@@ -96,9 +98,7 @@ for (let round = 0; round < rounds; round++) {
   timings.warm?.push(
     run('runwire check (warm)', process.execPath, [...checkArgs, '--output', join(work, 'warm.json')]),
   );
-  timings.jscpd?.push(
-    run('jscpd', join(BIN, 'jscpd'), [corpus.dir, '--reporters', 'json', '--output', join(work, 'jscpd'), '--silent']),
-  );
+  timings.jscpd?.push(run('jscpd', join(BIN, 'jscpd'), jscpdArgs(join(work, 'jscpd'))));
   timings.depcruise?.push(
     run('dependency-cruiser', join(BIN, 'depcruise'), [
       corpus.dir,
@@ -192,17 +192,7 @@ if (spawnSync('taskset', ['-c', '0', 'true']).status === 0) {
       ]).ms,
     );
     pinned.jscpd.push(
-      run('jscpd (one CPU)', 'taskset', [
-        '-c',
-        '0',
-        join(BIN, 'jscpd'),
-        corpus.dir,
-        '--reporters',
-        'json',
-        '--output',
-        join(work, 'jscpd-pinned'),
-        '--silent',
-      ]).ms,
+      run('jscpd (one CPU)', 'taskset', ['-c', '0', join(BIN, 'jscpd'), ...jscpdArgs(join(work, 'jscpd-pinned'))]).ms,
     );
   }
   const [coldBest, jscpdBest] = [Math.min(...pinned.cold), Math.min(...pinned.jscpd)];
