@@ -7,7 +7,7 @@ import { reportTokenFromEnv } from '../config/server-config.js';
 import { toMs } from '../duration.js';
 import { ConfigError, InvalidArgumentError } from '../errors.js';
 import { REPORT_OUTPUT_FORMATS, type ReportOutputFormat, renderReport } from '../quality/render-report.js';
-import { type CheckSubmission, type ServerReport, serverReportSchema } from '../quality/report-schema.js';
+import type { CheckSubmission, ServerReport } from '../quality/report-schema.js';
 
 interface ReportCommandOptions {
   url: string;
@@ -112,6 +112,8 @@ async function fetchReport(base: URL, token: string, since: string, checkPath?: 
   url.searchParams.set('since', since);
   if (checkPath !== undefined) url.searchParams.set('check', checkPath);
   const body = await adminRequest(url, token, { method: 'GET' });
+  // Loaded here, not at the top: the schema (zod) costs every other command, `runwire check` above all, ~0.1 s.
+  const { serverReportSchema } = await import('../quality/report-schema.js');
   const parsed = serverReportSchema.safeParse(body);
   if (!parsed.success) {
     throw new ConfigError(`${url.origin} sent a report that does not match runwire-report/v2: ${parsed.error.message}`);
