@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { compileCheckConfig } from '../src/check-config.js';
 import { Checker } from '../src/checker.js';
 import { buildCorpus } from './check/corpus.js';
+import { fasterOfTheTwo, JSCPD, jscpdArgs } from './check/jscpd.js';
+import { median } from './check/median.js';
 import { benchPythonCorpus } from './check/python-corpus.js';
 
 /** The checker's package folder. */
@@ -51,11 +53,6 @@ function run(tool: string, command: string, args: readonly string[]): Timed {
   return { ms, cpuMs: (user + system) * 1000 };
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
-
 // 1. Compile the checker to plain JavaScript (inside node_modules/.cache so its imports resolve), as it ships.
 const build = join(NODE_MODULES, '.cache', 'runwire-check-bench');
 rmSync(build, { recursive: true, force: true });
@@ -80,8 +77,6 @@ const config = join(work, 'runwire.config.json');
 writeFileSync(config, JSON.stringify({ defaultExcludes: false })); // the corpus is all vendored code: check it all
 const cache = join(work, 'facts-cache.json');
 const checkArgs = [cli, 'check', corpus.dir, '--config', config, '--cache', cache, '--format', 'json'];
-/** jscpd on the same corpus, its JSON report written into `output`. */
-const jscpdArgs = (output: string): string[] => [corpus.dir, '--reporters', 'json', '--output', output, '--silent'];
 console.log(`corpus: ${files} files, ${(corpus.bytes / 1024 / 1024).toFixed(1)} MiB, in ${corpus.dir}`);
 console.log(
   `machine: ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()} CPUs, load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
@@ -98,7 +93,7 @@ for (let round = 0; round < rounds; round++) {
   timings.warm?.push(
     run('runwire check (warm)', process.execPath, [...checkArgs, '--output', join(work, 'warm.json')]),
   );
-  timings.jscpd?.push(run('jscpd', join(BIN, 'jscpd'), jscpdArgs(join(work, 'jscpd'))));
+  timings.jscpd?.push(run('jscpd', JSCPD, jscpdArgs(corpus.dir, join(work, 'jscpd'))));
   timings.depcruise?.push(
     run('dependency-cruiser', join(BIN, 'depcruise'), [
       corpus.dir,
@@ -192,17 +187,13 @@ if (spawnSync('taskset', ['-c', '0', 'true']).status === 0) {
       ]).ms,
     );
     pinned.jscpd.push(
-      run('jscpd (one CPU)', 'taskset', ['-c', '0', join(BIN, 'jscpd'), ...jscpdArgs(join(work, 'jscpd-pinned'))]).ms,
+      run('jscpd (one CPU)', 'taskset', ['-c', '0', JSCPD, ...jscpdArgs(corpus.dir, join(work, 'jscpd-pinned'))]).ms,
     );
   }
   const [coldBest, jscpdBest] = [Math.min(...pinned.cold), Math.min(...pinned.jscpd)];
   const [coldMedian, jscpdMedian] = [median(pinned.cold), median(pinned.jscpd)];
-  const faster = (coldMs: number, jscpdMs: number): string =>
-    coldMs > jscpdMs
-      ? `jscpd ${(coldMs / jscpdMs).toFixed(2)}× faster`
-      : `runwire cold ${(jscpdMs / coldMs).toFixed(2)}× faster`;
   console.log(
-    `both held to one CPU (taskset, ${pinRounds} rounds, best / median): runwire cold ${coldBest.toFixed(0)} / ${coldMedian.toFixed(0)} ms, jscpd ${jscpdBest.toFixed(0)} / ${jscpdMedian.toFixed(0)} ms: ${faster(coldBest, jscpdBest)} / ${faster(coldMedian, jscpdMedian)}`,
+    `both held to one CPU (taskset, ${pinRounds} rounds, best / median): runwire cold ${coldBest.toFixed(0)} / ${coldMedian.toFixed(0)} ms, jscpd ${jscpdBest.toFixed(0)} / ${jscpdMedian.toFixed(0)} ms: ${fasterOfTheTwo(coldBest, jscpdBest)} / ${fasterOfTheTwo(coldMedian, jscpdMedian)}`,
   );
 } else {
   console.log('both held to one CPU: skipped (no taskset on this machine)');

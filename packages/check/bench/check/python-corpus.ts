@@ -17,6 +17,8 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fasterOfTheTwo, JSCPD, jscpdArgs } from './jscpd.js';
+import { median } from './median.js';
 
 /** Where a Python standard library may be: Debian's first (`apt-get install -y python3`), then pyenv's. */
 function findStandardLibrary(): string | undefined {
@@ -72,9 +74,6 @@ function copyPythonFiles(dir: string): { dir: string; files: number; bytes: numb
   return { dir: target, files, bytes };
 }
 
-/** jscpd's executable, as npm installs it at the repository root. */
-const JSCPD = fileURLToPath(new URL('../../../../node_modules/.bin/jscpd', import.meta.url));
-
 /**
  * Runs `runwire check` on the Python corpus and prints files per second, cold and warm, with jscpd on the same files
  * in the same rounds: the target is an absolute rate, which moves with the machine (the same checker measured 957
@@ -118,7 +117,7 @@ export function benchPythonCorpus(command: readonly string[]): void {
     };
     const runJscpd = (): number => {
       const started = performance.now();
-      const result = spawnSync(JSCPD, [corpus.dir, '--reporters', 'json', '--output', join(work, 'jscpd'), '--silent']);
+      const result = spawnSync(JSCPD, jscpdArgs(corpus.dir, join(work, 'jscpd')));
       if (result.status !== 0) throw new Error(`jscpd on Python failed (status ${result.status}): ${result.stderr}`);
       return performance.now() - started;
     };
@@ -140,9 +139,8 @@ export function benchPythonCorpus(command: readonly string[]): void {
       throw new Error(`unexpected Python summary: ${JSON.stringify(lastCold)} for ${corpus.files} files`);
     }
     const rate = (ms: number): string => (corpus.files / (ms / 1000)).toFixed(0);
-    // Five runs each: the third of the sorted times is the median.
-    const coldMedian = [...cold].sort((a, b) => a - b)[2] ?? Number.NaN;
-    const warmMedian = [...warm].sort((a, b) => a - b)[2] ?? Number.NaN;
+    const coldMedian = median(cold);
+    const warmMedian = median(warm);
     const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
     console.log(
       `\npython corpus: ${corpus.files} files, ${(corpus.bytes / 1024 / 1024).toFixed(1)} MiB, from ${library} (Node ${process.versions.node}, load ${load})`,
@@ -154,13 +152,9 @@ export function benchPythonCorpus(command: readonly string[]): void {
       `  warm (facts cache): best ${Math.min(...warm).toFixed(0)} ms = ${rate(Math.min(...warm))} files/s, median ${warmMedian.toFixed(0)} ms`,
     );
     if (jscpd.length > 0) {
-      const jscpdMedian = [...jscpd].sort((a, b) => a - b)[2] ?? Number.NaN;
-      const ratio = (runwire: number, other: number): string =>
-        runwire <= other
-          ? `runwire cold ${(other / runwire).toFixed(2)}× faster`
-          : `jscpd ${(runwire / other).toFixed(2)}× faster`;
+      const jscpdMedian = median(jscpd);
       console.log(
-        `  jscpd, same files, same rounds (for information): best ${Math.min(...jscpd).toFixed(0)} ms, median ${jscpdMedian.toFixed(0)} ms: ${ratio(Math.min(...cold), Math.min(...jscpd))} / ${ratio(coldMedian, jscpdMedian)}`,
+        `  jscpd, same files, same rounds (for information): best ${Math.min(...jscpd).toFixed(0)} ms, median ${jscpdMedian.toFixed(0)} ms: ${fasterOfTheTwo(Math.min(...cold), Math.min(...jscpd))} / ${fasterOfTheTwo(coldMedian, jscpdMedian)}`,
       );
     }
     const best = corpus.files / (Math.min(...cold) / 1000);
